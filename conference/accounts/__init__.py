@@ -1,0 +1,1 @@
+"""Accounts: users, roles, sign-in sessions, consents, password reset and data export."""

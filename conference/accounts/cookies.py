@@ -1,0 +1,71 @@
+"""The session cookie: signed, HttpOnly, SameSite=Lax, Secure in production."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import HTTPConnection
+from starlette.responses import Response
+
+from conference.accounts import service
+from conference.accounts.models import User
+from conference.context import AppContext
+from conference.deps import client_address, session_token
+from conference.web.csrf import SESSION_COOKIE
+
+
+async def sign_in(
+    response: Response, conn: HTTPConnection, db: AsyncSession, ctx: AppContext, user: User
+) -> None:
+    """Open a session for ``user`` and set its cookie on ``response``.
+
+    Any session the browser already had is ended first, so a session id fixed by someone
+    else before sign-in is never carried over.
+    """
+    old = session_token(conn, ctx)
+    if old is not None:
+        await service.end_session(db, token=old)
+    lifetime = timedelta(days=ctx.settings.session_days)
+    token = await service.start_session(
+        db,
+        user=user,
+        ip_address=client_address(conn),
+        user_agent=conn.headers.get("user-agent", ""),
+        lifetime=lifetime,
+    )
+    response.set_cookie(
+        SESSION_COOKIE,
+        ctx.tokens.sign_session(token),
+        max_age=int(lifetime.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=ctx.settings.is_production,
+        path="/",
+    )
+
+
+async def sign_out(
+    response: Response, conn: HTTPConnection, db: AsyncSession, ctx: AppContext
+) -> None:
+    token = session_token(conn, ctx)
+    if token is not None:
+        await service.end_session(db, token=token)
+    response.delete_cookie(
+        SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=ctx.settings.is_production
+    )
+
+
+def reset_link(ctx: AppContext, token: str) -> str:
+    return f"{ctx.settings.base_url}/password/reset?token={token}"
+
+
+def reset_mail_text(ctx: AppContext, user: User, link: str) -> str:
+    minutes = ctx.settings.password_reset_minutes
+    return (
+        f"Dear {user.name},\n\n"
+        f"Someone asked to reset the password of your {ctx.settings.site_name} account.\n"
+        f"To choose a new password, open this link within {minutes} minutes:\n\n"
+        f"{link}\n\n"
+        "If it was not you, ignore this message; your password stays as it is.\n"
+    )

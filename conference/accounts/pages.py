@@ -1,0 +1,345 @@
+"""Account pages: sign in, register, sign out, account, password reset."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import cache
+from typing import Annotated, Any
+
+import pycountry
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+
+from conference.accounts import cookies, service
+from conference.accounts.models import CONSENT_LABELS, ConsentKind, User
+from conference.accounts.passwords import MIN_PASSWORD_LENGTH
+from conference.accounts.router import RESET_ACCEPTED, export_user
+from conference.accounts.schemas import (
+    AccountDeletion,
+    PasswordChange,
+    PasswordResetConfirm,
+    PasswordResetRequest,
+    ProfileUpdate,
+    Registration,
+    SignIn,
+)
+from conference.deps import Context, DbSession, OptionalUser, client_address
+from conference.errors import ServiceError, Throttled
+from conference.timezones import zone_names
+from conference.web.forms import checked, read_form, safe_next, validate
+
+router = APIRouter(include_in_schema=False)
+
+
+@cache
+def countries() -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda c: c[1]))
+
+
+def _form_choices() -> dict[str, Any]:
+    return {
+        "countries": countries(),
+        "zones": zone_names(),
+        "consent_labels": CONSENT_LABELS,
+        "min_password": MIN_PASSWORD_LENGTH,
+    }
+
+
+def _to_signin(next_path: str) -> RedirectResponse:
+    return RedirectResponse(f"/signin?next={next_path}", status_code=303)
+
+
+# Sign in / out -----------------------------------------------------------------------
+
+
+@router.get("/signin", response_class=HTMLResponse, name="signin")
+async def signin_page(
+    request: Request, ctx: Context, user: OptionalUser, next: Annotated[str, Query()] = "/"
+) -> Response:
+    if user is not None:
+        return RedirectResponse(safe_next(next), status_code=303)
+    return ctx.pages.render(
+        request, "accounts/signin.html", {"next": safe_next(next), "form": {}}, user=None
+    )
+
+
+@router.post("/signin", response_class=HTMLResponse)
+async def signin_submit(request: Request, db: DbSession, ctx: Context) -> Response:
+    form = await read_form(request)
+    target = safe_next(form.get("next"))
+    credentials, _ = validate(
+        SignIn, {"email": form.get("email", ""), "password": form.get("password", "")}
+    )
+    context: dict[str, Any] = {"next": target, "form": {"email": form.get("email", "")}}
+    if credentials is None:
+        context["error"] = "Enter your email address and password."
+        return ctx.pages.render(
+            request, "accounts/signin.html", context, user=None, status_code=422
+        )
+    try:
+        user = await service.authenticate(
+            db,
+            email=credentials.email,
+            password=credentials.password,
+            ip_address=client_address(request),
+            passwords=ctx.passwords,
+            max_failures=ctx.settings.sign_in_max_failures,
+            window=timedelta(minutes=ctx.settings.sign_in_window_minutes),
+        )
+    except Throttled as exc:
+        ctx.metrics.sign_ins.labels("throttled").inc()
+        context["error"] = f"{exc.detail} (about {max(1, exc.retry_after // 60)} min)"
+        response = ctx.pages.render(
+            request, "accounts/signin.html", context, user=None, status_code=429
+        )
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+    except ServiceError as exc:
+        ctx.metrics.sign_ins.labels("failed").inc()
+        context["error"] = exc.detail
+        return ctx.pages.render(
+            request, "accounts/signin.html", context, user=None, status_code=exc.status_code
+        )
+    ctx.metrics.sign_ins.labels("ok").inc()
+    redirect = RedirectResponse(target, status_code=303)
+    await cookies.sign_in(redirect, request, db, ctx, user)
+    return redirect
+
+
+@router.post("/signout", name="signout")
+async def signout(request: Request, db: DbSession, ctx: Context) -> Response:
+    response = RedirectResponse("/", status_code=303)
+    await cookies.sign_out(response, request, db, ctx)
+    return response
+
+
+# Registration ------------------------------------------------------------------------
+
+
+@router.get("/register", response_class=HTMLResponse, name="register")
+async def register_page(request: Request, ctx: Context, user: OptionalUser) -> Response:
+    if user is not None:
+        return RedirectResponse("/account", status_code=303)
+    context = {"form": {"time_zone": ""}, "errors": {}, **_form_choices()}
+    return ctx.pages.render(request, "accounts/register.html", context, user=None)
+
+
+@router.post("/register", response_class=HTMLResponse)
+async def register_submit(request: Request, db: DbSession, ctx: Context) -> Response:
+    form = await read_form(request)
+    data: dict[str, Any] = {
+        "name": form.get("name", ""),
+        "email": form.get("email", ""),
+        "password": form.get("password", ""),
+        "affiliation": form.get("affiliation", ""),
+        "country": form.get("country", ""),
+        "time_zone": form.get("time_zone", ""),
+        "is_healthcare_professional": checked(form, "is_healthcare_professional"),
+        "consents": {kind.value: checked(form, f"consent_{kind.value}") for kind in ConsentKind},
+    }
+    registration, errors = validate(Registration, data)
+    if registration is not None:
+        try:
+            user = await service.register_user(
+                db, registration=registration, passwords=ctx.passwords
+            )
+        except ServiceError as exc:
+            errors = {exc.field or "form": exc.detail}
+        else:
+            response = RedirectResponse("/", status_code=303)
+            await cookies.sign_in(response, request, db, ctx, user)
+            return response
+    data.pop("password")
+    context = {"form": data, "errors": errors, **_form_choices()}
+    status = 409 if "already exists" in errors.get("email", "") else 422
+    return ctx.pages.render(
+        request, "accounts/register.html", context, user=None, status_code=status
+    )
+
+
+# Account -----------------------------------------------------------------------------
+
+
+async def _account_page(
+    request: Request,
+    ctx: Context,
+    db: DbSession,
+    user: User,
+    *,
+    errors: dict[str, str] | None = None,
+    notice: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    context = {
+        "account": user,
+        "consents": await service.current_consents(db, user_id=user.id),
+        "errors": errors or {},
+        "notice": notice,
+        **_form_choices(),
+    }
+    return ctx.pages.render(
+        request, "accounts/account.html", context, user=user, status_code=status_code
+    )
+
+
+@router.get("/account", response_class=HTMLResponse, name="account")
+async def account_page(
+    request: Request,
+    ctx: Context,
+    db: DbSession,
+    user: OptionalUser,
+    saved: Annotated[str | None, Query()] = None,
+) -> Response:
+    if user is None:
+        return _to_signin("/account")
+    notices = {"profile": "Your profile has been saved.", "password": "Password changed."}
+    return await _account_page(request, ctx, db, user, notice=notices.get(saved or ""))
+
+
+@router.post("/account/profile", response_class=HTMLResponse)
+async def account_profile_submit(
+    request: Request, ctx: Context, db: DbSession, user: OptionalUser
+) -> Response:
+    if user is None:
+        return _to_signin("/account")
+    form = await read_form(request)
+    data = {
+        "name": form.get("name", ""),
+        "affiliation": form.get("affiliation", ""),
+        "country": form.get("country", ""),
+        "time_zone": form.get("time_zone", ""),
+        "is_healthcare_professional": checked(form, "is_healthcare_professional"),
+        "consents": {kind.value: checked(form, f"consent_{kind.value}") for kind in ConsentKind},
+    }
+    update, errors = validate(ProfileUpdate, data)
+    if update is None:
+        return await _account_page(request, ctx, db, user, errors=errors, status_code=422)
+    if update.is_healthcare_professional == user.is_healthcare_professional:
+        update.is_healthcare_professional = None  # keep the original declaration time
+    await service.update_profile(db, user=user, update=update)
+    return RedirectResponse("/account?saved=profile", status_code=303)
+
+
+@router.post("/account/password", response_class=HTMLResponse)
+async def account_password_submit(
+    request: Request, ctx: Context, db: DbSession, user: OptionalUser
+) -> Response:
+    if user is None:
+        return _to_signin("/account")
+    change, errors = validate(PasswordChange, await read_form(request))
+    if change is not None:
+        try:
+            await service.change_password(
+                db,
+                user=user,
+                current_password=change.current_password,
+                new_password=change.new_password,
+                passwords=ctx.passwords,
+                keep_token=None,
+            )
+        except ServiceError as exc:
+            errors = {exc.field or "form": exc.detail}
+        else:
+            # Every session ended with the password change; this browser gets a new one.
+            response = RedirectResponse("/account?saved=password", status_code=303)
+            await cookies.sign_in(response, request, db, ctx, user)
+            return response
+    return await _account_page(request, ctx, db, user, errors=errors, status_code=422)
+
+
+@router.get("/account/export", name="account_export")
+async def account_export(ctx: Context, db: DbSession, user: OptionalUser) -> Response:
+    if user is None:
+        return _to_signin("/account")
+    return JSONResponse(
+        await export_user(db, ctx, user),
+        headers={"Content-Disposition": 'attachment; filename="my-cytokines-data.json"'},
+    )
+
+
+@router.post("/account/delete", response_class=HTMLResponse)
+async def account_delete_submit(
+    request: Request, ctx: Context, db: DbSession, user: OptionalUser
+) -> Response:
+    if user is None:
+        return _to_signin("/account")
+    deletion, errors = validate(AccountDeletion, await read_form(request))
+    if deletion is not None:
+        try:
+            await service.delete_account(
+                db, user=user, password=deletion.password, passwords=ctx.passwords
+            )
+        except ServiceError as exc:
+            errors = {"delete_password": exc.detail}
+        else:
+            response = RedirectResponse("/?deleted=1", status_code=303)
+            await cookies.sign_out(response, request, db, ctx)
+            return response
+    errors = {"delete_password": errors.get("password", errors.get("delete_password", ""))}
+    return await _account_page(request, ctx, db, user, errors=errors, status_code=422)
+
+
+# Password reset ----------------------------------------------------------------------
+
+
+@router.get("/password/forgot", response_class=HTMLResponse, name="password_forgot")
+async def forgot_page(request: Request, ctx: Context, user: OptionalUser) -> Response:
+    return ctx.pages.render(request, "accounts/forgot.html", {"errors": {}}, user=user)
+
+
+@router.post("/password/forgot", response_class=HTMLResponse)
+async def forgot_submit(
+    request: Request, ctx: Context, db: DbSession, user: OptionalUser
+) -> Response:
+    body, errors = validate(PasswordResetRequest, await read_form(request))
+    if body is None:
+        return ctx.pages.render(
+            request, "accounts/forgot.html", {"errors": errors}, user=user, status_code=422
+        )
+    found = await service.password_reset_token(db, email=body.email, tokens=ctx.tokens)
+    if found is not None:
+        account, token = found
+        await ctx.mailer.send(
+            to=account.email,
+            subject=f"Reset your {ctx.settings.site_name} password",
+            text=cookies.reset_mail_text(ctx, account, cookies.reset_link(ctx, token)),
+        )
+    return ctx.pages.render(
+        request, "accounts/forgot.html", {"errors": {}, "notice": RESET_ACCEPTED}, user=user
+    )
+
+
+@router.get("/password/reset", response_class=HTMLResponse, name="password_reset")
+async def reset_page(
+    request: Request, ctx: Context, user: OptionalUser, token: Annotated[str, Query()] = ""
+) -> Response:
+    context = {"token": token, "errors": {}, "min_password": MIN_PASSWORD_LENGTH}
+    return ctx.pages.render(request, "accounts/reset.html", context, user=user)
+
+
+@router.post("/password/reset", response_class=HTMLResponse)
+async def reset_submit(
+    request: Request, ctx: Context, db: DbSession, user: OptionalUser
+) -> Response:
+    form = await read_form(request)
+    body, errors = validate(PasswordResetConfirm, form)
+    if body is not None:
+        try:
+            await service.reset_password(
+                db,
+                token=body.token,
+                new_password=body.new_password,
+                tokens=ctx.tokens,
+                passwords=ctx.passwords,
+                max_age=timedelta(minutes=ctx.settings.password_reset_minutes),
+            )
+        except ServiceError as exc:
+            errors = {exc.field or "form": exc.detail}
+        else:
+            return RedirectResponse("/signin?reset=1", status_code=303)
+    context = {
+        "token": form.get("token", ""),
+        "errors": errors,
+        "min_password": MIN_PASSWORD_LENGTH,
+    }
+    return ctx.pages.render(request, "accounts/reset.html", context, user=user, status_code=422)

@@ -1,0 +1,200 @@
+"""Accounts JSON API under /api/v1."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response, status
+from fastapi.responses import JSONResponse
+
+from conference.accounts import cookies, service
+from conference.accounts.models import User
+from conference.accounts.schemas import (
+    AccountDeletion,
+    CsrfOut,
+    Message,
+    PasswordChange,
+    PasswordResetConfirm,
+    PasswordResetRequest,
+    ProfileUpdate,
+    Registration,
+    RolesUpdate,
+    SignIn,
+    UserOut,
+    UserPage,
+    UserSummary,
+)
+from conference.deps import (
+    Admin,
+    Context,
+    CurrentUser,
+    DbSession,
+    Organizer,
+    client_address,
+    session_token,
+)
+from conference.errors import NotFound, Throttled, Unauthenticated
+from conference.web.csrf import csrf_token
+
+router = APIRouter(prefix="/api/v1", tags=["accounts"])
+
+RESET_ACCEPTED = "If an account exists for that address, a reset link is on its way."
+
+
+@router.get("/auth/csrf", response_model=CsrfOut)
+async def get_csrf_token(request: Request, ctx: Context) -> CsrfOut:
+    """The token to send as ``X-CSRF-Token`` on every POST, PUT, PATCH and DELETE."""
+    return CsrfOut(csrf_token=csrf_token(request, ctx.tokens))
+
+
+@router.post("/auth/register", response_model=UserOut, status_code=status.HTTP_201_CREATED)
+async def register(
+    registration: Registration, request: Request, response: Response, db: DbSession, ctx: Context
+) -> UserOut:
+    """Create an attendee account and sign it in."""
+    user = await service.register_user(db, registration=registration, passwords=ctx.passwords)
+    await cookies.sign_in(response, request, db, ctx, user)
+    return await service.user_out(db, user=user)
+
+
+@router.post("/auth/login", response_model=UserOut)
+async def login(
+    credentials: SignIn, request: Request, response: Response, db: DbSession, ctx: Context
+) -> UserOut:
+    """Sign in with email and password; sets the session cookie."""
+    try:
+        user = await service.authenticate(
+            db,
+            email=credentials.email,
+            password=credentials.password,
+            ip_address=client_address(request),
+            passwords=ctx.passwords,
+            max_failures=ctx.settings.sign_in_max_failures,
+            window=timedelta(minutes=ctx.settings.sign_in_window_minutes),
+        )
+    except Throttled:
+        ctx.metrics.sign_ins.labels("throttled").inc()
+        raise
+    except Unauthenticated:
+        ctx.metrics.sign_ins.labels("failed").inc()
+        raise
+    ctx.metrics.sign_ins.labels("ok").inc()
+    await cookies.sign_in(response, request, db, ctx, user)
+    return await service.user_out(db, user=user)
+
+
+@router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT)
+async def logout(request: Request, db: DbSession, ctx: Context) -> Response:
+    response = Response(status_code=status.HTTP_204_NO_CONTENT)
+    await cookies.sign_out(response, request, db, ctx)
+    return response
+
+
+@router.post("/auth/password-reset", response_model=Message, status_code=202)
+async def request_password_reset(
+    body: PasswordResetRequest, db: DbSession, ctx: Context
+) -> Message:
+    """Email a reset link. The answer is the same whether or not the account exists."""
+    found = await service.password_reset_token(db, email=body.email, tokens=ctx.tokens)
+    if found is not None:
+        user, token = found
+        link = cookies.reset_link(ctx, token)
+        await ctx.mailer.send(
+            to=user.email,
+            subject=f"Reset your {ctx.settings.site_name} password",
+            text=cookies.reset_mail_text(ctx, user, link),
+        )
+    return Message(detail=RESET_ACCEPTED)
+
+
+@router.post("/auth/password-reset/confirm", response_model=Message)
+async def confirm_password_reset(
+    body: PasswordResetConfirm, db: DbSession, ctx: Context
+) -> Message:
+    await service.reset_password(
+        db,
+        token=body.token,
+        new_password=body.new_password,
+        tokens=ctx.tokens,
+        passwords=ctx.passwords,
+        max_age=timedelta(minutes=ctx.settings.password_reset_minutes),
+    )
+    return Message(detail="Your password has been changed. Please sign in.")
+
+
+@router.get("/me", response_model=UserOut)
+async def me(user: CurrentUser, db: DbSession) -> UserOut:
+    """The signed-in user."""
+    return await service.user_out(db, user=user)
+
+
+@router.patch("/me", response_model=UserOut)
+async def update_me(update: ProfileUpdate, user: CurrentUser, db: DbSession) -> UserOut:
+    await service.update_profile(db, user=user, update=update)
+    return await service.user_out(db, user=user)
+
+
+@router.post("/me/password", status_code=status.HTTP_204_NO_CONTENT)
+async def change_my_password(
+    body: PasswordChange, request: Request, user: CurrentUser, db: DbSession, ctx: Context
+) -> Response:
+    """Change the password; other signed-in browsers are signed out."""
+    await service.change_password(
+        db,
+        user=user,
+        current_password=body.current_password,
+        new_password=body.new_password,
+        passwords=ctx.passwords,
+        keep_token=session_token(request, ctx),
+    )
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/me/export")
+async def export_my_data(user: CurrentUser, db: DbSession, ctx: Context) -> JSONResponse:
+    """Everything the platform holds about me, as a JSON download."""
+    data = await export_user(db, ctx, user)
+    return JSONResponse(
+        data, headers={"Content-Disposition": 'attachment; filename="my-cytokines-data.json"'}
+    )
+
+
+async def export_user(db: DbSession, ctx: Context, user: User) -> dict[str, Any]:
+    data = await service.export_user_data(db, user=user)
+    for name, exporter in ctx.extensions.user_data_exporters.items():
+        data[name] = await exporter(db, user)
+    return data
+
+
+@router.delete("/me", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_me(
+    body: AccountDeletion, request: Request, user: CurrentUser, db: DbSession, ctx: Context
+) -> Response:
+    """Delete my account for good (the password confirms it)."""
+    await service.delete_account(db, user=user, password=body.password, passwords=ctx.passwords)
+    response = Response(status_code=status.HTTP_204_NO_CONTENT)
+    await cookies.sign_out(response, request, db, ctx)
+    return response
+
+
+@router.get("/users", response_model=UserPage)
+async def list_users(
+    _: Organizer,
+    db: DbSession,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> UserPage:
+    """Accounts, for organizers and admins."""
+    users, total = await service.list_users(db, limit=limit, offset=offset)
+    return UserPage(items=[UserSummary.from_user(u) for u in users], total=total)
+
+
+@router.put("/users/{user_id}/roles", response_model=UserOut)
+async def set_user_roles(user_id: int, body: RolesUpdate, _: Admin, db: DbSession) -> UserOut:
+    """Replace a user's roles (admins only)."""
+    user = await db.get(User, user_id)
+    if user is None:
+        raise NotFound(f"No user with id {user_id}.")
+    await service.set_roles(db, user=user, roles=body.roles)
+    return await service.user_out(db, user=user)

@@ -1,0 +1,388 @@
+"""Account operations. Every rule about users, sessions and passwords lives here."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from conference.accounts.models import (
+    ConsentKind,
+    ConsentRecord,
+    Role,
+    SignInFailure,
+    User,
+    UserRole,
+    UserSession,
+)
+from conference.accounts.passwords import Passwords
+from conference.accounts.schemas import ProfileUpdate, Registration, UserOut
+from conference.accounts.tokens import Tokens, digest, new_secret
+from conference.db.types import utcnow
+from conference.errors import Conflict, InvalidInput, Throttled, Unauthenticated
+
+# A session's last_seen_at is written at most this often, not on every request.
+_TOUCH_INTERVAL = timedelta(minutes=5)
+
+
+async def get_user_by_email(db: AsyncSession, *, email: str) -> User | None:
+    return await db.scalar(select(User).where(User.email == email.strip().lower()))
+
+
+async def register_user(
+    db: AsyncSession,
+    *,
+    registration: Registration,
+    passwords: Passwords,
+    roles: Iterable[Role] = (Role.attendee,),
+) -> User:
+    """Create an account; a taken email is refused and nothing is written."""
+    if await get_user_by_email(db, email=registration.email) is not None:
+        raise Conflict("An account with this email address already exists.", field="email")
+    now = utcnow()
+    user = User(
+        email=registration.email,
+        name=registration.name,
+        affiliation=registration.affiliation,
+        country=registration.country,
+        time_zone=registration.time_zone,
+        password_hash=await passwords.hash(registration.password),
+        is_healthcare_professional=registration.is_healthcare_professional,
+        hcp_declared_at=now if registration.is_healthcare_professional else None,
+        password_changed_at=now,
+        roles=[UserRole(role=role.value) for role in dict.fromkeys(roles)],
+    )
+    db.add(user)
+    try:
+        await db.flush()
+    except IntegrityError as exc:  # a concurrent registration won the race
+        await db.rollback()
+        raise Conflict("An account with this email address already exists.", field="email") from exc
+    _record_consents(db, user=user, choices=registration.consents, at=now)
+    await db.commit()
+    return user
+
+
+def _record_consents(
+    db: AsyncSession, *, user: User, choices: Mapping[ConsentKind, bool], at: datetime
+) -> None:
+    for kind, granted in choices.items():
+        db.add(ConsentRecord(user_id=user.id, kind=kind.value, granted=granted, recorded_at=at))
+
+
+async def current_consents(db: AsyncSession, *, user_id: int) -> dict[ConsentKind, bool]:
+    """The consent in force per kind: the newest record, or not granted if none."""
+    records = await db.scalars(
+        select(ConsentRecord)
+        .where(ConsentRecord.user_id == user_id)
+        .order_by(ConsentRecord.recorded_at, ConsentRecord.id)
+    )
+    state = dict.fromkeys(ConsentKind, False)
+    for record in records:
+        if record.kind in ConsentKind.__members__:
+            state[ConsentKind(record.kind)] = record.granted
+    return state
+
+
+async def user_out(db: AsyncSession, *, user: User) -> UserOut:
+    return UserOut(
+        id=user.id,
+        email=user.email,
+        name=user.name,
+        affiliation=user.affiliation,
+        country=user.country,
+        time_zone=user.time_zone,
+        is_healthcare_professional=user.is_healthcare_professional,
+        roles=sorted(user.role_set),
+        consents=await current_consents(db, user_id=user.id),
+        created_at=user.created_at,
+    )
+
+
+# Sign-in -----------------------------------------------------------------------------
+
+
+async def authenticate(
+    db: AsyncSession,
+    *,
+    email: str,
+    password: str,
+    ip_address: str,
+    passwords: Passwords,
+    max_failures: int,
+    window: timedelta,
+) -> User:
+    """Check a sign-in, throttled per account and per address.
+
+    After ``max_failures`` failures for the account or from the address within ``window``,
+    every further attempt is refused with :class:`Throttled` until the oldest of those
+    failures leaves the window, even with the right password.
+    """
+    email = email.strip().lower()
+    now = utcnow()
+    await _refuse_if_throttled(
+        db, email=email, ip_address=ip_address, max_failures=max_failures, window=window, now=now
+    )
+    user = await get_user_by_email(db, email=email)
+    ok = await passwords.verify(user.password_hash if user else None, password)
+    if not ok or user is None or not user.is_active:
+        db.add(SignInFailure(email=email, ip_address=ip_address, failed_at=now))
+        await db.commit()
+        raise Unauthenticated("The email address or password is not correct.")
+    await db.execute(delete(SignInFailure).where(SignInFailure.email == email))
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = await passwords.hash(password)
+    await db.commit()
+    return user
+
+
+async def _refuse_if_throttled(
+    db: AsyncSession,
+    *,
+    email: str,
+    ip_address: str,
+    max_failures: int,
+    window: timedelta,
+    now: datetime,
+) -> None:
+    since = now - window
+    await db.execute(delete(SignInFailure).where(SignInFailure.failed_at < since))
+    retry_after = 0
+    for column, value in ((SignInFailure.email, email), (SignInFailure.ip_address, ip_address)):
+        rows = (
+            await db.scalars(
+                select(SignInFailure.failed_at)
+                .where(column == value, SignInFailure.failed_at >= since)
+                .order_by(SignInFailure.failed_at.desc())
+                .limit(max_failures)
+            )
+        ).all()
+        if len(rows) >= max_failures:
+            # Free again when the oldest of the newest max_failures leaves the window.
+            wait = (rows[-1] + window - now).total_seconds()
+            retry_after = max(retry_after, math.ceil(wait), 1)
+    if retry_after:
+        await db.commit()
+        raise Throttled(
+            "Too many failed sign-ins. Please wait before trying again.",
+            retry_after=retry_after,
+        )
+
+
+async def start_session(
+    db: AsyncSession, *, user: User, ip_address: str, user_agent: str, lifetime: timedelta
+) -> str:
+    """Open a signed-in session and return its secret token (for the cookie)."""
+    token = new_secret()
+    now = utcnow()
+    db.add(
+        UserSession(
+            id=digest(token),
+            user_id=user.id,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + lifetime,
+            ip_address=ip_address[:45],
+            user_agent=user_agent[:300],
+        )
+    )
+    await db.commit()
+    return token
+
+
+async def session_user(db: AsyncSession, *, token: str) -> tuple[UserSession, User] | None:
+    """The session and user behind a cookie token, if the session is alive."""
+    session = await db.get(UserSession, digest(token))
+    now = utcnow()
+    if session is None:
+        return None
+    if session.expires_at <= now or not session.user.is_active:
+        await db.delete(session)
+        await db.commit()
+        return None
+    if now - session.last_seen_at > _TOUCH_INTERVAL:
+        session.last_seen_at = now
+        await db.commit()
+    return session, session.user
+
+
+async def end_session(db: AsyncSession, *, token: str) -> None:
+    await db.execute(delete(UserSession).where(UserSession.id == digest(token)))
+    await db.commit()
+
+
+async def end_other_sessions(db: AsyncSession, *, user_id: int, keep_token: str | None) -> None:
+    query = delete(UserSession).where(UserSession.user_id == user_id)
+    if keep_token is not None:
+        query = query.where(UserSession.id != digest(keep_token))
+    await db.execute(query)
+
+
+# Profile and password ----------------------------------------------------------------
+
+
+async def update_profile(db: AsyncSession, *, user: User, update: ProfileUpdate) -> User:
+    """Apply the fields given; consent changes are recorded with their time."""
+    now = utcnow()
+    fields = update.model_dump(exclude_unset=True, exclude={"consents"})
+    for name, value in fields.items():
+        if value is not None:
+            setattr(user, name, value)
+    if update.is_healthcare_professional is not None:
+        user.hcp_declared_at = now if update.is_healthcare_professional else None
+    if update.consents:
+        before = await current_consents(db, user_id=user.id)
+        changed = {k: v for k, v in update.consents.items() if before.get(k) != v}
+        _record_consents(db, user=user, choices=changed, at=now)
+    await db.commit()
+    return user
+
+
+async def change_password(
+    db: AsyncSession,
+    *,
+    user: User,
+    current_password: str,
+    new_password: str,
+    passwords: Passwords,
+    keep_token: str | None,
+) -> None:
+    """Change the password and sign out every other browser."""
+    if not await passwords.verify(user.password_hash, current_password):
+        raise InvalidInput("The current password is not correct.", field="current_password")
+    user.password_hash = await passwords.hash(new_password)
+    user.password_changed_at = utcnow()
+    await end_other_sessions(db, user_id=user.id, keep_token=keep_token)
+    await db.commit()
+
+
+async def password_reset_token(
+    db: AsyncSession, *, email: str, tokens: Tokens
+) -> tuple[User, str] | None:
+    """A reset link token for the account with ``email``, or None if there is none."""
+    user = await get_user_by_email(db, email=email)
+    if user is None or not user.is_active:
+        return None
+    return user, tokens.password_reset(user.id, user.password_hash)
+
+
+async def reset_password(
+    db: AsyncSession,
+    *,
+    token: str,
+    new_password: str,
+    tokens: Tokens,
+    passwords: Passwords,
+    max_age: timedelta,
+) -> User:
+    """Set a new password from a reset link; the link then stops working."""
+    invalid = InvalidInput("This password reset link is invalid or has expired.", field="token")
+    read = tokens.read_password_reset(token, max_age_seconds=int(max_age.total_seconds()))
+    if read is None:
+        raise invalid
+    user = await db.get(User, read[0])
+    if user is None or not user.is_active or not tokens.reset_matches(user.password_hash, read[1]):
+        raise invalid
+    user.password_hash = await passwords.hash(new_password)
+    user.password_changed_at = utcnow()
+    await end_other_sessions(db, user_id=user.id, keep_token=None)
+    await db.execute(delete(SignInFailure).where(SignInFailure.email == user.email))
+    await db.commit()
+    return user
+
+
+# Roles, export, deletion -------------------------------------------------------------
+
+
+async def set_roles(db: AsyncSession, *, user: User, roles: Iterable[Role]) -> User:
+    wanted = set(roles)
+    for held in list(user.roles):
+        if Role(held.role) not in wanted:
+            user.roles.remove(held)
+    for role in wanted - user.role_set:
+        user.roles.append(UserRole(role=role.value))
+    await db.commit()
+    await db.refresh(user, ["roles"])
+    return user
+
+
+async def list_users(db: AsyncSession, *, limit: int, offset: int) -> tuple[list[User], int]:
+    total = await db.scalar(select(func.count()).select_from(User)) or 0
+    users = await db.scalars(select(User).order_by(User.id).limit(limit).offset(offset))
+    return list(users), total
+
+
+async def export_user_data(db: AsyncSession, *, user: User) -> dict[str, Any]:
+    """Everything the accounts package holds about ``user``, as JSON-ready data."""
+    consents = await db.scalars(
+        select(ConsentRecord).where(ConsentRecord.user_id == user.id).order_by(ConsentRecord.id)
+    )
+    sessions = await db.scalars(select(UserSession).where(UserSession.user_id == user.id))
+    return {
+        "profile": (await user_out(db, user=user)).model_dump(mode="json"),
+        "healthcare_professional_declared_at": (
+            user.hcp_declared_at.isoformat() if user.hcp_declared_at else None
+        ),
+        "password_changed_at": user.password_changed_at.isoformat(),
+        "consent_history": [
+            {"kind": c.kind, "granted": c.granted, "recorded_at": c.recorded_at.isoformat()}
+            for c in consents
+        ],
+        "signed_in_sessions": [
+            {
+                "created_at": s.created_at.isoformat(),
+                "last_seen_at": s.last_seen_at.isoformat(),
+                "expires_at": s.expires_at.isoformat(),
+                "ip_address": s.ip_address,
+                "user_agent": s.user_agent,
+            }
+            for s in sessions
+        ],
+    }
+
+
+async def delete_account(
+    db: AsyncSession, *, user: User, password: str, passwords: Passwords
+) -> None:
+    """Delete the account after checking the password; its rows go with it (cascade)."""
+    if not await passwords.verify(user.password_hash, password):
+        raise InvalidInput("The password is not correct.", field="password")
+    await db.execute(delete(SignInFailure).where(SignInFailure.email == user.email))
+    await db.delete(user)
+    await db.commit()
+
+
+async def ensure_user(
+    db: AsyncSession,
+    *,
+    email: str,
+    name: str,
+    password: str,
+    roles: Iterable[Role],
+    passwords: Passwords,
+    affiliation: str = "",
+    country: str = "",
+    time_zone: str = "Europe/London",
+    is_healthcare_professional: bool = False,
+) -> tuple[User, bool]:
+    """Create the user if missing, else add the roles; returns (user, created)."""
+    existing = await get_user_by_email(db, email=email)
+    if existing is not None:
+        await set_roles(db, user=existing, roles=existing.role_set | set(roles))
+        return existing, False
+    registration = Registration(
+        name=name,
+        email=email,
+        password=password,
+        affiliation=affiliation,
+        country=country,
+        time_zone=time_zone,
+        is_healthcare_professional=is_healthcare_professional,
+    )
+    user = await register_user(db, registration=registration, passwords=passwords, roles=roles)
+    return user, True

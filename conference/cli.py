@@ -1,0 +1,162 @@
+"""The ``conference`` command: serve, migrate, demo, createuser."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import sys
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from conference.accounts import service as accounts
+from conference.accounts.models import Role
+from conference.accounts.passwords import MIN_PASSWORD_LENGTH
+from conference.db import migrate as migrations
+from conference.db.urls import display_url
+from conference.demo import demo_accounts_text, seed_demo
+from conference.errors import ServiceError
+from conference.main import DatabaseNotMigrated, build_context, ensure_migrated
+from conference.settings import Settings, load_settings
+
+app = typer.Typer(help="Cytokines virtual meeting platform.", no_args_is_help=True)
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except ValueError as exc:
+        typer.secho(f"Configuration error: {exc}", fg="red", err=True)
+        raise typer.Exit(2) from exc
+
+
+@app.command()
+def migrate(
+    revision: Annotated[str, typer.Option(help="Target revision.")] = "head",
+) -> None:
+    """Apply the database migrations (creates the SQLite file if needed)."""
+    settings = _settings()
+    asyncio.run(migrations.upgrade(settings.database_url, revision))
+    typer.echo(f"Database {display_url(settings.database_url)} migrated to {revision}.")
+
+
+@app.command()
+def demo() -> None:
+    """Seed the Cytokines 2021 demo meeting and demo accounts (idempotent; not in production)."""
+    settings = _settings()
+    if settings.is_production:
+        typer.secho("Refused: the demo data is not for a production site.", fg="red", err=True)
+        raise typer.Exit(1)
+
+    async def run() -> list[str]:
+        ctx = build_context(settings)
+        try:
+            await ensure_migrated(ctx)
+            return await seed_demo(ctx.db, ctx.passwords, ctx.extensions)
+        finally:
+            await ctx.db.dispose()
+
+    try:
+        lines = asyncio.run(run())
+    except DatabaseNotMigrated as exc:
+        typer.secho(str(exc), fg="red", err=True)
+        raise typer.Exit(1) from exc
+    for line in lines:
+        typer.echo(line)
+    typer.echo(demo_accounts_text(settings.base_url))
+
+
+@app.command()
+def createuser(
+    email: Annotated[str, typer.Option(help="Email address (the sign-in name).")],
+    role: Annotated[list[Role], typer.Option(help="Role; repeat for several.")],
+    name: Annotated[str, typer.Option(help="Full name.")] = "",
+    time_zone: Annotated[str, typer.Option(help="Display time zone.")] = "Europe/London",
+    password: Annotated[
+        str | None, typer.Option(help="Password; asked for when not given.", envvar="PASSWORD")
+    ] = None,
+) -> None:
+    """Create an account with the given roles, or add the roles to an existing one."""
+    settings = _settings()
+    if password is None:
+        if not sys.stdin.isatty():
+            typer.secho("Give --password or set PASSWORD when not at a terminal.", err=True)
+            raise typer.Exit(2)
+        password = getpass.getpass("Password: ")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        typer.secho(f"The password needs {MIN_PASSWORD_LENGTH} characters or more.", err=True)
+        raise typer.Exit(2)
+
+    async def run() -> bool:
+        ctx = build_context(settings)
+        try:
+            await ensure_migrated(ctx)
+            async with ctx.db.session() as db:
+                _, created = await accounts.ensure_user(
+                    db,
+                    email=email,
+                    name=name or email.split("@")[0],
+                    password=password,
+                    roles=role,
+                    passwords=ctx.passwords,
+                    time_zone=time_zone,
+                )
+                return created
+        finally:
+            await ctx.db.dispose()
+
+    try:
+        created = asyncio.run(run())
+    except (DatabaseNotMigrated, ServiceError, ValueError) as exc:
+        typer.secho(str(exc), fg="red", err=True)
+        raise typer.Exit(1) from exc
+    roles = ", ".join(r.value for r in role)
+    typer.echo(f"{'Created' if created else 'Updated'} {email} with role(s) {roles}.")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    reload: Annotated[bool, typer.Option(help="Restart on code changes (development).")] = False,
+) -> None:
+    """Serve the meeting over HTTP (uvicorn, uvloop, httptools)."""
+    settings = _settings()
+
+    async def check() -> None:
+        ctx = build_context(settings)
+        try:
+            await ensure_migrated(ctx)
+        finally:
+            await ctx.db.dispose()
+
+    try:
+        asyncio.run(check())
+    except DatabaseNotMigrated as exc:
+        typer.secho(str(exc), fg="red", err=True)
+        raise typer.Exit(1) from exc
+    if workers > 1 and settings.redis_url.startswith("memory://"):
+        typer.secho(
+            "Several workers need a shared hub: set CONFERENCE_REDIS_URL=redis://…", err=True
+        )
+        raise typer.Exit(2)
+    typer.echo(f"Serving {settings.site_name} on http://{host}:{port}")
+    uvicorn.run(
+        "conference.main:create_app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        reload=reload,
+        loop="uvloop",
+        http="httptools",
+        proxy_headers=True,
+        forwarded_allow_ips="127.0.0.1",
+        log_level="info",
+    )
+
+
+def main() -> None:
+    app()

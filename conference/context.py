@@ -1,0 +1,28 @@
+"""Everything one app instance holds: built by the factory, kept on ``app.state.ctx``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from conference.accounts.passwords import Passwords
+from conference.accounts.tokens import Tokens
+from conference.db.engine import Database
+from conference.extensions import Extensions
+from conference.mail import Mailer
+from conference.metrics import Metrics
+from conference.realtime.backends import HubBackend
+from conference.settings import Settings
+from conference.web.templates import Pages
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    db: Database
+    passwords: Passwords
+    tokens: Tokens
+    mailer: Mailer
+    hub: HubBackend
+    pages: Pages
+    metrics: Metrics
+    extensions: Extensions

@@ -1,0 +1,81 @@
+"""FastAPI dependencies shared by every router, as ``Annotated`` aliases."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Annotated
+
+from fastapi import Depends
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import HTTPConnection
+
+from conference.accounts import service as accounts
+from conference.accounts.models import Role, User
+from conference.context import AppContext
+from conference.errors import Forbidden, Unauthenticated
+from conference.web.csrf import SESSION_COOKIE
+
+
+def get_context(conn: HTTPConnection) -> AppContext:
+    ctx: AppContext = conn.app.state.ctx
+    return ctx
+
+
+Context = Annotated[AppContext, Depends(get_context)]
+
+
+async def get_db(ctx: Context) -> AsyncIterator[AsyncSession]:
+    async with ctx.db.session() as session:
+        yield session
+
+
+DbSession = Annotated[AsyncSession, Depends(get_db)]
+
+
+def session_token(conn: HTTPConnection, ctx: AppContext) -> str | None:
+    """The session token from the signed cookie, or None if absent or tampered with."""
+    cookie = conn.cookies.get(SESSION_COOKIE)
+    if not cookie or len(cookie) > 200:
+        return None
+    return ctx.tokens.unsign_session(cookie)
+
+
+async def get_optional_user(conn: HTTPConnection, ctx: Context, db: DbSession) -> User | None:
+    token = session_token(conn, ctx)
+    if token is None:
+        return None
+    found = await accounts.session_user(db, token=token)
+    return found[1] if found else None
+
+
+OptionalUser = Annotated[User | None, Depends(get_optional_user)]
+
+
+async def get_current_user(user: OptionalUser) -> User:
+    if user is None:
+        raise Unauthenticated("Please sign in.")
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def require_role(*roles: Role) -> Callable[[User], Awaitable[User]]:
+    """A dependency that admits a signed-in user holding any of ``roles`` (or admin)."""
+    names = " or ".join(role.value for role in roles)
+
+    async def check(user: CurrentUser) -> User:
+        if not user.has_role(*roles):
+            raise Forbidden(f"This needs the {names} role.")
+        return user
+
+    return check
+
+
+Organizer = Annotated[User, Depends(require_role(Role.organizer))]
+Admin = Annotated[User, Depends(require_role(Role.admin))]
+
+
+def client_address(conn: HTTPConnection) -> str:
+    """The peer address (behind nginx, uvicorn's --proxy-headers puts the real one here)."""
+    return conn.client.host if conn.client else "unknown"

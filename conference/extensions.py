@@ -1,0 +1,30 @@
+"""Hooks through which domain packages add to core features without the core importing them.
+
+main.py fills one :class:`Extensions` per app; the core only iterates what is there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
+
+from conference.accounts.models import User
+
+# Seeds a domain's part of the demo meeting; returns lines for the operator to read.
+DemoSeeder = Callable[[AsyncSession], Awaitable[list[str]]]
+# Renders a block of the home page for a viewer (signed in or not).
+HomeSection = Callable[[Request, AsyncSession, User | None], Awaitable[Markup]]
+# Adds a domain's data about a user to "export my data".
+UserDataExporter = Callable[[AsyncSession, User], Awaitable[Any]]
+
+
+@dataclass
+class Extensions:
+    demo_seeders: list[DemoSeeder] = field(default_factory=list)
+    home_sections: list[HomeSection] = field(default_factory=list)
+    user_data_exporters: dict[str, UserDataExporter] = field(default_factory=dict)

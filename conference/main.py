@@ -1,0 +1,204 @@
+"""The app factory: the one place that wires the domain packages into the core."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import MetaData
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from conference.accounts import pages as account_pages
+from conference.accounts import router as accounts_api
+from conference.accounts.models import Role
+from conference.accounts.passwords import Passwords
+from conference.accounts.tokens import Tokens
+from conference.context import AppContext
+from conference.db.base import Base
+from conference.db.engine import Database
+from conference.db.migrate import migration_state
+from conference.db.urls import display_url
+from conference.errors import ServiceError, Throttled, Unauthenticated
+from conference.extensions import Extensions
+from conference.health import router as health_router
+from conference.mail import Mailer
+from conference.metrics import Metrics, MetricsMiddleware
+from conference.program import router as program_router
+from conference.realtime.backends import create_backend
+from conference.settings import Settings, load_settings
+from conference.web.csrf import CsrfCookieMiddleware, verify_csrf
+from conference.web.headers import SecurityHeadersMiddleware
+from conference.web.limits import BodySizeLimitMiddleware
+from conference.web.navigation import NavItem
+from conference.web.templates import Pages
+from exhibitors import demo as exhibitors_demo
+from exhibitors import router as exhibitors_router
+
+logger = logging.getLogger(__name__)
+
+# Every area of the site; an entry appears once a route with its name exists.
+NAVIGATION = (
+    NavItem("Home", "home"),
+    NavItem("Program", "program"),
+    NavItem("Stages", "stages"),
+    NavItem("Posters", "posters"),
+    NavItem("Exhibitors", "exhibitors"),
+    NavItem("Trivia", "trivia"),
+    NavItem("My agenda", "agenda", signed_in_only=True),
+    NavItem("Console", "console", roles=frozenset({Role.organizer})),
+)
+
+
+class DatabaseNotMigrated(RuntimeError):
+    pass
+
+
+def all_models_metadata() -> MetaData:
+    """The metadata of every model in every package (for Alembic and the tests)."""
+    import conference.accounts.models
+    import conference.program.models  # noqa: F401
+    import exhibitors.models  # noqa: F401
+
+    return Base.metadata
+
+
+def build_extensions() -> Extensions:
+    """What the domain packages add to the core's features."""
+    extensions = Extensions()
+    extensions.demo_seeders.append(exhibitors_demo.seed_sponsors)
+    extensions.home_sections.append(exhibitors_router.sponsors_home_section)
+    return extensions
+
+
+def build_context(settings: Settings) -> AppContext:
+    tokens = Tokens(settings.secret_key)
+    return AppContext(
+        settings=settings,
+        db=Database(settings.database_url),
+        passwords=Passwords(
+            time_cost=settings.argon2_time_cost, memory_kib=settings.argon2_memory_kib
+        ),
+        tokens=tokens,
+        mailer=Mailer(
+            sender=settings.mail_from,
+            outbox_dir=settings.outbox_dir,
+            smtp_host=settings.smtp_host,
+            smtp_port=settings.smtp_port,
+            smtp_username=settings.smtp_username,
+            smtp_password=settings.smtp_password,
+            smtp_starttls=settings.smtp_starttls,
+        ),
+        hub=create_backend(settings.redis_url),
+        pages=Pages(settings=settings, tokens=tokens, navigation=NAVIGATION),
+        metrics=Metrics(),
+        extensions=build_extensions(),
+    )
+
+
+async def ensure_migrated(ctx: AppContext) -> None:
+    """Refuse to serve a database the code's migrations have not been applied to."""
+    state = await migration_state(ctx.db.engine)
+    if not state.up_to_date:
+        raise DatabaseNotMigrated(
+            f"The database at {display_url(ctx.settings.database_url)} is at migration "
+            f"{state.current or 'none'}, the code needs {state.head}. "
+            "Run `conference migrate` first."
+        )
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the application for ``settings`` (read from the environment if not given)."""
+    settings = (settings or load_settings()).with_secret_key()
+    ctx = build_context(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:
+            await ensure_migrated(ctx)
+            await ctx.hub.start()
+            yield
+        finally:
+            await ctx.hub.close()
+            await ctx.db.dispose()
+
+    app = FastAPI(
+        title="Cytokines virtual meeting",
+        version="0.1.0",
+        lifespan=lifespan,
+        dependencies=[Depends(verify_csrf)],
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    app.state.ctx = ctx
+
+    app.include_router(health_router)
+    app.include_router(accounts_api.router)
+    app.include_router(account_pages.router)
+    app.include_router(program_router.router)
+    settings.media_root.mkdir(parents=True, exist_ok=True)
+    app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
+
+    _install_error_handlers(app)
+    # Added innermost first: the CSRF cookie is set inside the size limit and headers,
+    # and metrics see every request, refused ones included.
+    app.add_middleware(CsrfCookieMiddleware, secure=settings.is_production)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_bytes)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.is_production)
+    app.add_middleware(MetricsMiddleware, metrics=ctx.metrics)
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    """Entry point for ``uvicorn --factory`` (each worker builds its own app)."""
+    return create_app(load_settings())
+
+
+def _wants_html(request: Request) -> bool:
+    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get(
+        "accept", ""
+    )
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ServiceError)
+    async def service_error(request: Request, exc: ServiceError) -> Response:
+        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, Throttled) else {}
+        if _wants_html(request):
+            if isinstance(exc, Unauthenticated):
+                return RedirectResponse(f"/signin?next={request.url.path}", status_code=303)
+            return _error_page(request, exc.status_code, exc.detail, headers)
+        body: dict[str, object] = {"detail": exc.detail}
+        if exc.field:
+            body["field"] = exc.field
+        return JSONResponse(body, status_code=exc.status_code, headers=headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if _wants_html(request):
+            return _error_page(request, exc.status_code, str(exc.detail), exc.headers or {})
+        return JSONResponse(
+            {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        errors = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
+        return JSONResponse({"detail": errors}, status_code=422)
+
+
+def _error_page(request: Request, status: int, detail: str, headers: Mapping[str, str]) -> Response:
+    ctx: AppContext = request.app.state.ctx
+    response = ctx.pages.render(
+        request,
+        "errors/error.html",
+        {"status": status, "detail": detail},
+        user=None,
+        status_code=status,
+    )
+    response.headers.update(headers)
+    return response

@@ -1,0 +1,1 @@
+"""Realtime: the hub that carries events between processes and to websocket clients."""

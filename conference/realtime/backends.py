@@ -1,0 +1,201 @@
+"""Hub backends: how events cross processes.
+
+``memory://`` keeps everything in this process (the embedded default); ``redis://`` uses
+Redis pub/sub so several app processes share channels.
+
+Concurrency invariants (both backends):
+- at most one upstream subscription per channel per process, however many local handlers;
+- handlers are plain callables run on the event loop and must not block or await: they
+  hand the payload to per-client bounded queues, so one slow consumer never delays another;
+- ``publish`` returns once the backend has accepted the payload, not once it is delivered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Protocol
+
+import redis.asyncio as redis_asyncio
+from redis.asyncio.client import PubSub
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[[str, bytes], None]
+
+
+class HubBackend(Protocol):
+    async def start(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+    async def ping(self) -> bool: ...
+
+    async def publish(self, channel: str, payload: bytes) -> None: ...
+
+    async def subscribe(self, channel: str, handler: Handler) -> None: ...
+
+    async def unsubscribe(self, channel: str, handler: Handler) -> None: ...
+
+    def upstream_channels(self) -> frozenset[str]: ...
+
+
+class _Handlers:
+    """Local handlers per channel; the first and last handler drive upstream (un)subscribe."""
+
+    def __init__(self) -> None:
+        self._by_channel: defaultdict[str, list[Handler]] = defaultdict(list)
+
+    def add(self, channel: str, handler: Handler) -> bool:
+        """Add; True if this is the channel's first handler."""
+        handlers = self._by_channel[channel]
+        handlers.append(handler)
+        return len(handlers) == 1
+
+    def remove(self, channel: str, handler: Handler) -> bool:
+        """Remove; True if the channel has no handler left."""
+        handlers = self._by_channel.get(channel)
+        if not handlers:
+            return False
+        with contextlib.suppress(ValueError):
+            handlers.remove(handler)
+        if handlers:
+            return False
+        del self._by_channel[channel]
+        return True
+
+    def dispatch(self, channel: str, payload: bytes) -> None:
+        for handler in tuple(self._by_channel.get(channel, ())):
+            try:
+                handler(channel, payload)
+            except Exception:  # one broken handler must not starve the others
+                logger.exception("hub handler failed on %s", channel)
+
+    def channels(self) -> frozenset[str]:
+        return frozenset(self._by_channel)
+
+
+class MemoryBackend:
+    """One process: publishing dispatches straight to local handlers."""
+
+    def __init__(self) -> None:
+        self._handlers = _Handlers()
+
+    async def start(self) -> None:
+        return None
+
+    async def close(self) -> None:
+        return None
+
+    async def ping(self) -> bool:
+        return True
+
+    async def publish(self, channel: str, payload: bytes) -> None:
+        self._handlers.dispatch(channel, payload)
+
+    async def subscribe(self, channel: str, handler: Handler) -> None:
+        self._handlers.add(channel, handler)
+
+    async def unsubscribe(self, channel: str, handler: Handler) -> None:
+        self._handlers.remove(channel, handler)
+
+    def upstream_channels(self) -> frozenset[str]:
+        return self._handlers.channels()
+
+
+class RedisBackend:
+    """Many processes: one Redis pub/sub connection per process, one reader task."""
+
+    def __init__(self, url: str) -> None:
+        self._url = url
+        self._client: redis_asyncio.Redis | None = None
+        self._pubsub: PubSub | None = None
+        self._reader: asyncio.Task[None] | None = None
+        self._handlers = _Handlers()
+        # Serialises SUBSCRIBE/UNSUBSCRIBE so the first/last-handler decisions and the
+        # commands sent upstream cannot interleave.
+        self._lock = asyncio.Lock()
+
+    def _connection(self) -> redis_asyncio.Redis:
+        if self._client is None:
+            self._client = redis_asyncio.Redis.from_url(
+                self._url, socket_connect_timeout=2, socket_timeout=5, health_check_interval=30
+            )
+        return self._client
+
+    async def start(self) -> None:
+        # Connecting is lazy: a Redis that is down at start makes /readyz answer 503
+        # rather than stopping the app from starting.
+        self._connection()
+
+    async def close(self) -> None:
+        if self._reader is not None:
+            self._reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._reader
+            self._reader = None
+        if self._pubsub is not None:
+            await self._pubsub.aclose()  # type: ignore[no-untyped-call]
+            self._pubsub = None
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    async def ping(self) -> bool:
+        try:
+            return bool(await self._connection().ping())
+        except (redis_asyncio.RedisError, OSError):
+            return False
+
+    async def publish(self, channel: str, payload: bytes) -> None:
+        await self._connection().publish(channel, payload)
+
+    async def subscribe(self, channel: str, handler: Handler) -> None:
+        async with self._lock:
+            if self._handlers.add(channel, handler):
+                await self._ensure_pubsub().subscribe(channel)
+                self._ensure_reader()
+
+    async def unsubscribe(self, channel: str, handler: Handler) -> None:
+        async with self._lock:
+            if self._handlers.remove(channel, handler) and self._pubsub is not None:
+                await self._pubsub.unsubscribe(channel)
+
+    def upstream_channels(self) -> frozenset[str]:
+        return self._handlers.channels()
+
+    def _ensure_pubsub(self) -> PubSub:
+        if self._pubsub is None:
+            self._pubsub = self._connection().pubsub(ignore_subscribe_messages=True)
+        return self._pubsub
+
+    def _ensure_reader(self) -> None:
+        if self._reader is None or self._reader.done():
+            self._reader = asyncio.create_task(self._read(), name="hub-redis-reader")
+
+    async def _read(self) -> None:
+        pubsub = self._ensure_pubsub()
+        while True:
+            try:
+                message = await pubsub.get_message(timeout=1.0)
+            except (redis_asyncio.RedisError, OSError, RuntimeError):
+                logger.warning("hub lost its Redis subscription; retrying", exc_info=True)
+                await asyncio.sleep(1)
+                continue
+            if message is None or message.get("type") != "message":
+                continue
+            channel = message["channel"]
+            name = channel.decode() if isinstance(channel, bytes) else str(channel)
+            self._handlers.dispatch(name, message["data"])
+
+
+def create_backend(url: str) -> HubBackend:
+    """The backend for ``CONFERENCE_REDIS_URL``: ``memory://`` or ``redis://…``."""
+    if url.startswith("memory://"):
+        return MemoryBackend()
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return RedisBackend(url)
+    raise ValueError(f"unsupported hub URL {url!r}: use memory:// or redis://host:port/db")

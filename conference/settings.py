@@ -1,0 +1,119 @@
+"""Settings read from the environment (prefix ``CONFERENCE_``).
+
+Nothing here runs at import time: :func:`load_settings` builds a :class:`Settings` when the
+app factory or the command line asks for one, so tests can make as many as they like.
+"""
+
+from __future__ import annotations
+
+import secrets
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Self
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from conference.db.urls import normalise_database_url
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Environment(StrEnum):
+    development = "development"
+    production = "production"
+
+
+class Settings(BaseSettings):
+    """Everything an operator can configure; see the README's configuration table."""
+
+    model_config = SettingsConfigDict(env_prefix="CONFERENCE_", extra="ignore")
+
+    env: Environment = Environment.development
+    var_dir: Path = Path("var")
+    database_url: str = ""
+    redis_url: str = "memory://"
+    secret_key: str = ""
+    media_dir: Path | None = None
+    base_url: str = "http://127.0.0.1:8000"
+    site_name: str = "Cytokines 2021"
+
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = True
+    mail_from: str = "Cytokines 2021 <no-reply@cytokines.test>"
+
+    # A request body larger than this is refused with 413 before a route sees it.
+    max_request_bytes: Annotated[int, Field(gt=0)] = 1_048_576
+    session_days: Annotated[int, Field(gt=0, le=90)] = 14
+    password_reset_minutes: Annotated[int, Field(gt=0, le=24 * 60)] = 60
+    sign_in_max_failures: Annotated[int, Field(gt=0)] = 5
+    sign_in_window_minutes: Annotated[int, Field(gt=0)] = 15
+    # argon2id cost; the defaults are argon2-cffi's RFC 9106 "low memory" profile.
+    argon2_time_cost: Annotated[int, Field(ge=1)] = 3
+    argon2_memory_kib: Annotated[int, Field(ge=8)] = 65_536
+
+    templates_dir: Path = ROOT / "templates"
+    static_dir: Path = ROOT / "static"
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        return normalise_database_url(value) if value else value
+
+    @field_validator("base_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _defaults_under_var(self) -> Self:
+        if not self.database_url:
+            self.database_url = normalise_database_url(f"sqlite:///{self.var_dir}/conference.db")
+        if self.media_dir is None:
+            self.media_dir = self.var_dir / "media"
+        if self.env is Environment.production:
+            if len(self.secret_key) < 32:
+                raise ValueError(
+                    "CONFERENCE_SECRET_KEY must be set to at least 32 characters in production"
+                )
+            if not self.base_url.startswith("https://"):
+                raise ValueError("CONFERENCE_BASE_URL must be an https:// URL in production")
+        return self
+
+    @property
+    def is_production(self) -> bool:
+        return self.env is Environment.production
+
+    @property
+    def outbox_dir(self) -> Path:
+        """Where mail goes when no SMTP server is configured."""
+        return self.var_dir / "outbox"
+
+    @property
+    def media_root(self) -> Path:
+        assert self.media_dir is not None  # set by the validator
+        return self.media_dir
+
+    def with_secret_key(self) -> Settings:
+        """Return settings whose secret key is set, creating one under ``var/`` in development.
+
+        The key is kept in a file so sessions survive a restart of ``make run``.
+        """
+        if self.secret_key:
+            return self
+        if self.is_production:  # pragma: no cover - the validator refuses this earlier
+            raise ValueError("CONFERENCE_SECRET_KEY is required in production")
+        key_file = self.var_dir / "secret_key"
+        if not key_file.exists():
+            key_file.parent.mkdir(parents=True, exist_ok=True)
+            key_file.write_text(secrets.token_urlsafe(48))
+            key_file.chmod(0o600)
+        return self.model_copy(update={"secret_key": key_file.read_text().strip()})
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings from the environment, apply ``overrides`` and ensure a secret key."""
+    return Settings(**overrides).with_secret_key()  # type: ignore[arg-type]

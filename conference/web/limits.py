@@ -1,0 +1,89 @@
+"""Refuse request bodies over the configured size with 413, before any route reads them."""
+
+from __future__ import annotations
+
+import json
+
+from fastapi import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+
+class BodyTooLarge(HTTPException):
+    """Raised from ``receive`` once a streamed body passes the cap.
+
+    It is an HTTPException so that FastAPI, which turns other errors met while reading a
+    body into 400, lets it through to the 413 handler.
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(413, f"Request body too large: the limit is {max_bytes} bytes.")
+
+
+class BodySizeLimitMiddleware:
+    """Caps every request body at ``max_bytes``.
+
+    A declared Content-Length over the cap is answered at once; a chunked body is counted
+    as it streams and cut off at the cap. Routes that take large uploads (recordings,
+    posters) will name their own larger cap here when they arrive.
+    """
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                try:
+                    declared = int(value)
+                except ValueError:
+                    await _refuse(send, 400, "Invalid Content-Length header.")
+                    return
+                if declared > self.max_bytes:
+                    await _refuse(send, 413, self._too_large())
+                    return
+        received = 0
+        response_started = False
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise BodyTooLarge(self.max_bytes)
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except BodyTooLarge:
+            if not response_started:
+                await _refuse(send, 413, self._too_large())
+
+    def _too_large(self) -> str:
+        return f"Request body too large: the limit is {self.max_bytes} bytes."
+
+
+async def _refuse(send: Send, status: int, detail: str) -> None:
+    body = json.dumps({"detail": detail}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})

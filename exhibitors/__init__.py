@@ -1,0 +1,1 @@
+"""Industry zone: sponsors and their tiers now; booths, staff, chat and leads next."""

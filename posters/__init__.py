@@ -1,0 +1,1 @@
+"""iPosters: gallery, viewer, comments, votes and live author slots (see its issue)."""

@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+import httpx
+from sqlalchemy import func, select
+
+from conference.accounts.models import ConsentRecord, User
+from conference.context import AppContext
+from tests.factories import csrf
+
+NEW = {
+    "name": "Grace Investigator",
+    "email": "Grace@Example.org",
+    "password": "a long enough password",
+    "affiliation": "Cardiff University",
+    "country": "gb",
+    "time_zone": "Asia/Tokyo",
+    "is_healthcare_professional": True,
+    "consents": {"society_news": True, "attendee_directory": False},
+}
+
+
+async def count_users(ctx: AppContext) -> int:
+    async with ctx.db.session() as db:
+        return await db.scalar(select(func.count()).select_from(User)) or 0
+
+
+async def test_register_creates_attendee_and_signs_in(client: httpx.AsyncClient) -> None:
+    await csrf(client)
+    response = await client.post("/api/v1/auth/register", json=NEW)
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert body["email"] == "grace@example.org"
+    assert body["country"] == "GB"
+    assert body["time_zone"] == "Asia/Tokyo"
+    assert body["roles"] == ["attendee"]
+    assert body["is_healthcare_professional"] is True
+    assert body["consents"] == {
+        "society_news": True,
+        "attendee_directory": False,
+        "session_recording_notice": False,
+    }
+    me = await client.get("/api/v1/me")
+    assert me.status_code == 200
+    assert me.json()["id"] == body["id"]
+
+
+async def test_consents_and_declaration_are_recorded_with_time(
+    client: httpx.AsyncClient, app
+) -> None:
+    await csrf(client)
+    user_id = (await client.post("/api/v1/auth/register", json=NEW)).json()["id"]
+    async with app.state.ctx.db.session() as db:
+        user = await db.get(User, user_id)
+        records = (await db.scalars(select(ConsentRecord).order_by(ConsentRecord.kind))).all()
+    assert user is not None
+    assert user.hcp_declared_at is not None
+    assert [(r.kind, r.granted) for r in records] == [
+        ("attendee_directory", False),
+        ("society_news", True),
+    ]
+    assert all(r.recorded_at.tzinfo is not None for r in records)
+
+
+async def test_duplicate_email_is_refused_and_changes_nothing(
+    client: httpx.AsyncClient, app
+) -> None:
+    await csrf(client)
+    assert (await client.post("/api/v1/auth/register", json=NEW)).status_code == 201
+    client.cookies.clear()
+    await csrf(client)
+    again = {**NEW, "email": "grace@EXAMPLE.org", "name": "Someone Else"}
+    response = await client.post("/api/v1/auth/register", json=again)
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": "An account with this email address already exists.",
+        "field": "email",
+    }
+    assert await count_users(app.state.ctx) == 1
+
+
+async def test_bad_time_zone_is_422_and_creates_nothing(client: httpx.AsyncClient, app) -> None:
+    await csrf(client)
+    response = await client.post("/api/v1/auth/register", json={**NEW, "time_zone": "Mars/Olympus"})
+    assert response.status_code == 422
+    [error] = response.json()["detail"]
+    assert error["loc"] == ["body", "time_zone"]
+    assert "unknown time zone 'Mars/Olympus'" in error["msg"]
+    assert await count_users(app.state.ctx) == 0
+
+
+async def test_bad_inputs_are_422(client: httpx.AsyncClient, app) -> None:
+    await csrf(client)
+    cases = {
+        "email": {**NEW, "email": "not-an-email"},
+        "password": {**NEW, "password": "short"},
+        "country": {**NEW, "country": "XX"},
+        "name": {**NEW, "name": "   "},
+    }
+    for field, payload in cases.items():
+        response = await client.post("/api/v1/auth/register", json=payload)
+        assert response.status_code == 422, field
+        assert response.json()["detail"][0]["loc"] == ["body", field]
+    unknown_field = await client.post("/api/v1/auth/register", json={**NEW, "is_admin": True})
+    assert unknown_field.status_code == 422
+    not_json = await client.post(
+        "/api/v1/auth/register", content=b"{nope", headers={"content-type": "application/json"}
+    )
+    assert not_json.status_code == 422
+    assert await count_users(app.state.ctx) == 0
+
+
+async def test_register_page_form_signs_in(client: httpx.AsyncClient, demo_meeting: None) -> None:
+    page = await client.get("/register")
+    assert page.status_code == 200
+    token = client.headers.get("X-CSRF-Token") or await csrf(client)
+    client.headers.pop("X-CSRF-Token")
+    form = {
+        "csrf_token": token,
+        "name": "Form Person",
+        "email": "form@example.org",
+        "password": "a long enough password",
+        "affiliation": "",
+        "country": "JP",
+        "time_zone": "Asia/Tokyo",
+        "consent_society_news": "on",
+    }
+    response = await client.post("/register", data=form)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/"
+    home = await client.get("/", headers={"Accept": "text/html"})
+    assert "Times are shown in <strong>Asia/Tokyo</strong>" in home.text
+    assert "Sun 17 Oct 2021, 21:00 JST" in home.text
+
+
+async def test_register_page_shows_field_errors(client: httpx.AsyncClient, app) -> None:
+    token = await csrf(client)
+    client.headers.pop("X-CSRF-Token")
+    form = {
+        "csrf_token": token,
+        "name": "X",
+        "email": "x@example.org",
+        "password": "short",
+        "time_zone": "Nowhere/City",
+    }
+    response = await client.post("/register", data=form)
+    assert response.status_code == 422
+    assert 'id="password-error"' in response.text
+    assert 'id="time_zone-error"' in response.text
+    assert "Unknown time zone &#39;Nowhere/City&#39;" in response.text
+    assert await count_users(app.state.ctx) == 0
