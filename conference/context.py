@@ -10,6 +10,7 @@ from conference.db.engine import Database
 from conference.extensions import Extensions
 from conference.mail import Mailer
 from conference.metrics import Metrics
+from conference.program.published import ProgramCache
 from conference.realtime.backends import HubBackend
 from conference.settings import Settings
 from conference.web.templates import Pages
@@ -26,3 +27,4 @@ class AppContext:
     pages: Pages
     metrics: Metrics
     extensions: Extensions
+    programs: ProgramCache

@@ -12,7 +12,9 @@ from starlette.requests import HTTPConnection
 from conference.accounts import service as accounts
 from conference.accounts.models import Role, User
 from conference.context import AppContext
-from conference.errors import Forbidden, Unauthenticated
+from conference.errors import Forbidden, NotFound, Unauthenticated
+from conference.program import service as program
+from conference.program.models import Meeting
 from conference.web.csrf import SESSION_COOKIE
 
 
@@ -74,6 +76,16 @@ def require_role(*roles: Role) -> Callable[[User], Awaitable[User]]:
 
 Organizer = Annotated[User, Depends(require_role(Role.organizer))]
 Admin = Annotated[User, Depends(require_role(Role.admin))]
+
+
+async def get_meeting(db: DbSession) -> Meeting:
+    meeting = await program.current_meeting(db)
+    if meeting is None:
+        raise NotFound("No meeting has been set up yet.")
+    return meeting
+
+
+CurrentMeeting = Annotated[Meeting, Depends(get_meeting)]
 
 
 def client_address(conn: HTTPConnection) -> str:

@@ -18,6 +18,8 @@ from conference.accounts import router as accounts_api
 from conference.accounts.models import Role
 from conference.accounts.passwords import Passwords
 from conference.accounts.tokens import Tokens
+from conference.console import imports as console_imports
+from conference.console import pages as console_pages
 from conference.context import AppContext
 from conference.db.base import Base
 from conference.db.engine import Database
@@ -28,7 +30,12 @@ from conference.extensions import Extensions
 from conference.health import router as health_router
 from conference.mail import Mailer
 from conference.metrics import Metrics, MetricsMiddleware
-from conference.program import router as program_router
+from conference.program import agenda_api as program_agenda_api
+from conference.program import interop_api as program_interop_api
+from conference.program import organizer_api as program_organizer_api
+from conference.program import pages as program_pages
+from conference.program import router as program_api
+from conference.program.published import ProgramCache
 from conference.realtime.backends import create_backend
 from conference.settings import Settings, load_settings
 from conference.web.csrf import CsrfCookieMiddleware, verify_csrf
@@ -97,6 +104,7 @@ def build_context(settings: Settings) -> AppContext:
         pages=Pages(settings=settings, tokens=tokens, navigation=NAVIGATION),
         metrics=Metrics(),
         extensions=build_extensions(),
+        programs=ProgramCache(),
     )
 
 
@@ -139,7 +147,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health_router)
     app.include_router(accounts_api.router)
     app.include_router(account_pages.router)
-    app.include_router(program_router.router)
+    # Interop and agenda first: their fixed paths (schedule.json, .ics) must win over the
+    # public API's /sessions/{guid}.
+    app.include_router(program_interop_api.router)
+    app.include_router(program_agenda_api.router)
+    app.include_router(program_api.router)
+    app.include_router(program_organizer_api.router)
+    app.include_router(program_pages.router)
+    app.include_router(console_imports.router)
+    app.include_router(console_pages.router)
     settings.media_root.mkdir(parents=True, exist_ok=True)
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
 

@@ -9,14 +9,14 @@ from sqlalchemy.orm import selectinload
 from conference.program.models import Committee, CommitteeMember, Meeting
 
 
-async def current_meeting(db: AsyncSession) -> Meeting | None:
+async def current_meeting(db: AsyncSession, *, with_committees: bool = False) -> Meeting | None:
     """The meeting this site is running: the latest one by start date."""
-    return await db.scalar(
-        select(Meeting)
-        .options(selectinload(Meeting.committee_members).joinedload(CommitteeMember.person))
-        .order_by(Meeting.starts_on.desc(), Meeting.id.desc())
-        .limit(1)
-    )
+    statement = select(Meeting).order_by(Meeting.starts_on.desc(), Meeting.id.desc()).limit(1)
+    if with_committees:
+        statement = statement.options(
+            selectinload(Meeting.committee_members).joinedload(CommitteeMember.person)
+        )
+    return await db.scalar(statement)
 
 
 def committees(meeting: Meeting) -> dict[Committee, list[CommitteeMember]]:

@@ -1,0 +1,1 @@
+"""Organizer console: pages for building, checking and publishing the program."""

@@ -1,0 +1,178 @@
+"""The program as one JSON-ready document.
+
+The draft program is read from the tables into this shape; publishing freezes it as a
+:class:`~conference.program.models.ProgramVersion`. Conflict checks, the changelog, the
+attendee pages and every export read this shape, so they all see the same program.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from conference.program.models import (
+    Meeting,
+    Person,
+    ProgramSession,
+    SessionChair,
+    Stage,
+    Talk,
+    TalkSpeaker,
+    Track,
+)
+
+SNAPSHOT_FORMAT = 1
+Snapshot = dict[str, Any]
+
+
+def _person(person: Person) -> dict[str, Any]:
+    return {
+        "guid": person.guid,
+        "name": person.name,
+        "affiliation": person.affiliation,
+        "country": person.country,
+        "biography": person.biography,
+        "photo_url": person.photo_url,
+    }
+
+
+async def draft_snapshot(db: AsyncSession, *, meeting: Meeting) -> Snapshot:
+    """The current draft of ``meeting``'s program, in a fixed number of queries."""
+    stages = (
+        await db.scalars(
+            select(Stage).where(Stage.meeting_id == meeting.id).order_by(Stage.position, Stage.id)
+        )
+    ).all()
+    tracks = (
+        await db.scalars(
+            select(Track).where(Track.meeting_id == meeting.id).order_by(Track.position, Track.id)
+        )
+    ).all()
+    sessions = (
+        await db.scalars(
+            select(ProgramSession)
+            .where(ProgramSession.meeting_id == meeting.id)
+            .options(
+                selectinload(ProgramSession.chairs).selectinload(SessionChair.person),
+                selectinload(ProgramSession.talks)
+                .selectinload(Talk.speakers)
+                .selectinload(TalkSpeaker.person),
+            )
+            .order_by(ProgramSession.starts_at, ProgramSession.id)
+        )
+    ).all()
+    stage_guid = {stage.id: stage.guid for stage in stages}
+    stage_position = {stage.id: index for index, stage in enumerate(stages)}
+    track_slug = {track.id: track.slug for track in tracks}
+    people: dict[str, dict[str, Any]] = {}
+    session_docs = []
+    ordered = sorted(
+        sessions,
+        key=lambda s: (s.starts_at, stage_position.get(s.stage_id or -1, 1_000_000), s.id),
+    )
+    for session in ordered:
+        for chair in session.chairs:
+            people.setdefault(chair.person.guid, _person(chair.person))
+        talks = []
+        for talk in session.talks:
+            for speaker in talk.speakers:
+                people.setdefault(speaker.person.guid, _person(speaker.person))
+            talks.append(
+                {
+                    "guid": talk.guid,
+                    "title": talk.title,
+                    "abstract": talk.abstract,
+                    "starts_at": talk.starts_at.isoformat(),
+                    "duration_minutes": talk.duration_minutes,
+                    "speakers": [speaker.person.guid for speaker in talk.speakers],
+                }
+            )
+        session_docs.append(
+            {
+                "guid": session.guid,
+                "title": session.title,
+                "description": session.description,
+                "type": session.session_type,
+                "track": track_slug.get(session.track_id) if session.track_id else None,
+                "stage": stage_guid.get(session.stage_id) if session.stage_id else None,
+                "starts_at": session.starts_at.isoformat(),
+                "ends_at": session.ends_at.isoformat(),
+                "cme_accredited": session.cme_accredited,
+                "cme_minutes": session.cme_minutes,
+                "may_be_recorded": session.may_be_recorded,
+                "chairs": [chair.person.guid for chair in session.chairs],
+                "talks": talks,
+            }
+        )
+    return {
+        "format": SNAPSHOT_FORMAT,
+        "meeting": {
+            "slug": meeting.slug,
+            "name": meeting.name,
+            "short_name": meeting.short_name,
+            "time_zone": meeting.time_zone,
+            "starts_on": meeting.starts_on.isoformat(),
+            "ends_on": meeting.ends_on.isoformat(),
+            "website": meeting.website,
+            "description": meeting.description,
+        },
+        "stages": [
+            {"guid": s.guid, "name": s.name, "slug": s.slug, "room": s.room} for s in stages
+        ],
+        "tracks": [{"slug": t.slug, "name": t.name, "color": t.color} for t in tracks],
+        "people": people,
+        "sessions": session_docs,
+    }
+
+
+_PLACEMENT = ("starts_at", "ends_at", "stage")
+_CONTENT = (
+    "title",
+    "description",
+    "type",
+    "track",
+    "chairs",
+    "talks",
+    "cme_accredited",
+    "cme_minutes",
+    "may_be_recorded",
+)
+
+
+def changelog(previous: Snapshot | None, current: Snapshot) -> dict[str, list[dict[str, Any]]]:
+    """What was added, moved (old and new time and stage), changed and cancelled."""
+    before = {s["guid"]: s for s in (previous or {}).get("sessions", [])}
+    after = {s["guid"]: s for s in current["sessions"]}
+    stage_names = {
+        st["guid"]: st["name"]
+        for snap in (previous or {}, current)
+        for st in snap.get("stages", [])
+    }
+
+    def where(session: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "starts_at": session["starts_at"],
+            "ends_at": session["ends_at"],
+            "stage": stage_names.get(session["stage"]) if session["stage"] else None,
+        }
+
+    added, moved, changed, cancelled = [], [], [], []
+    for guid, session in after.items():
+        old = before.get(guid)
+        if old is None:
+            added.append({"guid": guid, "title": session["title"], **where(session)})
+            continue
+        if any(old[key] != session[key] for key in _PLACEMENT):
+            moved.append(
+                {"guid": guid, "title": session["title"], "old": where(old), "new": where(session)}
+            )
+        fields = [key for key in _CONTENT if old.get(key) != session.get(key)]
+        if fields:
+            changed.append({"guid": guid, "title": session["title"], "fields": fields})
+    for guid, session in before.items():
+        if guid not in after:
+            cancelled.append({"guid": guid, "title": session["title"], **where(session)})
+    return {"added": added, "moved": moved, "changed": changed, "cancelled": cancelled}
