@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import getpass
 import sys
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 import uvicorn
+from pydantic import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
 
 from conference.accounts import service as accounts
 from conference.accounts.models import Role
@@ -26,9 +28,32 @@ app = typer.Typer(help="Cytokines virtual meeting platform.", no_args_is_help=Tr
 def _settings() -> Settings:
     try:
         return load_settings()
+    except ValidationError as exc:
+        # Pydantic's own message repeats the input values: secret key, database password.
+        problems = "; ".join(_describe(error["loc"], error["msg"]) for error in exc.errors())
+        typer.secho(f"Configuration error: {problems}", fg="red", err=True)
+        raise typer.Exit(2) from exc
     except ValueError as exc:
         typer.secho(f"Configuration error: {exc}", fg="red", err=True)
         raise typer.Exit(2) from exc
+
+
+def _describe(location: tuple[int | str, ...], message: str) -> str:
+    message = message.removeprefix("Value error, ")
+    if not location:
+        return message
+    return f"CONFERENCE_{str(location[0]).upper()}: {message}"
+
+
+def _database_failed(settings: Settings, exc: Exception) -> NoReturn:
+    """Say what went wrong with the database in one line (password masked), exit 1."""
+    where = display_url(settings.database_url)
+    if isinstance(exc, OSError):
+        message = f"Cannot reach the database at {where}: {exc}"
+    else:
+        message = f"Database error at {where}: {getattr(exc, 'orig', None) or exc}"
+    typer.secho(message, fg="red", err=True)
+    raise typer.Exit(1) from exc
 
 
 @app.command()
@@ -37,7 +62,10 @@ def migrate(
 ) -> None:
     """Apply the database migrations (creates the SQLite file if needed)."""
     settings = _settings()
-    asyncio.run(migrations.upgrade(settings.database_url, revision))
+    try:
+        asyncio.run(migrations.upgrade(settings.database_url, revision))
+    except (OSError, SQLAlchemyError) as exc:
+        _database_failed(settings, exc)
     typer.echo(f"Database {display_url(settings.database_url)} migrated to {revision}.")
 
 
@@ -62,6 +90,8 @@ def demo() -> None:
     except DatabaseNotMigrated as exc:
         typer.secho(str(exc), fg="red", err=True)
         raise typer.Exit(1) from exc
+    except (OSError, SQLAlchemyError) as exc:
+        _database_failed(settings, exc)
     for line in lines:
         typer.echo(line)
     typer.echo(demo_accounts_text(settings.base_url))
@@ -111,6 +141,8 @@ def createuser(
     except (DatabaseNotMigrated, ServiceError, ValueError) as exc:
         typer.secho(str(exc), fg="red", err=True)
         raise typer.Exit(1) from exc
+    except (OSError, SQLAlchemyError) as exc:
+        _database_failed(settings, exc)
     roles = ", ".join(r.value for r in role)
     typer.echo(f"{'Created' if created else 'Updated'} {email} with role(s) {roles}.")
 
@@ -137,6 +169,8 @@ def serve(
     except DatabaseNotMigrated as exc:
         typer.secho(str(exc), fg="red", err=True)
         raise typer.Exit(1) from exc
+    except (OSError, SQLAlchemyError) as exc:
+        _database_failed(settings, exc)
     if workers > 1 and settings.redis_url.startswith("memory://"):
         typer.secho(
             "Several workers need a shared hub: set CONFERENCE_REDIS_URL=redis://…", err=True

@@ -111,6 +111,12 @@ def build_context(settings: Settings) -> AppContext:
 async def ensure_migrated(ctx: AppContext) -> None:
     """Refuse to serve a database the code's migrations have not been applied to."""
     state = await migration_state(ctx.db.engine)
+    if not state.known:
+        raise DatabaseNotMigrated(
+            f"The database at {display_url(ctx.settings.database_url)} is at migration "
+            f"{state.current}, which this code does not know: it was migrated by a newer "
+            "version. Run the matching version of the code."
+        )
     if not state.up_to_date:
         raise DatabaseNotMigrated(
             f"The database at {display_url(ctx.settings.database_url)} is at migration "

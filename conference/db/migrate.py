@@ -35,6 +35,8 @@ def head_revision() -> str:
 class MigrationState:
     current: str | None
     head: str
+    # False when the database was migrated by newer code than this (an unknown revision).
+    known: bool = True
 
     @property
     def up_to_date(self) -> bool:
@@ -49,7 +51,9 @@ async def migration_state(engine: AsyncEngine) -> MigrationState:
 
     async with engine.connect() as connection:
         current = await connection.run_sync(read)
-    return MigrationState(current=current, head=head_revision())
+    scripts = ScriptDirectory.from_config(alembic_config())
+    known = current is None or current in {script.revision for script in scripts.walk_revisions()}
+    return MigrationState(current=current, head=head_revision(), known=known)
 
 
 async def upgrade(url: str, revision: str = "head") -> None:

@@ -156,7 +156,13 @@ class RedisBackend:
     async def subscribe(self, channel: str, handler: Handler) -> None:
         async with self._lock:
             if self._handlers.add(channel, handler):
-                await self._ensure_pubsub().subscribe(channel)
+                try:
+                    await self._ensure_pubsub().subscribe(channel)
+                except BaseException:
+                    # Not subscribed upstream: forget the handler, or the channel would look
+                    # subscribed and later handlers would never retry the SUBSCRIBE.
+                    self._handlers.remove(channel, handler)
+                    raise
                 self._ensure_reader()
 
     async def unsubscribe(self, channel: str, handler: Handler) -> None:

@@ -1,0 +1,78 @@
+"""The app and ``conference serve`` refuse to start on a database that is not migrated."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from conference.db.engine import create_engine
+from conference.main import DatabaseNotMigrated, create_app
+from conference.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _settings(database_url: str, var_dir: Path) -> Settings:
+    return Settings(
+        var_dir=var_dir,
+        database_url=database_url,
+        secret_key="test-secret-key-" + "x" * 32,
+        base_url="http://testserver",
+        argon2_time_cost=1,
+        argon2_memory_kib=8,
+    )
+
+
+async def test_app_refuses_to_start_on_unmigrated_database(
+    empty_database_url: str, tmp_path: Path
+) -> None:
+    app = create_app(_settings(empty_database_url, tmp_path / "var"))
+    with pytest.raises(DatabaseNotMigrated) as refused:
+        async with app.router.lifespan_context(app):
+            pytest.fail("the app started on an unmigrated database")
+    message = str(refused.value)
+    assert "conference migrate" in message
+    assert "is at migration none" in message
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def test_serve_exits_on_unmigrated_database(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CONFERENCE_")}
+    env["CONFERENCE_VAR_DIR"] = str(tmp_path / "var")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    port = _free_port()
+    result = subprocess.run(
+        [sys.executable, "-m", "conference", "serve", "--port", str(port)],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1, result.stderr
+    assert "conference migrate" in result.stderr
+    assert "Serving" not in result.stdout
+
+
+async def test_database_ahead_of_the_code_is_named(database_url: str, tmp_path: Path) -> None:
+    engine = create_engine(database_url)
+    async with engine.begin() as connection:
+        await connection.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
+    await engine.dispose()
+    app = create_app(_settings(database_url, tmp_path / "var"))
+    with pytest.raises(DatabaseNotMigrated, match="which this code does not know"):
+        async with app.router.lifespan_context(app):
+            pass
