@@ -184,3 +184,29 @@ async def test_account_pages_redirect_to_sign_in(client: httpx.AsyncClient, path
     response = await client.get(path)
     assert response.status_code == 303
     assert response.headers["location"] == "/signin?next=/account"
+
+
+async def test_production_cookies_are_secure(settings) -> None:
+    from conference.main import create_app
+    from conference.settings import Environment
+
+    production = settings.model_copy(
+        update={"env": Environment.production, "base_url": "https://cytokines.example.org"}
+    )
+    app = create_app(production)
+    async with app.router.lifespan_context(app):
+        await UserFactory(app).create(email="prod@example.org")
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as client:
+            csrf_response = await client.get("/api/v1/auth/csrf")
+            assert "Secure" in csrf_response.headers["set-cookie"]
+            assert csrf_response.headers["strict-transport-security"] == "max-age=31536000"
+            client.headers["X-CSRF-Token"] = csrf_response.json()["csrf_token"]
+            login = await client.post(
+                "/api/v1/auth/login", json={"email": "prod@example.org", "password": PASSWORD}
+            )
+            assert login.status_code == 200
+            cookie = login.headers["set-cookie"]
+            assert cookie.startswith(f"{SESSION_COOKIE}=")
+            assert "Secure" in cookie
+            assert "HttpOnly" in cookie
