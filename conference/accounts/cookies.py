@@ -12,6 +12,7 @@ from conference.accounts import service
 from conference.accounts.models import User
 from conference.context import AppContext
 from conference.deps import client_address, session_token
+from conference.errors import ServiceError, Throttled
 from conference.web.csrf import SESSION_COOKIE
 
 
@@ -43,6 +44,30 @@ async def sign_in(
         secure=ctx.settings.is_production,
         path="/",
     )
+
+
+async def check_credentials(
+    conn: HTTPConnection, db: AsyncSession, ctx: AppContext, *, email: str, password: str
+) -> User:
+    """Authenticate with the configured throttling, counting the outcome in the metrics."""
+    try:
+        user = await service.authenticate(
+            db,
+            email=email,
+            password=password,
+            ip_address=client_address(conn),
+            passwords=ctx.passwords,
+            max_failures=ctx.settings.sign_in_max_failures,
+            window=timedelta(minutes=ctx.settings.sign_in_window_minutes),
+        )
+    except Throttled:
+        ctx.metrics.sign_ins.labels("throttled").inc()
+        raise
+    except ServiceError:
+        ctx.metrics.sign_ins.labels("failed").inc()
+        raise
+    ctx.metrics.sign_ins.labels("ok").inc()
+    return user
 
 
 async def sign_out(

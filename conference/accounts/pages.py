@@ -23,7 +23,7 @@ from conference.accounts.schemas import (
     Registration,
     SignIn,
 )
-from conference.deps import Context, DbSession, OptionalUser, client_address
+from conference.deps import Context, DbSession, OptionalUser
 from conference.errors import ServiceError, Throttled
 from conference.timezones import zone_names
 from conference.web.forms import checked, read_form, safe_next, validate
@@ -77,17 +77,10 @@ async def signin_submit(request: Request, db: DbSession, ctx: Context) -> Respon
             request, "accounts/signin.html", context, user=None, status_code=422
         )
     try:
-        user = await service.authenticate(
-            db,
-            email=credentials.email,
-            password=credentials.password,
-            ip_address=client_address(request),
-            passwords=ctx.passwords,
-            max_failures=ctx.settings.sign_in_max_failures,
-            window=timedelta(minutes=ctx.settings.sign_in_window_minutes),
+        user = await cookies.check_credentials(
+            request, db, ctx, email=credentials.email, password=credentials.password
         )
     except Throttled as exc:
-        ctx.metrics.sign_ins.labels("throttled").inc()
         context["error"] = f"{exc.detail} (about {max(1, exc.retry_after // 60)} min)"
         response = ctx.pages.render(
             request, "accounts/signin.html", context, user=None, status_code=429
@@ -95,12 +88,10 @@ async def signin_submit(request: Request, db: DbSession, ctx: Context) -> Respon
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
     except ServiceError as exc:
-        ctx.metrics.sign_ins.labels("failed").inc()
         context["error"] = exc.detail
         return ctx.pages.render(
             request, "accounts/signin.html", context, user=None, status_code=exc.status_code
         )
-    ctx.metrics.sign_ins.labels("ok").inc()
     redirect = RedirectResponse(target, status_code=303)
     await cookies.sign_in(redirect, request, db, ctx, user)
     return redirect

@@ -31,10 +31,9 @@ from conference.deps import (
     CurrentUser,
     DbSession,
     Organizer,
-    client_address,
     session_token,
 )
-from conference.errors import NotFound, Throttled, Unauthenticated
+from conference.errors import NotFound
 from conference.web.csrf import csrf_token
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
@@ -63,23 +62,9 @@ async def login(
     credentials: SignIn, request: Request, response: Response, db: DbSession, ctx: Context
 ) -> UserOut:
     """Sign in with email and password; sets the session cookie."""
-    try:
-        user = await service.authenticate(
-            db,
-            email=credentials.email,
-            password=credentials.password,
-            ip_address=client_address(request),
-            passwords=ctx.passwords,
-            max_failures=ctx.settings.sign_in_max_failures,
-            window=timedelta(minutes=ctx.settings.sign_in_window_minutes),
-        )
-    except Throttled:
-        ctx.metrics.sign_ins.labels("throttled").inc()
-        raise
-    except Unauthenticated:
-        ctx.metrics.sign_ins.labels("failed").inc()
-        raise
-    ctx.metrics.sign_ins.labels("ok").inc()
+    user = await cookies.check_credentials(
+        request, db, ctx, email=credentials.email, password=credentials.password
+    )
     await cookies.sign_in(response, request, db, ctx, user)
     return await service.user_out(db, user=user)
 

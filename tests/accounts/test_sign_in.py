@@ -210,3 +210,15 @@ async def test_production_cookies_are_secure(settings) -> None:
             assert cookie.startswith(f"{SESSION_COOKIE}=")
             assert "Secure" in cookie
             assert "HttpOnly" in cookie
+
+
+async def test_sign_in_outcomes_are_counted(client: httpx.AsyncClient, users: UserFactory) -> None:
+    await users.create(email="counted@example.org")
+    await csrf(client)
+    await client.post(
+        "/api/v1/auth/login", json={"email": "counted@example.org", "password": "wrong one!"}
+    )
+    await sign_in(client, "counted@example.org")
+    text = (await client.get("/metrics")).text
+    assert 'conference_sign_ins_total{outcome="failed"} 1.0' in text
+    assert 'conference_sign_ins_total{outcome="ok"} 1.0' in text
