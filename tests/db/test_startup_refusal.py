@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from conference.db.engine import create_engine
+from conference.db.migrate import head_revision
 from conference.main import DatabaseNotMigrated, create_app
 from conference.settings import Settings
 
@@ -68,11 +69,17 @@ def test_serve_exits_on_unmigrated_database(tmp_path: Path) -> None:
 
 
 async def test_database_ahead_of_the_code_is_named(database_url: str, tmp_path: Path) -> None:
+    # The PostgreSQL database is shared by the run: put the real revision back afterwards.
     engine = create_engine(database_url)
-    async with engine.begin() as connection:
-        await connection.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
-    await engine.dispose()
-    app = create_app(_settings(database_url, tmp_path / "var"))
-    with pytest.raises(DatabaseNotMigrated, match="which this code does not know"):
-        async with app.router.lifespan_context(app):
-            pass
+    set_version = text("UPDATE alembic_version SET version_num = :v")
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(set_version, {"v": "9999_future"})
+        app = create_app(_settings(database_url, tmp_path / "var"))
+        with pytest.raises(DatabaseNotMigrated, match="which this code does not know"):
+            async with app.router.lifespan_context(app):
+                pass
+    finally:
+        async with engine.begin() as connection:
+            await connection.execute(set_version, {"v": head_revision()})
+        await engine.dispose()
