@@ -169,7 +169,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Added innermost first: the CSRF cookie is set inside the size limit and headers,
     # and metrics see every request, refused ones included.
     app.add_middleware(CsrfCookieMiddleware, secure=settings.is_production)
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_bytes)
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        max_bytes=settings.max_request_bytes,
+        larger={
+            "/api/v1/program/import": settings.max_import_bytes,
+            "/console/import": settings.max_import_bytes,
+        },
+    )
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.is_production)
     app.add_middleware(MetricsMiddleware, metrics=ctx.metrics)
     return app

@@ -47,6 +47,8 @@ class Settings(BaseSettings):
 
     # A request body larger than this is refused with 413 before a route sees it.
     max_request_bytes: Annotated[int, Field(gt=0)] = 1_048_576
+    # A whole program (400 sessions, 1,500 talks with abstracts) is a few MB as JSON or CSV.
+    max_import_bytes: Annotated[int, Field(gt=0)] = 16 * 1_048_576
     session_days: Annotated[int, Field(gt=0, le=90)] = 14
     password_reset_minutes: Annotated[int, Field(gt=0, le=24 * 60)] = 60
     sign_in_max_failures: Annotated[int, Field(gt=0)] = 5

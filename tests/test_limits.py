@@ -50,3 +50,23 @@ async def test_invalid_content_length_is_400(client: httpx.AsyncClient) -> None:
         "/api/v1/auth/login", content=b"{}", headers={"content-length": "abc"}
     )
     assert response.status_code == 400
+
+
+async def test_program_import_accepts_more_than_the_default(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    """Imports have their own, larger cap: a 2 MB body is read (and refused as not allowed
+    for an anonymous caller), not cut off as too large."""
+    await csrf(client)
+    body = b'{"schedule": "' + b"x" * (2 * 1_048_576) + b'"}'
+    response = await client.post(
+        "/api/v1/program/import", content=body, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 401
+    limit = app.state.ctx.settings.max_import_bytes
+    too_big = await client.post(
+        "/api/v1/program/import",
+        content=b" " * (limit + 1),
+        headers={"content-type": "application/json"},
+    )
+    assert too_big.status_code == 413

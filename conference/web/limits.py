@@ -16,7 +16,7 @@ class BodyTooLarge(HTTPException):
     """
 
     def __init__(self, max_bytes: int) -> None:
-        super().__init__(413, f"Request body too large: the limit is {max_bytes} bytes.")
+        super().__init__(413, _too_large(max_bytes))
 
 
 class BodySizeLimitMiddleware:
@@ -27,14 +27,25 @@ class BodySizeLimitMiddleware:
     posters) will name their own larger cap here when they arrive.
     """
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, *, max_bytes: int, larger: dict[str, int] | None = None
+    ) -> None:
         self.app = app
-        self.max_bytes = max_bytes
+        self.default_max = max_bytes
+        # Path prefixes that accept more (program imports, later uploads), longest first.
+        self.larger = sorted((larger or {}).items(), key=lambda item: -len(item[0]))
+
+    def limit_for(self, path: str) -> int:
+        for prefix, limit in self.larger:
+            if path.startswith(prefix):
+                return limit
+        return self.default_max
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        max_bytes = self.limit_for(scope["path"])
         for name, value in scope["headers"]:
             if name == b"content-length":
                 try:
@@ -42,8 +53,8 @@ class BodySizeLimitMiddleware:
                 except ValueError:
                     await _refuse(send, 400, "Invalid Content-Length header.")
                     return
-                if declared > self.max_bytes:
-                    await _refuse(send, 413, self._too_large())
+                if declared > max_bytes:
+                    await _refuse(send, 413, _too_large(max_bytes))
                     return
         received = 0
         response_started = False
@@ -53,8 +64,8 @@ class BodySizeLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise BodyTooLarge(self.max_bytes)
+                if received > max_bytes:
+                    raise BodyTooLarge(max_bytes)
             return message
 
         async def tracking_send(message: Message) -> None:
@@ -67,10 +78,11 @@ class BodySizeLimitMiddleware:
             await self.app(scope, counting_receive, tracking_send)
         except BodyTooLarge:
             if not response_started:
-                await _refuse(send, 413, self._too_large())
+                await _refuse(send, 413, _too_large(max_bytes))
 
-    def _too_large(self) -> str:
-        return f"Request body too large: the limit is {self.max_bytes} bytes."
+
+def _too_large(max_bytes: int) -> str:
+    return f"Request body too large: the limit is {max_bytes} bytes."
 
 
 async def _refuse(send: Send, status: int, detail: str) -> None:
