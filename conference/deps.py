@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Path
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import HTTPConnection
 
@@ -16,6 +16,9 @@ from conference.errors import Forbidden, NotFound, Unauthenticated
 from conference.program import service as program
 from conference.program.models import Meeting
 from conference.web.csrf import SESSION_COOKIE
+
+# A row id in a URL: out-of-range ids are a 422, never a database error.
+PathId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
 
 def get_context(conn: HTTPConnection) -> AppContext:

@@ -31,6 +31,7 @@ from conference.deps import (
     CurrentUser,
     DbSession,
     Organizer,
+    PathId,
     session_token,
 )
 from conference.errors import NotFound
@@ -176,7 +177,7 @@ async def list_users(
 
 
 @router.put("/users/{user_id}/roles", response_model=UserOut)
-async def set_user_roles(user_id: int, body: RolesUpdate, _: Admin, db: DbSession) -> UserOut:
+async def set_user_roles(user_id: PathId, body: RolesUpdate, _: Admin, db: DbSession) -> UserOut:
     """Replace a user's roles (admins only)."""
     user = await db.get(User, user_id)
     if user is None:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from conference.deps import CurrentMeeting, DbSession, Organizer
+from conference.deps import CurrentMeeting, DbSession, Organizer, PathId
 from conference.program import people, publishing, sessions, stages
 from conference.program.models import Person, Stage, Track
 from conference.program.schemas import (
@@ -64,14 +64,14 @@ async def create_stage(
 
 @router.patch("/stages/{stage_id}", response_model=StageOut)
 async def update_stage(
-    stage_id: int, body: StageUpdate, _: Organizer, db: DbSession, meeting: CurrentMeeting
+    stage_id: PathId, body: StageUpdate, _: Organizer, db: DbSession, meeting: CurrentMeeting
 ) -> StageOut:
     return _stage(await stages.update_stage(db, meeting=meeting, stage_id=stage_id, data=body))
 
 
 @router.delete("/stages/{stage_id}", status_code=NO_CONTENT)
 async def delete_stage(
-    stage_id: int, _: Organizer, db: DbSession, meeting: CurrentMeeting
+    stage_id: PathId, _: Organizer, db: DbSession, meeting: CurrentMeeting
 ) -> Response:
     await stages.delete_stage(db, meeting=meeting, stage_id=stage_id)
     return Response(status_code=NO_CONTENT)
@@ -91,14 +91,14 @@ async def create_track(
 
 @router.patch("/tracks/{track_id}", response_model=TrackOut)
 async def update_track(
-    track_id: int, body: TrackUpdate, _: Organizer, db: DbSession, meeting: CurrentMeeting
+    track_id: PathId, body: TrackUpdate, _: Organizer, db: DbSession, meeting: CurrentMeeting
 ) -> TrackOut:
     return _track(await stages.update_track(db, meeting=meeting, track_id=track_id, data=body))
 
 
 @router.delete("/tracks/{track_id}", status_code=NO_CONTENT)
 async def delete_track(
-    track_id: int, _: Organizer, db: DbSession, meeting: CurrentMeeting
+    track_id: PathId, _: Organizer, db: DbSession, meeting: CurrentMeeting
 ) -> Response:
     await stages.delete_track(db, meeting=meeting, track_id=track_id)
     return Response(status_code=NO_CONTENT)
@@ -128,13 +128,13 @@ async def create_person(body: PersonIn, _: Organizer, db: DbSession) -> PersonOu
 
 @router.patch("/people/{person_id}", response_model=PersonOut)
 async def update_person(
-    person_id: int, body: PersonUpdate, _: Organizer, db: DbSession
+    person_id: PathId, body: PersonUpdate, _: Organizer, db: DbSession
 ) -> PersonOut:
     return _person(await people.update_person(db, person_id=person_id, data=body))
 
 
 @router.delete("/people/{person_id}", status_code=NO_CONTENT)
-async def delete_person(person_id: int, _: Organizer, db: DbSession) -> Response:
+async def delete_person(person_id: PathId, _: Organizer, db: DbSession) -> Response:
     await people.delete_person(db, person_id=person_id)
     return Response(status_code=NO_CONTENT)
 
@@ -158,7 +158,7 @@ async def create_session(
 
 @router.get("/draft/sessions/{session_id}", response_model=SessionOut)
 async def get_session(
-    session_id: int, _: Organizer, db: DbSession, meeting: CurrentMeeting
+    session_id: PathId, _: Organizer, db: DbSession, meeting: CurrentMeeting
 ) -> SessionOut:
     found = await sessions.get_session(db, meeting=meeting, session_id=session_id)
     return sessions.session_out(found)
@@ -166,7 +166,7 @@ async def get_session(
 
 @router.patch("/draft/sessions/{session_id}", response_model=SessionOut)
 async def update_session(
-    session_id: int, body: SessionUpdate, _: Organizer, db: DbSession, meeting: CurrentMeeting
+    session_id: PathId, body: SessionUpdate, _: Organizer, db: DbSession, meeting: CurrentMeeting
 ) -> SessionOut:
     updated = await sessions.update_session(db, meeting=meeting, session_id=session_id, data=body)
     return sessions.session_out(updated)
@@ -174,7 +174,7 @@ async def update_session(
 
 @router.delete("/draft/sessions/{session_id}", status_code=NO_CONTENT)
 async def delete_session(
-    session_id: int, _: Organizer, db: DbSession, meeting: CurrentMeeting
+    session_id: PathId, _: Organizer, db: DbSession, meeting: CurrentMeeting
 ) -> Response:
     await sessions.delete_session(db, meeting=meeting, session_id=session_id)
     return Response(status_code=NO_CONTENT)
@@ -182,7 +182,7 @@ async def delete_session(
 
 @router.post("/draft/sessions/{session_id}/duplicate", response_model=SessionOut, status_code=201)
 async def duplicate_session(
-    session_id: int, body: DuplicateIn, _: Organizer, db: DbSession, meeting: CurrentMeeting
+    session_id: PathId, body: DuplicateIn, _: Organizer, db: DbSession, meeting: CurrentMeeting
 ) -> SessionOut:
     copy = await sessions.duplicate_session(db, meeting=meeting, session_id=session_id, data=body)
     return sessions.session_out(copy)
@@ -198,7 +198,7 @@ async def bulk_shift(
 
 @router.post("/draft/sessions/{session_id}/talks", response_model=SessionOut, status_code=201)
 async def create_talk(
-    session_id: int, body: TalkIn, _: Organizer, db: DbSession, meeting: CurrentMeeting
+    session_id: PathId, body: TalkIn, _: Organizer, db: DbSession, meeting: CurrentMeeting
 ) -> SessionOut:
     updated = await sessions.create_talk(db, meeting=meeting, session_id=session_id, data=body)
     return sessions.session_out(updated)
@@ -206,7 +206,7 @@ async def create_talk(
 
 @router.patch("/draft/talks/{talk_id}", response_model=SessionOut)
 async def update_talk(
-    talk_id: int, body: TalkUpdate, _: Organizer, db: DbSession, meeting: CurrentMeeting
+    talk_id: PathId, body: TalkUpdate, _: Organizer, db: DbSession, meeting: CurrentMeeting
 ) -> SessionOut:
     updated = await sessions.update_talk(db, meeting=meeting, talk_id=talk_id, data=body)
     return sessions.session_out(updated)
@@ -214,7 +214,7 @@ async def update_talk(
 
 @router.delete("/draft/talks/{talk_id}", response_model=SessionOut)
 async def delete_talk(
-    talk_id: int, _: Organizer, db: DbSession, meeting: CurrentMeeting
+    talk_id: PathId, _: Organizer, db: DbSession, meeting: CurrentMeeting
 ) -> SessionOut:
     return sessions.session_out(await sessions.delete_talk(db, meeting=meeting, talk_id=talk_id))
 

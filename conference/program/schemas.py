@@ -20,7 +20,11 @@ Color = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
 # Instants must carry their zone: "2021-10-17T09:00:00+01:00" or "...Z". A naive time is
 # refused (422) because it cannot be placed without guessing.
 Instant = AwareDatetime
-Ids = Annotated[list[int], Field(max_length=100)]
+# Row ids as clients send them: bounded to what every database's integer column holds, so
+# an absurd id is a 422 or a 404, never a database error.
+MAX_ID = 2_147_483_647
+DbId = Annotated[int, Field(ge=1, le=MAX_ID)]
+Position = Annotated[int, Field(ge=0, le=100_000)]
 
 
 def slugify(text: str) -> str:
@@ -36,14 +40,14 @@ class StageIn(Strict):
     name: ShortName
     slug: Slug | None = None
     room: Annotated[str, StringConstraints(max_length=120)] = ""
-    position: int = 0
+    position: Position = 0
 
 
 class StageUpdate(Strict):
     name: ShortName | None = None
     slug: Slug | None = None
     room: Annotated[str, StringConstraints(max_length=120)] | None = None
-    position: int | None = None
+    position: Position | None = None
 
 
 class StageOut(BaseModel):
@@ -59,14 +63,14 @@ class TrackIn(Strict):
     name: ShortName
     slug: Slug | None = None
     color: Color = "#566172"
-    position: int = 0
+    position: Position = 0
 
 
 class TrackUpdate(Strict):
     name: ShortName | None = None
     slug: Slug | None = None
     color: Color | None = None
-    position: int | None = None
+    position: Position | None = None
 
 
 class TrackOut(BaseModel):
@@ -83,7 +87,7 @@ class PersonIn(Strict):
     country: Annotated[str, StringConstraints(max_length=2)] = ""
     biography: LongText = ""
     photo_url: Annotated[str, StringConstraints(max_length=500)] = ""
-    user_id: int | None = None
+    user_id: DbId | None = None
 
 
 class PersonUpdate(Strict):
@@ -95,7 +99,7 @@ class PersonUpdate(Strict):
     country: Annotated[str, StringConstraints(max_length=2)] | None = None
     biography: LongText | None = None
     photo_url: Annotated[str, StringConstraints(max_length=500)] | None = None
-    user_id: int | None = None
+    user_id: DbId | None = None
 
 
 class PersonOut(BaseModel):
@@ -114,7 +118,7 @@ class TalkIn(Strict):
     abstract: LongText = ""
     starts_at: Instant
     duration_minutes: Annotated[int, Field(ge=1, le=24 * 60)]
-    speaker_ids: Annotated[list[int], Field(max_length=30)] = []
+    speaker_ids: Annotated[list[DbId], Field(max_length=30)] = []
 
 
 class TalkUpdate(Strict):
@@ -122,7 +126,7 @@ class TalkUpdate(Strict):
     abstract: LongText | None = None
     starts_at: Instant | None = None
     duration_minutes: Annotated[int, Field(ge=1, le=24 * 60)] | None = None
-    speaker_ids: Annotated[list[int], Field(max_length=30)] | None = None
+    speaker_ids: Annotated[list[DbId], Field(max_length=30)] | None = None
 
 
 class SpeakerOut(BaseModel):
@@ -146,11 +150,11 @@ class SessionIn(Strict):
     title: Title
     description: LongText = ""
     session_type: SessionType = SessionType.symposium
-    track_id: int | None = None
-    stage_id: int | None = None
+    track_id: DbId | None = None
+    stage_id: DbId | None = None
     starts_at: Instant
     ends_at: Instant
-    chair_ids: Annotated[list[int], Field(max_length=20)] = []
+    chair_ids: Annotated[list[DbId], Field(max_length=20)] = []
     cme_accredited: bool = False
     cme_minutes: Annotated[int, Field(ge=0, le=24 * 60)] = 0
     may_be_recorded: bool = True
@@ -169,11 +173,11 @@ class SessionUpdate(Strict):
     title: Title | None = None
     description: LongText | None = None
     session_type: SessionType | None = None
-    track_id: int | None = None
-    stage_id: int | None = None
+    track_id: DbId | None = None
+    stage_id: DbId | None = None
     starts_at: Instant | None = None
     ends_at: Instant | None = None
-    chair_ids: Annotated[list[int], Field(max_length=20)] | None = None
+    chair_ids: Annotated[list[DbId], Field(max_length=20)] | None = None
     cme_accredited: bool | None = None
     cme_minutes: Annotated[int, Field(ge=0, le=24 * 60)] | None = None
     may_be_recorded: bool | None = None
@@ -199,14 +203,14 @@ class SessionOut(BaseModel):
 class BulkShift(Strict):
     """Move many sessions at once: by a number of minutes, and/or onto a stage."""
 
-    session_ids: Annotated[list[int], Field(min_length=1, max_length=500)]
+    session_ids: Annotated[list[DbId], Field(min_length=1, max_length=500)]
     shift_minutes: Annotated[int, Field(ge=-7 * 24 * 60, le=7 * 24 * 60)] = 0
-    stage_id: int | None = None
+    stage_id: DbId | None = None
 
 
 class DuplicateIn(Strict):
     starts_at: Instant | None = None
-    stage_id: int | None = None
+    stage_id: DbId | None = None
 
 
 class Warning(BaseModel):

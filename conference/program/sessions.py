@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import selectinload, subqueryload
 from sqlalchemy.sql.base import ExecutableOption
 
 from conference.errors import InvalidInput, NotFound
@@ -42,11 +42,13 @@ from conference.program.schemas import (
 
 def session_loading() -> list[ExecutableOption]:
     """Load a session with everything :func:`session_out` reads, in a fixed number of queries."""
+    # subqueryload keeps the count fixed however many sessions are loaded (selectinload
+    # batches 500 parents per statement).
     return [
-        selectinload(ProgramSession.chairs).selectinload(SessionChair.person),
-        selectinload(ProgramSession.talks)
-        .selectinload(Talk.speakers)
-        .selectinload(TalkSpeaker.person),
+        subqueryload(ProgramSession.chairs).joinedload(SessionChair.person),
+        subqueryload(ProgramSession.talks)
+        .subqueryload(Talk.speakers)
+        .joinedload(TalkSpeaker.person),
     ]
 
 
@@ -115,7 +117,13 @@ async def update_session(
         raise InvalidInput("A session must end after it starts.", field="ends_at")
     if "chair_ids" in changes:
         chairs = await people_in_order(db, changes.pop("chair_ids") or [], "chair_ids")
-        session.chairs = [SessionChair(person_id=p.id, position=i) for i, p in enumerate(chairs)]
+        # Empty the list and flush first: the new rows may name the same people, and the
+        # (session, person) unique constraint is checked row by row.
+        session.chairs.clear()
+        await db.flush()
+        session.chairs.extend(
+            SessionChair(person_id=p.id, position=i) for i, p in enumerate(chairs)
+        )
     for key, value in changes.items():
         if key in {"stage_id", "track_id"} or value is not None:
             setattr(session, key, value.value if key == "session_type" else value)
@@ -233,7 +241,11 @@ async def update_talk(
     changes = data.model_dump(exclude_unset=True)
     if "speaker_ids" in changes:
         speakers = await people_in_order(db, changes.pop("speaker_ids") or [], "speaker_ids")
-        talk.speakers = [TalkSpeaker(person_id=p.id, position=i) for i, p in enumerate(speakers)]
+        talk.speakers.clear()  # flushed first for the (talk, person) unique constraint
+        await db.flush()
+        talk.speakers.extend(
+            TalkSpeaker(person_id=p.id, position=i) for i, p in enumerate(speakers)
+        )
     for key, value in changes.items():
         if value is not None:
             setattr(talk, key, value)

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import subqueryload
 
 from conference.program.models import (
     Meeting,
@@ -55,11 +55,13 @@ async def draft_snapshot(db: AsyncSession, *, meeting: Meeting) -> Snapshot:
         await db.scalars(
             select(ProgramSession)
             .where(ProgramSession.meeting_id == meeting.id)
+            # subqueryload, not selectinload: selectin sends one statement per 500 parents,
+            # so a big program would cost more queries than a small one.
             .options(
-                selectinload(ProgramSession.chairs).selectinload(SessionChair.person),
-                selectinload(ProgramSession.talks)
-                .selectinload(Talk.speakers)
-                .selectinload(TalkSpeaker.person),
+                subqueryload(ProgramSession.chairs).joinedload(SessionChair.person),
+                subqueryload(ProgramSession.talks)
+                .subqueryload(Talk.speakers)
+                .joinedload(TalkSpeaker.person),
             )
             .order_by(ProgramSession.starts_at, ProgramSession.id)
         )

@@ -193,3 +193,33 @@ async def test_non_organizers_are_refused(
 
 async def test_anonymous_is_401(client: httpx.AsyncClient) -> None:
     assert (await client.get(f"{API}/draft/sessions")).status_code == 401
+
+
+async def test_reordering_chairs_and_speakers(builder: ProgramBuilder) -> None:
+    ann = await builder.person("Ann")
+    bob = await builder.person("Bob")
+    session = await builder.session("Panel", MON_9, MON_10, chair_ids=[ann["id"], bob["id"]])
+    reordered = await builder.client.patch(
+        f"{API}/draft/sessions/{session['id']}", json={"chair_ids": [bob["id"], ann["id"]]}
+    )
+    assert reordered.status_code == 200
+    assert [c["name"] for c in reordered.json()["chairs"]] == ["Bob", "Ann"]
+    with_talk = await builder.talk(
+        session["id"], "Duo", MON_9, 20, speaker_ids=[ann["id"], bob["id"]]
+    )
+    talk_id = with_talk["talks"][0]["id"]
+    swapped = await builder.client.patch(
+        f"{API}/draft/talks/{talk_id}", json={"speaker_ids": [bob["id"], ann["id"]]}
+    )
+    assert swapped.status_code == 200
+    assert [s["name"] for s in swapped.json()["talks"][0]["speakers"]] == ["Bob", "Ann"]
+
+
+async def test_out_of_range_ids_are_422_not_500(builder: ProgramBuilder) -> None:
+    huge = 99_999_999_999_999
+    assert (await builder.client.get(f"{API}/draft/sessions/{huge}")).status_code == 422
+    assert (await builder.client.get(f"{API}/draft/sessions/0")).status_code == 422
+    body = {"title": "X", "starts_at": MON_9, "ends_at": MON_10, "stage_id": huge}
+    assert (await builder.client.post(f"{API}/draft/sessions", json=body)).status_code == 422
+    stage = {"name": "Far", "position": 10**12}
+    assert (await builder.client.post(f"{API}/stages", json=stage)).status_code == 422
