@@ -192,5 +192,55 @@ def serve(
     )
 
 
+@app.command("import-schedule")
+def import_schedule(
+    file: Annotated[str, typer.Argument(help="A frab/pretalx schedule .json, or a .csv.")],
+    dry_run: Annotated[bool, typer.Option(help="Only show what would change.")] = False,
+) -> None:
+    """Import a program into the current meeting's draft and print what changed."""
+    # Imported here: the command is the only user of the import machinery in the CLI.
+    from pathlib import Path
+
+    from conference.program.import_plan import ImportDiff, ImportRefused
+    from conference.program.importing import apply_import
+    from conference.program.interop_api import read_upload
+    from conference.program.service import current_meeting
+
+    settings = _settings()
+    try:
+        content = Path(file).read_bytes()
+    except OSError as exc:
+        typer.secho(f"Cannot read {file}: {exc.strerror}", fg="red", err=True)
+        raise typer.Exit(2) from exc
+
+    async def run() -> ImportDiff:
+        ctx = build_context(settings)
+        try:
+            await ensure_migrated(ctx)
+            async with ctx.db.session() as db:
+                meeting = await current_meeting(db)
+                if meeting is None:
+                    raise ServiceError("No meeting has been set up yet (see `conference demo`).")
+                program = read_upload(file, content, source=meeting.slug)
+                return await apply_import(db, meeting=meeting, program=program, dry_run=dry_run)
+        finally:
+            await ctx.db.dispose()
+
+    try:
+        diff = asyncio.run(run())
+    except ImportRefused as exc:
+        typer.secho("Nothing was imported:", fg="red", err=True)
+        for problem in exc.problems:
+            typer.secho(f"  {problem}", fg="red", err=True)
+        raise typer.Exit(1) from exc
+    except (DatabaseNotMigrated, ServiceError) as exc:
+        typer.secho(str(exc), fg="red", err=True)
+        raise typer.Exit(1) from exc
+    except (OSError, SQLAlchemyError) as exc:
+        _database_failed(settings, exc)
+    for line in diff.lines():
+        typer.echo(line)
+
+
 def main() -> None:
     app()

@@ -10,6 +10,7 @@ from conference.accounts.passwords import Passwords
 from conference.db.engine import Database
 from conference.extensions import Extensions
 from conference.program.demo import seed_meeting
+from conference.program.demo_program import seed_program
 
 DEMO_PASSWORD = "cytokines2021"  # noqa: S105 - the published demo password
 
@@ -88,6 +89,9 @@ async def seed_demo(database: Database, passwords: Passwords, extensions: Extens
                 time_zone=account.time_zone,
                 is_healthcare_professional=account.is_healthcare_professional,
             )
+        # After the accounts: the program links speaker@demo.test to a talk and is
+        # published in the organizer's name.
+        lines += await seed_program(db)
         for seeder in extensions.demo_seeders:
             lines += await seeder(db)
     return lines

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 
 from conference.accounts.models import User
+from conference.program.published import SessionView
 
 # Seeds a domain's part of the demo meeting; returns lines for the operator to read.
 DemoSeeder = Callable[[AsyncSession], Awaitable[list[str]]]
@@ -21,6 +22,9 @@ DemoSeeder = Callable[[AsyncSession], Awaitable[list[str]]]
 HomeSection = Callable[[Request, AsyncSession, User | None], Awaitable[Markup]]
 # Adds a domain's data about a user to "export my data".
 UserDataExporter = Callable[[AsyncSession, User], Awaitable[Any]]
+# Says where to watch a published session (a stage player, a recording) for a viewer;
+# None when it has nothing for that session. The session page lists what these return.
+SessionWatchLink = Callable[[Request, SessionView, User | None], Awaitable[Markup | None]]
 
 
 @dataclass
@@ -28,3 +32,4 @@ class Extensions:
     demo_seeders: list[DemoSeeder] = field(default_factory=list)
     home_sections: list[HomeSection] = field(default_factory=list)
     user_data_exporters: dict[str, UserDataExporter] = field(default_factory=dict)
+    session_watch_links: list[SessionWatchLink] = field(default_factory=list)

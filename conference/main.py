@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import Depends, FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import MetaData
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from conference.accounts import pages as account_pages
 from conference.accounts import router as accounts_api
@@ -25,11 +22,11 @@ from conference.db.base import Base
 from conference.db.engine import Database
 from conference.db.migrate import migration_state
 from conference.db.urls import display_url
-from conference.errors import ServiceError, Throttled, Unauthenticated
 from conference.extensions import Extensions
 from conference.health import router as health_router
 from conference.mail import Mailer
 from conference.metrics import Metrics, MetricsMiddleware
+from conference.program import agenda
 from conference.program import agenda_api as program_agenda_api
 from conference.program import interop_api as program_interop_api
 from conference.program import organizer_api as program_organizer_api
@@ -39,6 +36,7 @@ from conference.program.published import ProgramCache
 from conference.realtime.backends import create_backend
 from conference.settings import Settings, load_settings
 from conference.web.csrf import CsrfCookieMiddleware, verify_csrf
+from conference.web.errors import install_error_handlers
 from conference.web.headers import SecurityHeadersMiddleware
 from conference.web.limits import BodySizeLimitMiddleware
 from conference.web.navigation import NavItem
@@ -79,6 +77,7 @@ def build_extensions() -> Extensions:
     extensions = Extensions()
     extensions.demo_seeders.append(exhibitors_demo.seed_sponsors)
     extensions.home_sections.append(exhibitors_router.sponsors_home_section)
+    extensions.user_data_exporters["agenda"] = agenda.export_user_agenda
     return extensions
 
 
@@ -165,7 +164,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings.media_root.mkdir(parents=True, exist_ok=True)
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
 
-    _install_error_handlers(app)
+    install_error_handlers(app)
     # Added innermost first: the CSRF cookie is set inside the size limit and headers,
     # and metrics see every request, refused ones included.
     app.add_middleware(CsrfCookieMiddleware, secure=settings.is_production)
@@ -185,49 +184,3 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 def create_app_from_env() -> FastAPI:
     """Entry point for ``uvicorn --factory`` (each worker builds its own app)."""
     return create_app(load_settings())
-
-
-def _wants_html(request: Request) -> bool:
-    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get(
-        "accept", ""
-    )
-
-
-def _install_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(ServiceError)
-    async def service_error(request: Request, exc: ServiceError) -> Response:
-        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, Throttled) else {}
-        if _wants_html(request):
-            if isinstance(exc, Unauthenticated):
-                return RedirectResponse(f"/signin?next={request.url.path}", status_code=303)
-            return _error_page(request, exc.status_code, exc.detail, headers)
-        body: dict[str, object] = {"detail": exc.detail}
-        if exc.field:
-            body["field"] = exc.field
-        return JSONResponse(body, status_code=exc.status_code, headers=headers)
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        if _wants_html(request):
-            return _error_page(request, exc.status_code, str(exc.detail), exc.headers or {})
-        return JSONResponse(
-            {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
-        )
-
-    @app.exception_handler(RequestValidationError)
-    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
-        errors = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
-        return JSONResponse({"detail": errors}, status_code=422)
-
-
-def _error_page(request: Request, status: int, detail: str, headers: Mapping[str, str]) -> Response:
-    ctx: AppContext = request.app.state.ctx
-    response = ctx.pages.render(
-        request,
-        "errors/error.html",
-        {"status": status, "detail": detail},
-        user=None,
-        status_code=status,
-    )
-    response.headers.update(headers)
-    return response

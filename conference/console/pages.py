@@ -1,7 +1,61 @@
-"""Organizer console pages (sessions, stages, tracks, people, warnings, publishing)."""
+"""Organizer console pages (sessions, stages, tracks, people, warnings, publishing).
+
+This router carries the dashboard and includes the console's other page routers, so
+main.py wires the whole console with one ``include_router``. The import page lives in
+:mod:`conference.console.imports`, wired separately.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlalchemy import func, select
 
-router = APIRouter()
+from conference.console import catalogue, people, publishing, session_list, sessions, talks
+from conference.console.checks import draft_state
+from conference.console.web import ConsoleRoute, ConsoleUser, render
+from conference.deps import CurrentMeeting, DbSession
+from conference.program.models import Person, ProgramSession, Stage, Talk, Track
+
+router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
+
+
+@router.get("/console", name="console")
+async def dashboard(
+    request: Request, user: ConsoleUser, db: DbSession, meeting: CurrentMeeting
+) -> Response:
+    """The program at a glance: counts, warnings, and whether the draft is published."""
+    in_meeting = ProgramSession.meeting_id == meeting.id
+    counts = {
+        "sessions": await db.scalar(
+            select(func.count()).select_from(ProgramSession).where(in_meeting)
+        ),
+        "talks": await db.scalar(
+            select(func.count(Talk.id)).join(ProgramSession).where(in_meeting)
+        ),
+        "stages": await db.scalar(
+            select(func.count()).select_from(Stage).where(Stage.meeting_id == meeting.id)
+        ),
+        "tracks": await db.scalar(
+            select(func.count()).select_from(Track).where(Track.meeting_id == meeting.id)
+        ),
+        "people": await db.scalar(select(func.count()).select_from(Person)),
+    }
+    context = {"counts": counts, "state": await draft_state(db, meeting=meeting)}
+    return render(
+        request,
+        "console/dashboard.html",
+        context,
+        user=user,
+        meeting=meeting,
+        section="dashboard",
+    )
+
+
+# The list first: its POST /console/sessions/bulk must not be read as a session id.
+router.include_router(session_list.router)
+router.include_router(sessions.router)
+router.include_router(talks.router)
+router.include_router(catalogue.router)
+router.include_router(people.router)
+router.include_router(publishing.router)

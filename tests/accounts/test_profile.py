@@ -130,3 +130,10 @@ async def test_account_page_delete(client: httpx.AsyncClient, users: UserFactory
     assert done.status_code == 303
     assert done.headers["location"] == "/?deleted=1"
     assert (await client.get("/api/v1/me")).status_code == 401
+
+
+async def test_export_includes_the_agenda(client: httpx.AsyncClient, users: UserFactory) -> None:
+    await users.create(email="agenda@example.org")
+    await sign_in(client, "agenda@example.org")
+    data = (await client.get("/api/v1/me/export")).json()
+    assert data["agenda"]["starred_sessions"] == []

@@ -1,0 +1,88 @@
+"""Measuring tools shared by the benchmarks and the query-count test."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+
+@contextmanager
+def counting(engine: AsyncEngine) -> Iterator[list[str]]:
+    """Collect every SQL statement ``engine`` sends while the block runs."""
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", record)
+
+
+class ServerTimer:
+    """Wraps the app and times each HTTP request inside the server, as the app's own
+    Prometheus middleware does, but exactly (no histogram buckets) and without the client's
+    cost of building the request and reading the response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.last = 0.0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = time.perf_counter()
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            if scope["type"] == "http":
+                self.last = time.perf_counter() - started
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Seconds per request over ``n`` requests after warm-up."""
+
+    n: int
+    p50: float
+    p95: float
+    mean: float
+
+    @classmethod
+    def of(cls, samples: list[float]) -> Timing:
+        ordered = sorted(samples)
+        p95_index = min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))
+        return cls(
+            n=len(ordered),
+            p50=statistics.median(ordered),
+            p95=ordered[p95_index],
+            mean=statistics.fmean(ordered),
+        )
+
+
+async def is_routed(client: httpx.AsyncClient, url: str) -> bool:
+    """Whether the app has a route for ``url``: others build some pages concurrently.
+
+    An unrouted path gets the framework's bare ``{"detail": "Not Found"}``; a routed one
+    that finds nothing says what it did not find.
+    """
+    response = await client.get(url, headers={"Accept": "application/json"})
+    if response.status_code != 404:
+        return True
+    try:
+        return bool(response.json() != {"detail": "Not Found"})
+    except ValueError:
+        return True
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:8.2f} ms"
