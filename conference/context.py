@@ -11,7 +11,7 @@ from conference.extensions import Extensions
 from conference.mail import Mailer
 from conference.metrics import Metrics
 from conference.program.published import ProgramCache
-from conference.realtime.backends import HubBackend
+from conference.realtime.registry import Realtime
 from conference.settings import Settings
 from conference.web.templates import Pages
 
@@ -23,7 +23,7 @@ class AppContext:
     passwords: Passwords
     tokens: Tokens
     mailer: Mailer
-    hub: HubBackend
+    realtime: Realtime
     pages: Pages
     metrics: Metrics
     extensions: Extensions

@@ -33,7 +33,7 @@ async def readyz(ctx: Context) -> JSONResponse:
     except (SQLAlchemyError, OSError, TimeoutError) as exc:
         checks["database"] = f"unreachable: {type(exc).__name__}"
     try:
-        hub_ok = await asyncio.wait_for(ctx.hub.ping(), _CHECK_TIMEOUT)
+        hub_ok = await asyncio.wait_for(ctx.realtime.hub.backend.ping(), _CHECK_TIMEOUT)
     except TimeoutError:
         hub_ok = False
     checks["hub"] = "ok" if hub_ok else "unreachable"

@@ -33,7 +33,11 @@ from conference.program import organizer_api as program_organizer_api
 from conference.program import pages as program_pages
 from conference.program import router as program_api
 from conference.program.published import ProgramCache
+from conference.realtime import gateway as realtime_gateway
 from conference.realtime.backends import create_backend
+from conference.realtime.channels import register_core_channels
+from conference.realtime.hub import Hub
+from conference.realtime.registry import Realtime
 from conference.settings import Settings, load_settings
 from conference.web.csrf import CsrfCookieMiddleware, verify_csrf
 from conference.web.errors import install_error_handlers
@@ -66,7 +70,8 @@ class DatabaseNotMigrated(RuntimeError):
 def all_models_metadata() -> MetaData:
     """The metadata of every model in every package (for Alembic and the tests)."""
     import conference.accounts.models
-    import conference.program.models  # noqa: F401
+    import conference.program.models
+    import conference.realtime.models  # noqa: F401
     import exhibitors.models  # noqa: F401
 
     return Base.metadata
@@ -79,6 +84,13 @@ def build_extensions() -> Extensions:
     extensions.home_sections.append(exhibitors_router.sponsors_home_section)
     extensions.user_data_exporters["agenda"] = agenda.export_user_agenda
     return extensions
+
+
+def build_realtime(settings: Settings) -> Realtime:
+    """The hub on the configured backend, with every channel policy and client action."""
+    realtime = Realtime(hub=Hub(create_backend(settings.redis_url)))
+    register_core_channels(realtime)
+    return realtime
 
 
 def build_context(settings: Settings) -> AppContext:
@@ -99,7 +111,7 @@ def build_context(settings: Settings) -> AppContext:
             smtp_password=settings.smtp_password,
             smtp_starttls=settings.smtp_starttls,
         ),
-        hub=create_backend(settings.redis_url),
+        realtime=build_realtime(settings),
         pages=Pages(settings=settings, tokens=tokens, navigation=NAVIGATION),
         metrics=Metrics(),
         extensions=build_extensions(),
@@ -133,10 +145,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         try:
             await ensure_migrated(ctx)
-            await ctx.hub.start()
+            await ctx.realtime.hub.start()
             yield
         finally:
-            await ctx.hub.close()
+            await ctx.realtime.hub.close()
             await ctx.db.dispose()
 
     app = FastAPI(
@@ -150,6 +162,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.ctx = ctx
 
     app.include_router(health_router)
+    app.include_router(realtime_gateway.router)
     app.include_router(accounts_api.router)
     app.include_router(account_pages.router)
     # Interop and agenda first: their fixed paths (schedule.json, .ics) must win over the

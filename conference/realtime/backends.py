@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Protocol
@@ -41,6 +42,13 @@ class HubBackend(Protocol):
     async def unsubscribe(self, channel: str, handler: Handler) -> None: ...
 
     def upstream_channels(self) -> frozenset[str]: ...
+
+    async def presence(self, channel: str, member: str, count: int) -> int: ...
+
+
+# A process's presence count is forgotten this long after its last report (a crashed
+# process must not inflate the count for ever).
+PRESENCE_TTL = 10
 
 
 class _Handlers:
@@ -104,6 +112,10 @@ class MemoryBackend:
 
     def upstream_channels(self) -> frozenset[str]:
         return self._handlers.channels()
+
+    async def presence(self, channel: str, member: str, count: int) -> int:
+        """Report this process's viewers of ``channel``; returns the total (one process)."""
+        return count
 
 
 class RedisBackend:
@@ -172,6 +184,28 @@ class RedisBackend:
 
     def upstream_channels(self) -> frozenset[str]:
         return self._handlers.channels()
+
+    async def presence(self, channel: str, member: str, count: int) -> int:
+        """Report this process's viewers of ``channel``; returns the sum over live processes.
+
+        Each process writes ``count:time`` in a hash per channel; entries older than
+        :data:`PRESENCE_TTL` seconds are ignored (and the hash expires when all are idle).
+        """
+        key = f"presence:{channel}"
+        client = self._connection()
+        now = int(time.time())
+        async with client.pipeline(transaction=False) as pipe:
+            pipe.hset(key, member, f"{count}:{now}")
+            pipe.expire(key, PRESENCE_TTL)
+            pipe.hgetall(key)
+            results = await pipe.execute()
+        total = 0
+        for value in results[2].values():
+            raw = value.decode() if isinstance(value, bytes) else str(value)
+            number, _, stamp = raw.partition(":")
+            if stamp.isdigit() and now - int(stamp) <= PRESENCE_TTL and number.isdigit():
+                total += int(number)
+        return total
 
     def _ensure_pubsub(self) -> PubSub:
         if self._pubsub is None:

@@ -1,0 +1,65 @@
+"""Who may subscribe to the core's channels, and who moderates a session."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from conference.accounts.models import Role, User
+from conference.program.models import Person
+from conference.program.published import SessionView
+from conference.program.service import current_meeting
+
+if TYPE_CHECKING:
+    from conference.context import AppContext
+    from conference.realtime.registry import Realtime
+
+
+async def published_session(ctx: AppContext, db: AsyncSession, guid: str) -> SessionView | None:
+    """The published session with ``guid``, if any."""
+    meeting = await current_meeting(db)
+    if meeting is None:
+        return None
+    program = await ctx.programs.latest(db, meeting_id=meeting.id)
+    return program.by_guid.get(guid) if program else None
+
+
+async def is_moderator(ctx: AppContext, db: AsyncSession, user: User, session: SessionView) -> bool:
+    """Organizers (and admins) moderate every session; a chair moderates their own."""
+    if user.has_role(Role.organizer):
+        return True
+    chair_guids = [chair.guid for chair in session.chairs]
+    if not chair_guids:
+        return False
+    linked = await db.scalar(
+        select(Person.id).where(Person.guid.in_(chair_guids), Person.user_id == user.id).limit(1)
+    )
+    return linked is not None
+
+
+async def meeting_policy(ctx: AppContext, db: AsyncSession, user: User, argument: str) -> bool:
+    return True  # every signed-in user hears announcements
+
+
+async def user_policy(ctx: AppContext, db: AsyncSession, user: User, argument: str) -> bool:
+    return argument == str(user.id)
+
+
+async def session_policy(ctx: AppContext, db: AsyncSession, user: User, argument: str) -> bool:
+    return await published_session(ctx, db, argument) is not None
+
+
+async def moderation_policy(ctx: AppContext, db: AsyncSession, user: User, argument: str) -> bool:
+    session = await published_session(ctx, db, argument)
+    return session is not None and await is_moderator(ctx, db, user, session)
+
+
+def register_core_channels(realtime: Realtime) -> None:
+    realtime.policies.update(
+        meeting=meeting_policy,
+        user=user_policy,
+        session=session_policy,
+        moderation=moderation_policy,
+    )

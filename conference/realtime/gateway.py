@@ -1,0 +1,191 @@
+"""The one websocket endpoint, /ws: authenticate, then subscribe and act on channels."""
+
+from __future__ import annotations
+
+import json
+import logging
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from pydantic import ValidationError
+
+from conference.accounts import service as accounts
+from conference.accounts.models import User
+from conference.context import AppContext
+from conference.deps import session_token
+from conference.errors import ServiceError
+from conference.realtime import events
+from conference.realtime.connection import Connection
+from conference.realtime.protocol import (
+    CLOSE_ORIGIN,
+    CLOSE_UNAUTHENTICATED,
+    MAX_CLIENT_FRAME,
+    PROTOCOL_VERSION,
+    ClientMessage,
+    channel_kind,
+    encode,
+    error,
+)
+from conference.realtime.registry import ActionContext
+
+logger = logging.getLogger(__name__)
+router = APIRouter()
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+async def _authenticate(websocket: WebSocket, ctx: AppContext) -> User | None:
+    token = session_token(websocket, ctx)
+    if token is None:
+        return None
+    async with ctx.db.session() as db:
+        found = await accounts.session_user(db, token=token)
+    return found[1] if found else None
+
+
+@router.websocket("/ws")
+async def websocket_endpoint(websocket: WebSocket) -> None:
+    ctx: AppContext = websocket.app.state.ctx
+    # A page on another site must not ride on the visitor's cookie (cross-site websocket
+    # hijacking): the Origin must be our own.
+    if (websocket.headers.get("origin") or "").lower() != _origin(ctx.settings.base_url):
+        await websocket.close(CLOSE_ORIGIN, "origin not allowed")
+        return
+    user = await _authenticate(websocket, ctx)
+    if user is None:
+        await websocket.close(CLOSE_UNAUTHENTICATED, "sign in first")
+        return
+    await websocket.accept()
+    hub = ctx.realtime.hub
+    connection = Connection(websocket, user, queue_size=hub.queue_size)
+    connection.start()
+    hub.register(connection)
+    connection.send(
+        encode(
+            "welcome",
+            data={"protocol": PROTOCOL_VERSION, "user": {"id": user.id, "name": user.name}},
+        )
+    )
+    try:
+        while not connection.closing:
+            text = await websocket.receive_text()
+            await _handle(ctx, connection, text)
+    except WebSocketDisconnect:
+        pass
+    finally:
+        await hub.unregister(connection)
+        await connection.stop()
+
+
+async def _handle(ctx: AppContext, connection: Connection, text: str) -> None:
+    realtime = ctx.realtime
+    if len(text) > MAX_CLIENT_FRAME:
+        connection.send(error("too_big", f"Messages are limited to {MAX_CLIENT_FRAME} bytes."))
+        return
+    wait = realtime.limiter.check(connection.user_id, "frame")
+    if wait:
+        connection.send(error("rate_limited", f"Too many messages: wait {wait:.1f} s."))
+        return
+    try:
+        message = ClientMessage.model_validate(json.loads(text))
+    except (ValueError, ValidationError) as exc:
+        connection.send(error("bad_message", _describe(exc)))
+        return
+    if message.type == "ping":
+        connection.send(encode("pong", ref=message.ref))
+        return
+    if message.type in ("subscribe", "unsubscribe"):
+        await _subscription(ctx, connection, message)
+        return
+    action = realtime.actions.get(message.type)
+    if action is None:
+        connection.send(
+            error("unknown_type", f"Unknown message type {message.type!r}.", ref=message.ref)
+        )
+        return
+    wait = realtime.limiter.check(connection.user_id, action.limit)
+    if wait:
+        connection.send(
+            error("rate_limited", f"Slow down: try again in {wait:.1f} s.", ref=message.ref)
+        )
+        return
+    if message.channel is not None and message.channel not in connection.channels:
+        connection.send(error("not_subscribed", "Subscribe to the channel first.", ref=message.ref))
+        return
+    try:
+        async with ctx.db.session() as db:
+            result = await action.handler(
+                ActionContext(
+                    app=ctx, db=db, connection=connection, user=connection.user, message=message
+                )
+            )
+    except ServiceError as exc:
+        code = type(exc).__name__.lower()
+        connection.send(error(code, exc.detail, ref=message.ref, channel=message.channel))
+        return
+    connection.send(encode("ack", ref=message.ref, channel=message.channel, data=result or {}))
+
+
+async def _subscription(ctx: AppContext, connection: Connection, message: ClientMessage) -> None:
+    hub = ctx.realtime.hub
+    channel = message.channel
+    if channel is None:
+        connection.send(error("bad_message", "Name the channel.", ref=message.ref))
+        return
+    if message.type == "unsubscribe":
+        await hub.leave(connection, channel)
+        connection.send(encode("ack", ref=message.ref, channel=channel))
+        return
+    wait = ctx.realtime.limiter.check(connection.user_id, "subscribe")
+    if wait:
+        connection.send(error("rate_limited", f"Wait {wait:.1f} s.", ref=message.ref))
+        return
+    kind, argument = channel_kind(channel)
+    policy = ctx.realtime.policies.get(kind)
+    async with ctx.db.session() as db:
+        allowed = policy is not None and await policy(ctx, db, connection.user, argument)
+        if not allowed:
+            connection.send(
+                error(
+                    "forbidden",
+                    "You may not subscribe to this channel.",
+                    ref=message.ref,
+                    channel=channel,
+                )
+            )
+            return
+        if channel in connection.channels:
+            await hub.leave(connection, channel)
+        # Hold live events while the missed ones are read, then release those the replay
+        # did not cover: nothing lost, nothing twice.
+        connection.hold(channel)
+        await hub.join(connection, channel)
+        replayed_up_to = 0
+        truncated = False
+        if message.since is not None:
+            missed = await events.missed(db, channel=channel, since=message.since)
+            for event in missed:
+                connection.send(events.frame(event))
+            replayed_up_to = missed[-1].id if missed else message.since
+            truncated = len(missed) == events.REPLAY_PAGE
+        latest = await events.last_id(db, channel=channel)
+    connection.release(channel, replayed_up_to=replayed_up_to)
+    connection.send(
+        encode(
+            "subscribed",
+            ref=message.ref,
+            channel=channel,
+            data={"last_id": latest, "replayed_up_to": replayed_up_to, "more": truncated},
+        )
+    )
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "message"
+        return f"{where}: {first['msg']}"
+    return "Messages must be JSON objects."

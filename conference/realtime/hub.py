@@ -1,0 +1,140 @@
+"""The hub: channels, their local subscribers, and the backend that joins processes.
+
+Concurrency invariants:
+- one upstream subscription per channel per process: the first local subscriber
+  subscribes upstream, the last one to leave unsubscribes;
+- an event is serialised once by its publisher and travels as one string; each process
+  hands that same string to each subscriber's bounded queue (:meth:`Connection.deliver`),
+  never awaiting a client;
+- presence and reactions are ephemeral: counted in memory (and Redis for presence) and
+  sent at most once a second per channel by :meth:`Hub.tick`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections import Counter, defaultdict
+
+from conference.realtime.backends import HubBackend
+from conference.realtime.connection import Connection
+from conference.realtime.protocol import CLOSE_GOING_AWAY, encode
+
+logger = logging.getLogger(__name__)
+
+TICK_SECONDS = 1.0
+REACTIONS = ("👏", "❤️", "💡", "😂", "🎉", "🤔")
+
+
+class Hub:
+    def __init__(self, backend: HubBackend, *, queue_size: int = 256) -> None:
+        self.backend = backend
+        self.queue_size = queue_size
+        self.process_id = uuid.uuid4().hex[:12]
+        self._subscribers: defaultdict[str, set[Connection]] = defaultdict(set)
+        self._connections: set[Connection] = set()
+        self._reactions: defaultdict[str, Counter[str]] = defaultdict(Counter)
+        self._presence_sent: dict[str, int] = {}
+        self._ticker: asyncio.Task[None] | None = None
+        self.slow_drops = 0
+
+    # Lifecycle ---------------------------------------------------------------------
+
+    async def start(self) -> None:
+        await self.backend.start()
+        self._ticker = asyncio.create_task(self._tick_forever(), name="hub-ticker")
+
+    async def close(self) -> None:
+        if self._ticker is not None:
+            self._ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._ticker
+        for connection in tuple(self._connections):
+            connection.close(CLOSE_GOING_AWAY, "server restarting: reconnect with since")
+        await self.backend.close()
+
+    def register(self, connection: Connection) -> None:
+        self._connections.add(connection)
+
+    async def unregister(self, connection: Connection) -> None:
+        self._connections.discard(connection)
+        if connection.dropped_slow:
+            self.slow_drops += 1
+        for channel in tuple(connection.channels):
+            await self.leave(connection, channel)
+
+    @property
+    def connection_count(self) -> int:
+        return len(self._connections)
+
+    # Channels ----------------------------------------------------------------------
+
+    async def join(self, connection: Connection, channel: str) -> None:
+        subscribers = self._subscribers[channel]
+        first = not subscribers
+        subscribers.add(connection)
+        connection.channels.add(channel)
+        if first:
+            await self.backend.subscribe(channel, self._dispatch)
+
+    async def leave(self, connection: Connection, channel: str) -> None:
+        connection.channels.discard(channel)
+        subscribers = self._subscribers.get(channel)
+        if subscribers is None:
+            return
+        subscribers.discard(connection)
+        if not subscribers:
+            del self._subscribers[channel]
+            self._presence_sent.pop(channel, None)
+            await self.backend.unsubscribe(channel, self._dispatch)
+
+    def local_count(self, channel: str) -> int:
+        return len(self._subscribers.get(channel, ()))
+
+    # Publishing --------------------------------------------------------------------
+
+    async def publish(self, channel: str, frame: str, *, event_id: int | None = None) -> None:
+        """Send an encoded envelope to every subscriber of ``channel`` in every process."""
+        payload = f"{event_id or 0}\n{frame}".encode()
+        await self.backend.publish(channel, payload)
+
+    def _dispatch(self, channel: str, payload: bytes) -> None:
+        head, _, frame = payload.decode().partition("\n")
+        event_id = int(head) if head.isdigit() and head != "0" else None
+        for connection in tuple(self._subscribers.get(channel, ())):
+            connection.deliver(channel, frame, event_id)
+
+    def send_local(self, channel: str, frame: str) -> None:
+        """Send to this process's subscribers only (each process computes presence itself)."""
+        for connection in tuple(self._subscribers.get(channel, ())):
+            connection.deliver(channel, frame, None)
+
+    # Ephemeral: reactions and presence ---------------------------------------------
+
+    def react(self, channel: str, emoji: str) -> None:
+        """Count a reaction; the tally goes out with the next tick."""
+        self._reactions[channel][emoji] += 1
+
+    async def tick(self) -> None:
+        """Flush reaction tallies and refresh presence counts (called once a second)."""
+        tallies, self._reactions = self._reactions, defaultdict(Counter)
+        for channel, counts in tallies.items():
+            frame = encode("reactions", channel=channel, data={"counts": dict(counts)})
+            await self.publish(channel, frame)
+        for channel in tuple(self._subscribers):
+            total = await self.backend.presence(channel, self.process_id, self.local_count(channel))
+            if self._presence_sent.get(channel) != total:
+                self._presence_sent[channel] = total
+                self.send_local(
+                    channel, encode("presence", channel=channel, data={"viewers": total})
+                )
+
+    async def _tick_forever(self) -> None:
+        while True:
+            await asyncio.sleep(TICK_SECONDS)
+            try:
+                await self.tick()
+            except Exception:  # a Redis hiccup must not stop future ticks
+                logger.warning("hub tick failed", exc_info=True)

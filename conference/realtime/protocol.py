@@ -1,0 +1,73 @@
+"""The /ws wire protocol: JSON envelopes ``{"v", "type", "channel", "id", "ref", "data"}``.
+
+docs/PROTOCOL.md documents every type. The server serialises each event once
+(:func:`encode`) and hands the same string to every subscriber.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+PROTOCOL_VERSION = 1
+# A client frame larger than this is refused (error envelope); the connection stays.
+MAX_CLIENT_FRAME = 16_384
+
+# Close codes (4000-4999 are ours).
+CLOSE_UNAUTHENTICATED = 4001
+CLOSE_ORIGIN = 4003
+CLOSE_TOO_SLOW = 4008  # reconnect, subscribing with since=<last id seen>
+CLOSE_GOING_AWAY = 1001
+
+CHANNEL_PATTERN = re.compile(
+    r"^(meeting|session:[0-9a-f-]{36}|moderation:[0-9a-f-]{36}|poster:[0-9]{1,10}|booth:[0-9]{1,10}"
+    r"|trivia:[a-z0-9-]{1,64}|user:[0-9]{1,10})$"
+)
+
+ChannelName = Annotated[str, StringConstraints(pattern=CHANNEL_PATTERN.pattern)]
+
+
+class ClientMessage(BaseModel):
+    """What a client sends. ``ref`` is echoed in the ack or error that answers it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z_.]{0,39}$")]
+    channel: ChannelName | None = None
+    ref: Annotated[str, StringConstraints(max_length=64)] | None = None
+    since: Annotated[int, Field(ge=0)] | None = None
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
+def encode(
+    type: str,
+    *,
+    channel: str | None = None,
+    id: int | None = None,
+    data: dict[str, Any] | None = None,
+    ref: str | None = None,
+) -> str:
+    """One server envelope as compact JSON."""
+    envelope: dict[str, Any] = {"v": PROTOCOL_VERSION, "type": type}
+    if channel is not None:
+        envelope["channel"] = channel
+    if id is not None:
+        envelope["id"] = id
+    if ref is not None:
+        envelope["ref"] = ref
+    envelope["data"] = data or {}
+    return json.dumps(envelope, separators=(",", ":"), ensure_ascii=False)
+
+
+def error(code: str, message: str, *, ref: str | None = None, channel: str | None = None) -> str:
+    """An error envelope: the action was refused, the connection stays open."""
+    return encode("error", channel=channel, ref=ref, data={"code": code, "message": message})
+
+
+def channel_kind(channel: str) -> tuple[str, str]:
+    """``("session", "<guid>")`` for ``session:<guid>``; ``("meeting", "")`` for ``meeting``."""
+    kind, _, argument = channel.partition(":")
+    return kind, argument

@@ -1,0 +1,60 @@
+"""Token buckets: every client action is rate limited per user."""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+
+
+@dataclass
+class TokenBucket:
+    capacity: float
+    per_second: float
+    tokens: float
+    updated: float
+
+    def take(self, now: float, cost: float = 1.0) -> float:
+        """Spend ``cost`` tokens; 0.0 if allowed, else the seconds until it would be."""
+        self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.per_second)
+        self.updated = now
+        if self.tokens >= cost:
+            self.tokens -= cost
+            return 0.0
+        return (cost - self.tokens) / self.per_second
+
+
+# (burst, sustained per second) per kind of action.
+LIMITS: dict[str, tuple[float, float]] = {
+    "frame": (40, 20),  # any frame at all
+    "subscribe": (20, 5),
+    "chat": (5, 1),
+    "question": (3, 0.2),
+    "vote": (20, 5),
+    "reaction": (10, 5),
+    "moderate": (30, 10),
+}
+
+
+class RateLimiter:
+    """Per (user, kind) buckets, shared by all of a user's connections in this process."""
+
+    def __init__(self, limits: dict[str, tuple[float, float]] | None = None, size: int = 50_000):
+        self.limits = limits or LIMITS
+        self._size = size
+        self._buckets: OrderedDict[tuple[int, str], TokenBucket] = OrderedDict()
+
+    def check(self, user_id: int, kind: str, *, now: float | None = None) -> float:
+        """0.0 if the user may act now, else how many seconds to wait."""
+        now = time.monotonic() if now is None else now
+        key = (user_id, kind)
+        bucket = self._buckets.get(key)
+        if bucket is None:
+            burst, rate = self.limits.get(kind, self.limits["frame"])
+            bucket = TokenBucket(capacity=burst, per_second=rate, tokens=burst, updated=now)
+            self._buckets[key] = bucket
+            if len(self._buckets) > self._size:
+                self._buckets.popitem(last=False)
+        else:
+            self._buckets.move_to_end(key)
+        return bucket.take(now)
