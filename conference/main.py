@@ -33,7 +33,9 @@ from conference.program import organizer_api as program_organizer_api
 from conference.program import pages as program_pages
 from conference.program import router as program_api
 from conference.program.published import ProgramCache
+from conference.realtime import announcements, chat, polls, qa
 from conference.realtime import gateway as realtime_gateway
+from conference.realtime import pages as realtime_pages
 from conference.realtime.backends import create_backend
 from conference.realtime.channels import register_core_channels
 from conference.realtime.hub import Hub
@@ -90,6 +92,8 @@ def build_realtime(settings: Settings) -> Realtime:
     """The hub on the configured backend, with every channel policy and client action."""
     realtime = Realtime(hub=Hub(create_backend(settings.redis_url)))
     register_core_channels(realtime)
+    for feature in (chat, qa, polls, announcements):
+        feature.register(realtime)
     return realtime
 
 
@@ -163,6 +167,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(health_router)
     app.include_router(realtime_gateway.router)
+    for feature_router in (chat.router, qa.router, polls.router, announcements.router):
+        app.include_router(feature_router)
+    app.include_router(realtime_pages.router)
     app.include_router(accounts_api.router)
     app.include_router(account_pages.router)
     # Interop and agenda first: their fixed paths (schedule.json, .ics) must win over the
