@@ -187,6 +187,12 @@ def serve(
         loop="uvloop",
         http="httptools",
         proxy_headers=True,
+        # The gateway refuses client frames over 16 KiB with an error envelope; this hard
+        # cap stops a huge frame before it is buffered at all. Pings every 20 s keep
+        # connections through proxies alive and find dead peers.
+        ws_max_size=65_536,
+        ws_ping_interval=20,
+        ws_ping_timeout=20,
         forwarded_allow_ips="127.0.0.1",
         log_level="info",
     )

@@ -33,7 +33,7 @@ from conference.program import organizer_api as program_organizer_api
 from conference.program import pages as program_pages
 from conference.program import router as program_api
 from conference.program.published import ProgramCache
-from conference.realtime import announcements, chat, polls, qa
+from conference.realtime import announcements, chat, polls, qa, reactions
 from conference.realtime import gateway as realtime_gateway
 from conference.realtime import pages as realtime_pages
 from conference.realtime.backends import create_backend
@@ -90,16 +90,16 @@ def build_extensions() -> Extensions:
 
 def build_realtime(settings: Settings) -> Realtime:
     """The hub on the configured backend, with every channel policy and client action."""
-    realtime = Realtime(hub=Hub(create_backend(settings.redis_url)))
+    realtime = Realtime(hub=Hub(create_backend(settings.redis_url, prefix=settings.hub_prefix)))
     register_core_channels(realtime)
-    for feature in (chat, qa, polls, announcements):
+    for feature in (chat, qa, polls, announcements, reactions):
         feature.register(realtime)
     return realtime
 
 
 def build_context(settings: Settings) -> AppContext:
     tokens = Tokens(settings.secret_key)
-    return AppContext(
+    ctx = AppContext(
         settings=settings,
         db=Database(settings.database_url),
         passwords=Passwords(
@@ -121,6 +121,8 @@ def build_context(settings: Settings) -> AppContext:
         extensions=build_extensions(),
         programs=ProgramCache(),
     )
+    ctx.pages.page_context.append(lambda request: {"banners": announcements.page_banners(request)})
+    return ctx
 
 
 async def ensure_migrated(ctx: AppContext) -> None:
@@ -150,8 +152,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             await ensure_migrated(ctx)
             await ctx.realtime.hub.start()
+            await announcements.start(ctx)
             yield
         finally:
+            await announcements.stop(ctx)
             await ctx.realtime.hub.close()
             await ctx.db.dispose()
 

@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     var_dir: Path = Path("var")
     database_url: str = ""
     redis_url: str = "memory://"
+    # Prefix of this deployment's Redis channels and keys (pub/sub ignores database numbers).
+    hub_prefix: str = ""
     secret_key: str = ""
     media_dir: Path | None = None
     base_url: str = "http://127.0.0.1:8000"

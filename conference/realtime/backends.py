@@ -121,8 +121,11 @@ class MemoryBackend:
 class RedisBackend:
     """Many processes: one Redis pub/sub connection per process, one reader task."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, prefix: str = "") -> None:
         self._url = url
+        # Redis pub/sub ignores database numbers: a prefix keeps two deployments (or test
+        # runs) sharing one Redis apart.
+        self._prefix = prefix
         self._client: redis_asyncio.Redis | None = None
         self._pubsub: PubSub | None = None
         self._reader: asyncio.Task[None] | None = None
@@ -163,13 +166,13 @@ class RedisBackend:
             return False
 
     async def publish(self, channel: str, payload: bytes) -> None:
-        await self._connection().publish(channel, payload)
+        await self._connection().publish(self._prefix + channel, payload)
 
     async def subscribe(self, channel: str, handler: Handler) -> None:
         async with self._lock:
             if self._handlers.add(channel, handler):
                 try:
-                    await self._ensure_pubsub().subscribe(channel)
+                    await self._ensure_pubsub().subscribe(self._prefix + channel)
                 except BaseException:
                     # Not subscribed upstream: forget the handler, or the channel would look
                     # subscribed and later handlers would never retry the SUBSCRIBE.
@@ -180,7 +183,7 @@ class RedisBackend:
     async def unsubscribe(self, channel: str, handler: Handler) -> None:
         async with self._lock:
             if self._handlers.remove(channel, handler) and self._pubsub is not None:
-                await self._pubsub.unsubscribe(channel)
+                await self._pubsub.unsubscribe(self._prefix + channel)
 
     def upstream_channels(self) -> frozenset[str]:
         return self._handlers.channels()
@@ -191,7 +194,7 @@ class RedisBackend:
         Each process writes ``count:time`` in a hash per channel; entries older than
         :data:`PRESENCE_TTL` seconds are ignored (and the hash expires when all are idle).
         """
-        key = f"presence:{channel}"
+        key = f"{self._prefix}presence:{channel}"
         client = self._connection()
         now = int(time.time())
         async with client.pipeline(transaction=False) as pipe:
@@ -229,13 +232,13 @@ class RedisBackend:
                 continue
             channel = message["channel"]
             name = channel.decode() if isinstance(channel, bytes) else str(channel)
-            self._handlers.dispatch(name, message["data"])
+            self._handlers.dispatch(name.removeprefix(self._prefix), message["data"])
 
 
-def create_backend(url: str) -> HubBackend:
+def create_backend(url: str, *, prefix: str = "") -> HubBackend:
     """The backend for ``CONFERENCE_REDIS_URL``: ``memory://`` or ``redis://…``."""
     if url.startswith("memory://"):
         return MemoryBackend()
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return RedisBackend(url)
+        return RedisBackend(url, prefix=prefix)
     raise ValueError(f"unsupported hub URL {url!r}: use memory:// or redis://host:port/db")

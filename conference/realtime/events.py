@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conference.realtime.models import ChannelEvent
@@ -23,6 +23,15 @@ async def record(
     The caller commits, then publishes the event through the hub: stored first, so a
     client replaying with ``since`` can never miss an event another client saw.
     """
+    if db.get_bind().dialect.name == "postgresql":
+        # Ids come from one sequence, but transactions may commit out of order: event 2
+        # could be published before event 1 commits, and a client replaying since=2 would
+        # never see 1. Writers of one channel family take turns (the lock lasts until
+        # commit), so ids commit in order. A session and its moderation channel share one
+        # lock, so a transaction writing both cannot deadlock with another.
+        await db.execute(
+            text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": _lock_key(channel)}
+        )
     event = ChannelEvent(channel=channel, type=type, data=data)
     db.add(event)
     await db.flush()
@@ -51,6 +60,11 @@ async def last_id(db: AsyncSession, *, channel: str) -> int:
         )
         or 0
     )
+
+
+def _lock_key(channel: str) -> str:
+    kind, _, argument = channel.partition(":")
+    return f"session:{argument}" if kind in ("session", "moderation") else channel
 
 
 def frame(event: ChannelEvent) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from urllib.parse import urlsplit
@@ -69,12 +70,20 @@ async def websocket_endpoint(websocket: WebSocket) -> None:
             data={"protocol": PROTOCOL_VERSION, "user": {"id": user.id, "name": user.name}},
         )
     )
+    connection.reader = asyncio.current_task()
     try:
         while not connection.closing:
             text = await websocket.receive_text()
             await _handle(ctx, connection, text)
     except WebSocketDisconnect:
         pass
+    except asyncio.CancelledError:
+        if not connection.dropped_slow:
+            raise
+        # Dropped for being too slow: the cancellation was ours; clean up normally.
+        current = asyncio.current_task()
+        if current is not None:
+            current.uncancel()
     finally:
         await hub.unregister(connection)
         await connection.stop()

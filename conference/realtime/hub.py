@@ -25,6 +25,9 @@ from conference.realtime.protocol import CLOSE_GOING_AWAY, encode
 logger = logging.getLogger(__name__)
 
 TICK_SECONDS = 1.0
+# Channels whose viewers are counted and shown ("12 watching"); counting ``meeting`` would
+# send a frame to every connected user each time anyone arrives or leaves.
+PRESENCE_KINDS = frozenset({"session", "poster", "booth"})
 REACTIONS = ("👏", "❤️", "💡", "😂", "🎉", "🤔")
 
 
@@ -53,6 +56,8 @@ class Hub:
                 await self._ticker
         for connection in tuple(self._connections):
             connection.close(CLOSE_GOING_AWAY, "server restarting: reconnect with since")
+        for channel in tuple(self._subscribers):
+            await self._clear_presence(channel)
         await self.backend.close()
 
     def register(self, connection: Connection) -> None:
@@ -89,6 +94,15 @@ class Hub:
             del self._subscribers[channel]
             self._presence_sent.pop(channel, None)
             await self.backend.unsubscribe(channel, self._dispatch)
+            await self._clear_presence(channel)
+
+    async def _clear_presence(self, channel: str) -> None:
+        """Stop counting this process's viewers at once, rather than when they expire."""
+        if channel.partition(":")[0] in PRESENCE_KINDS:
+            try:
+                await self.backend.presence(channel, self.process_id, 0)
+            except Exception:  # Redis down: the entry expires by itself
+                logger.debug("could not clear presence of %s", channel, exc_info=True)
 
     def local_count(self, channel: str) -> int:
         return len(self._subscribers.get(channel, ()))
@@ -104,12 +118,18 @@ class Hub:
         head, _, frame = payload.decode().partition("\n")
         event_id = int(head) if head.isdigit() and head != "0" else None
         for connection in tuple(self._subscribers.get(channel, ())):
-            connection.deliver(channel, frame, event_id)
+            try:
+                connection.deliver(channel, frame, event_id)
+            except Exception:  # one broken connection must not starve the channel
+                logger.exception("delivery to a connection failed on %s", channel)
 
     def send_local(self, channel: str, frame: str) -> None:
         """Send to this process's subscribers only (each process computes presence itself)."""
         for connection in tuple(self._subscribers.get(channel, ())):
-            connection.deliver(channel, frame, None)
+            try:
+                connection.deliver(channel, frame, None)
+            except Exception:
+                logger.exception("delivery to a connection failed on %s", channel)
 
     # Ephemeral: reactions and presence ---------------------------------------------
 
@@ -124,6 +144,8 @@ class Hub:
             frame = encode("reactions", channel=channel, data={"counts": dict(counts)})
             await self.publish(channel, frame)
         for channel in tuple(self._subscribers):
+            if channel.partition(":")[0] not in PRESENCE_KINDS:
+                continue
             total = await self.backend.presence(channel, self.process_id, self.local_count(channel))
             if self._presence_sent.get(channel) != total:
                 self._presence_sent[channel] = total

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -23,6 +24,8 @@ class Pages:
         self.templates = Jinja2Templates(directory=str(settings.templates_dir))
         self.tokens = tokens
         self.navigation = navigation
+        # Values every page shows (announcement banners), added by main.py.
+        self.page_context: list[Callable[[Request], dict[str, Any]]] = []
         env = self.templates.env
         env.filters["instant"] = format_instant
         env.filters["day"] = format_day
@@ -49,6 +52,9 @@ class Pages:
             ),
             "viewer_zone": user.time_zone if user else None,
             "now": datetime.now().astimezone(),
+            "banners": [],
         }
+        for provider in self.page_context:
+            values.update(provider(request))
         values.update(context or {})
         return self.templates.TemplateResponse(request, name, values, status_code=status_code)

@@ -66,7 +66,8 @@ async def test_readyz_survives_killed_pooled_connection(tmp_path: Path) -> None:
         await migrate.upgrade(url)
         async with running_app(_settings(url, tmp_path / "var")) as client:
             assert (await client.get("/readyz")).status_code == 200
-            assert await databases.terminate_connections(base, url) == 1
+            # The app may hold more than one (the announcement scheduler has its own).
+            assert await databases.terminate_connections(base, url) >= 1
 
             again = await client.get("/readyz")
             assert again.status_code == 200, again.text
