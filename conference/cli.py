@@ -186,6 +186,7 @@ def serve(
         reload=reload,
         loop="uvloop",
         http="httptools",
+        ws=settings.ws_protocol,
         proxy_headers=True,
         # The gateway refuses client frames over 16 KiB with an error envelope; this hard
         # cap stops a huge frame before it is buffered at all. Pings every 20 s keep

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -153,6 +154,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await ensure_migrated(ctx)
             await ctx.realtime.hub.start()
             await announcements.start(ctx)
+            # What start-up built lives as long as the process: keep it out of collections.
+            gc.collect()
+            gc.freeze()
             yield
         finally:
             await announcements.stop(ctx)
@@ -206,5 +210,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 def create_app_from_env() -> FastAPI:
-    """Entry point for ``uvicorn --factory`` (each worker builds its own app)."""
+    """Entry point for ``uvicorn --factory`` (each worker builds its own app).
+
+    A server holding thousands of websocket connections keeps many long-lived objects;
+    the default collector thresholds make it walk them all several times a second.
+    """
+    gc.set_threshold(50_000, 20, 100)
     return create_app(load_settings())

@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     redis_url: str = "memory://"
     # Prefix of this deployment's Redis channels and keys (pub/sub ignores database numbers).
     hub_prefix: str = ""
+    # uvicorn's websocket implementation: "websockets-sansio" keeps less per connection.
+    ws_protocol: Literal["auto", "websockets", "websockets-sansio", "wsproto"] = "websockets-sansio"
     secret_key: str = ""
     media_dir: Path | None = None
     base_url: str = "http://127.0.0.1:8000"

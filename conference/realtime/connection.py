@@ -33,9 +33,10 @@ _CLOSE_WAIT = 5.0
 class Connection:
     def __init__(self, websocket: WebSocket, user: User, *, queue_size: int) -> None:
         self.websocket = websocket
+        # Plain values, not the ORM object: thousands of idle connections should not each
+        # keep a user, its roles and its session state alive. Actions load the user afresh.
         self.user_id = user.id
         self.user_name = user.name
-        self.user = user
         self.channels: set[str] = set()
         self._frames: deque[str] = deque()
         self._limit = queue_size

@@ -9,12 +9,13 @@ from urllib.parse import urlsplit
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from conference.accounts import service as accounts
 from conference.accounts.models import User
 from conference.context import AppContext
 from conference.deps import session_token
-from conference.errors import ServiceError
+from conference.errors import ServiceError, Unauthenticated
 from conference.realtime import events
 from conference.realtime.connection import Connection
 from conference.realtime.protocol import (
@@ -126,10 +127,9 @@ async def _handle(ctx: AppContext, connection: Connection, text: str) -> None:
         return
     try:
         async with ctx.db.session() as db:
+            user = await _current_user(db, connection)
             result = await action.handler(
-                ActionContext(
-                    app=ctx, db=db, connection=connection, user=connection.user, message=message
-                )
+                ActionContext(app=ctx, db=db, connection=connection, user=user, message=message)
             )
     except ServiceError as exc:
         code = type(exc).__name__.lower()
@@ -155,7 +155,12 @@ async def _subscription(ctx: AppContext, connection: Connection, message: Client
     kind, argument = channel_kind(channel)
     policy = ctx.realtime.policies.get(kind)
     async with ctx.db.session() as db:
-        allowed = policy is not None and await policy(ctx, db, connection.user, argument)
+        try:
+            user = await _current_user(db, connection)
+        except ServiceError as exc:
+            connection.send(error("unauthenticated", exc.detail, ref=message.ref))
+            return
+        allowed = policy is not None and await policy(ctx, db, user, argument)
         if not allowed:
             connection.send(
                 error(
@@ -190,6 +195,15 @@ async def _subscription(ctx: AppContext, connection: Connection, message: Client
             data={"last_id": latest, "replayed_up_to": replayed_up_to, "more": truncated},
         )
     )
+
+
+async def _current_user(db: AsyncSession, connection: Connection) -> User:
+    """The connection's user as of now (roles may have changed since it connected)."""
+    user = await db.get(User, connection.user_id)
+    if user is None or not user.is_active:
+        connection.close(CLOSE_UNAUTHENTICATED, "account no longer active")
+        raise Unauthenticated("This account is no longer active.")
+    return user
 
 
 def _describe(exc: Exception) -> str:
