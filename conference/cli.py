@@ -187,6 +187,9 @@ def serve(
         loop="uvloop",
         http="httptools",
         ws=settings.ws_protocol,
+        # Per-message deflate keeps a full zlib window per connection (tens of kB each)
+        # and compresses every frame once per client; our frames are small JSON.
+        ws_per_message_deflate=False,
         proxy_headers=True,
         # The gateway refuses client frames over 16 KiB with an error envelope; this hard
         # cap stops a huge frame before it is buffered at all. Pings every 20 s keep
