@@ -14,6 +14,7 @@ from conference.main import create_app
 from conference.program.demo import seed_meeting
 from conference.settings import Settings
 from tests import databases, services
+from tests.app_settings import app_settings
 from tests.factories import UserFactory
 
 
@@ -49,15 +50,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(
-        var_dir=tmp_path / "var",
-        database_url=database_url,
-        secret_key="test-secret-key-" + "x" * 32,
-        base_url="http://testserver",
-        # Cheap argon2id keeps the suite fast; production uses the defaults.
-        argon2_time_cost=1,
-        argon2_memory_kib=8,
-    )
+    return app_settings(database_url, tmp_path / "var")
 
 
 @pytest.fixture

@@ -19,14 +19,16 @@ class Passwords:
 
     def __init__(self, *, time_cost: int, memory_kib: int) -> None:
         self._hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=1)
-        self._dummy_hash = self._hasher.hash(_DUMMY_PASSWORD)
+        # Made on the first sign-in with an unknown email, not at start-up: every app and
+        # every CLI command builds a Passwords, and a hash costs tens of milliseconds.
+        self._dummy_hash: str | None = None
 
     async def hash(self, password: str) -> str:
         return await anyio.to_thread.run_sync(self._hasher.hash, password)
 
     async def verify(self, password_hash: str | None, password: str) -> bool:
         """True if ``password`` matches; a None hash is checked against a dummy."""
-        target = password_hash or self._dummy_hash
+        target = password_hash or await self._dummy()
 
         def check() -> bool:
             try:
@@ -36,6 +38,11 @@ class Passwords:
 
         matched = await anyio.to_thread.run_sync(check)
         return matched and password_hash is not None
+
+    async def _dummy(self) -> str:
+        if self._dummy_hash is None:
+            self._dummy_hash = await self.hash(_DUMMY_PASSWORD)
+        return self._dummy_hash
 
     def needs_rehash(self, password_hash: str) -> bool:
         return self._hasher.check_needs_rehash(password_hash)

@@ -20,14 +20,13 @@ def _overlapping_pairs(
     sessions: list[dict[str, Any]],
 ) -> list[tuple[dict[str, Any], dict[str, Any]]]:
     """Pairs that overlap in time (touching end-to-start is not an overlap); sweep by start."""
-    ordered = sorted(sessions, key=lambda s: _span(s)[0])
+    spans = sorted(((*_span(s), i) for i, s in enumerate(sessions)), key=lambda span: span[0])
     pairs: list[tuple[dict[str, Any], dict[str, Any]]] = []
-    active: list[dict[str, Any]] = []
-    for session in ordered:
-        start, _ = _span(session)
-        active = [a for a in active if _span(a)[1] > start]
-        pairs.extend((a, session) for a in active)
-        active.append(session)
+    active: list[tuple[datetime, datetime, int]] = []
+    for start, end, index in spans:
+        active = [span for span in active if span[1] > start]
+        pairs.extend((sessions[other], sessions[index]) for _, _, other in active)
+        active.append((start, end, index))
     return pairs
 
 

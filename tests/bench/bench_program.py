@@ -41,8 +41,8 @@ from conference.program import publishing
 from conference.program.demo import DEMO_SLUG, seed_meeting
 from conference.program.models import Meeting, ProgramVersion
 from conference.program.schemas import PublishIn
-from conference.settings import Settings
-from tests.bench.measure import ServerTimer, Timing, counting, is_routed, ms
+from tests.app_settings import app_settings
+from tests.bench.measure import ServerTimer, Timing, counting, ms
 from tests.bench.synthetic import generate_program
 from tests.factories import PASSWORD, sign_in
 
@@ -156,14 +156,7 @@ async def run(options: argparse.Namespace) -> bool:
         url = normalise_database_url(f"sqlite:///{Path(tmp) / 'conference.db'}")
         started = time.perf_counter()
         await migrate.upgrade(url)
-        settings = Settings(
-            var_dir=Path(tmp) / "var",
-            database_url=url,
-            secret_key="bench-secret-key-" + "x" * 32,
-            base_url="http://testserver",
-            argon2_time_cost=1,
-            argon2_memory_kib=8,
-        )
+        settings = app_settings(url, Path(tmp) / "var")
         app = create_app(settings)
         async with app.router.lifespan_context(app):
             sample, snapshot_json = await build(app, sessions=options.sessions, talks=options.talks)
@@ -203,15 +196,9 @@ async def measure_pages(
     )
     peer = None
     all_met = True
-    routed: list[Page] = []
     for page in PAGES:
         url = page.path.format(**sample)
         client = clients[page.organizer]
-        if not await is_routed(client, url):
-            say(f"{page.name:34} (no route for {page.path} yet: not measured)")
-            all_met = all_met and page.goal is None
-            continue
-        routed.append(page)
         n = options.heavy_requests if page.heavy else options.requests
         server, seen, size = await time_requests(client, timer, url, n=n, warmup=options.warmup)
         with counting(engine) as statements:
@@ -238,7 +225,7 @@ async def measure_pages(
     # (and, for the export, encodes it): once per version and process, so it is not what
     # a p50 describes; the export's goal, which names no percentile, is held to it too.
     say(f"\n{'first request after publishing':34} {'median':>11} {'max':>11}  (of {COLD_RUNS})")
-    for page in routed:
+    for page in PAGES:
         if page.goal is None:
             continue
         url = page.path.format(**sample)

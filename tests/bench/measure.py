@@ -9,7 +9,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -67,21 +66,6 @@ class Timing:
             p95=ordered[p95_index],
             mean=statistics.fmean(ordered),
         )
-
-
-async def is_routed(client: httpx.AsyncClient, url: str) -> bool:
-    """Whether the app has a route for ``url``: others build some pages concurrently.
-
-    An unrouted path gets the framework's bare ``{"detail": "Not Found"}``; a routed one
-    that finds nothing says what it did not find.
-    """
-    response = await client.get(url, headers={"Accept": "application/json"})
-    if response.status_code != 404:
-        return True
-    try:
-        return bool(response.json() != {"detail": "Not Found"})
-    except ValueError:
-        return True
 
 
 def ms(seconds: float) -> str:

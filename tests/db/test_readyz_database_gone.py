@@ -12,17 +12,7 @@ from conference.db import migrate
 from conference.main import create_app
 from conference.settings import Settings
 from tests import databases, services
-
-
-def _settings(database_url: str, var_dir: Path) -> Settings:
-    return Settings(
-        var_dir=var_dir,
-        database_url=database_url,
-        secret_key="test-secret-key-" + "x" * 32,
-        base_url="http://testserver",
-        argon2_time_cost=1,
-        argon2_memory_kib=8,
-    )
+from tests.app_settings import app_settings
 
 
 @asynccontextmanager
@@ -39,7 +29,7 @@ async def test_readyz_503_when_postgres_database_dropped(tmp_path: Path) -> None
     url = await databases.create_postgres_database(base, prefix="conference_readyz")
     try:
         await migrate.upgrade(url)
-        async with running_app(_settings(url, tmp_path / "var")) as client:
+        async with running_app(app_settings(url, tmp_path / "var")) as client:
             ready = await client.get("/readyz")
             assert ready.status_code == 200
             assert ready.json() == {"status": "ok", "checks": {"database": "ok", "hub": "ok"}}
@@ -64,7 +54,7 @@ async def test_readyz_survives_killed_pooled_connection(tmp_path: Path) -> None:
     url = await databases.create_postgres_database(base, prefix="conference_readyz")
     try:
         await migrate.upgrade(url)
-        async with running_app(_settings(url, tmp_path / "var")) as client:
+        async with running_app(app_settings(url, tmp_path / "var")) as client:
             assert (await client.get("/readyz")).status_code == 200
             # The app may hold more than one (the announcement scheduler has its own).
             assert await databases.terminate_connections(base, url) >= 1
@@ -81,7 +71,7 @@ async def test_readyz_503_when_database_not_migrated_to_head(
 ) -> None:
     url = empty_database_url
     await migrate.upgrade(url)
-    async with running_app(_settings(url, tmp_path / "var")) as client:
+    async with running_app(app_settings(url, tmp_path / "var")) as client:
         assert (await client.get("/readyz")).status_code == 200
 
         await migrate.downgrade(url, "base")

@@ -14,26 +14,15 @@ from sqlalchemy import text
 from conference.db.engine import create_engine
 from conference.db.migrate import head_revision
 from conference.main import DatabaseNotMigrated, create_app
-from conference.settings import Settings
+from tests.app_settings import app_settings
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _settings(database_url: str, var_dir: Path) -> Settings:
-    return Settings(
-        var_dir=var_dir,
-        database_url=database_url,
-        secret_key="test-secret-key-" + "x" * 32,
-        base_url="http://testserver",
-        argon2_time_cost=1,
-        argon2_memory_kib=8,
-    )
 
 
 async def test_app_refuses_to_start_on_unmigrated_database(
     empty_database_url: str, tmp_path: Path
 ) -> None:
-    app = create_app(_settings(empty_database_url, tmp_path / "var"))
+    app = create_app(app_settings(empty_database_url, tmp_path / "var"))
     with pytest.raises(DatabaseNotMigrated) as refused:
         async with app.router.lifespan_context(app):
             pytest.fail("the app started on an unmigrated database")
@@ -75,7 +64,7 @@ async def test_database_ahead_of_the_code_is_named(database_url: str, tmp_path: 
     try:
         async with engine.begin() as connection:
             await connection.execute(set_version, {"v": "9999_future"})
-        app = create_app(_settings(database_url, tmp_path / "var"))
+        app = create_app(app_settings(database_url, tmp_path / "var"))
         with pytest.raises(DatabaseNotMigrated, match="which this code does not know"):
             async with app.router.lifespan_context(app):
                 pass

@@ -11,13 +11,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -30,8 +23,8 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 from websockets.typing import Origin
 
-STARTUP_DEADLINE = 30.0
-COMMAND_TIMEOUT = 120.0
+from tests.servers import Server, free_port, run_conference, server_env, start_server
+
 # Every wait for a frame is bounded by this; a failure names what was awaited.
 RECEIVE_TIMEOUT = 10.0
 SESSION_COOKIE = "cytokines_session"
@@ -41,91 +34,14 @@ SECRET_KEY = "cluster-test-secret-" + "k" * 40
 Frame = dict[str, Any]
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def base_env(*, var_dir: Path, database_url: str, redis_url: str, base_url: str) -> dict[str, str]:
-    env = {
-        **os.environ,
-        "CONFERENCE_ENV": "development",
-        "CONFERENCE_VAR_DIR": str(var_dir),
-        "CONFERENCE_DATABASE_URL": database_url,
-        "CONFERENCE_REDIS_URL": redis_url,
-        "CONFERENCE_SECRET_KEY": SECRET_KEY,
-        "CONFERENCE_BASE_URL": base_url,
-        # Cheap argon2id keeps sign-ins fast; verification reads the cost from each hash.
-        "CONFERENCE_ARGON2_TIME_COST": "1",
-        "CONFERENCE_ARGON2_MEMORY_KIB": "8",
-        "PYTHONUNBUFFERED": "1",
-    }
-    return env
-
-
-def run_conference(env: dict[str, str], *args: str) -> None:
-    """Run ``python -m conference ARGS`` to completion; fail the test with its output if not."""
-    result = subprocess.run(
-        [sys.executable, "-m", "conference", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=COMMAND_TIMEOUT,
-        check=False,
+    return server_env(
+        var_dir=var_dir,
+        base_url=base_url,
+        database_url=database_url,
+        redis_url=redis_url,
+        secret_key=SECRET_KEY,
     )
-    if result.returncode != 0:
-        pytest.fail(
-            f"conference {' '.join(args)} exited {result.returncode}\n"
-            f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
-        )
-
-
-@dataclass
-class Server:
-    name: str
-    port: int
-    process: subprocess.Popen[bytes]
-    log: Path
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def ws_url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}/ws"
-
-    def wait_healthy(self) -> None:
-        deadline = time.monotonic() + STARTUP_DEADLINE
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                pytest.fail(
-                    f"server {self.name} exited with {self.process.returncode}:\n"
-                    f"{self.log.read_text()}"
-                )
-            try:
-                with urllib.request.urlopen(f"{self.url}/healthz", timeout=1) as response:  # noqa: S310
-                    if response.status == 200:
-                        return
-            except (urllib.error.URLError, OSError):
-                pass
-            time.sleep(0.1)
-        pytest.fail(
-            f"server {self.name} did not answer /healthz within {STARTUP_DEADLINE:.0f} s:\n"
-            f"{self.log.read_text()}"
-        )
-
-    def stop(self) -> None:
-        if self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
 
 
 @dataclass
@@ -160,23 +76,7 @@ def start_cluster(
     try:
         for name, port in zip("ABCDEFGH", ports, strict=False):
             log = var_dir / f"server-{name}.log"
-            with log.open("wb") as out:
-                process = subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "conference",
-                        "serve",
-                        "--host",
-                        "127.0.0.1",
-                        "--port",
-                        str(port),
-                    ],
-                    env=env,
-                    stdout=out,
-                    stderr=subprocess.STDOUT,
-                )
-            cluster.servers.append(Server(name=name, port=port, process=process, log=log))
+            cluster.servers.append(start_server(env, name=name, port=port, log=log))
         for server in cluster.servers:
             server.wait_healthy()
         yield cluster

@@ -30,6 +30,7 @@ from conference.realtime.protocol import CLOSE_TOO_SLOW, MAX_CLIENT_FRAME, encod
 from conference.realtime.ratelimit import LIMITS, RateLimiter
 from conference.settings import Settings
 from tests import databases, services
+from tests.app_settings import app_settings
 
 DELIVERY_TIMEOUT = 5.0
 DEMO_PASSWORD = "cytokines2021"
@@ -426,14 +427,8 @@ def test_moderator_actions_are_refused_to_attendees(demo: TestClient) -> None:
 
 
 def sqlite_settings(sqlite_template: Path, directory: Path) -> Settings:
-    return Settings(
-        var_dir=directory / "var",
-        database_url=databases.copy_sqlite(sqlite_template, directory / "db"),
-        secret_key="restart-secret-key-" + "x" * 32,
-        base_url="http://testserver",
-        argon2_time_cost=1,
-        argon2_memory_kib=8,
-    )
+    database_url = databases.copy_sqlite(sqlite_template, directory / "db")
+    return app_settings(database_url, directory / "var")
 
 
 def test_restart_keeps_chat_and_questions(sqlite_template: Path, tmp_path: Path) -> None:
