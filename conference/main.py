@@ -50,6 +50,13 @@ from conference.web.navigation import NavItem
 from conference.web.templates import Pages
 from exhibitors import demo as exhibitors_demo
 from exhibitors import router as exhibitors_router
+from streaming import console as streaming_console
+from streaming import media as streaming_media
+from streaming import pages as streaming_pages
+from streaming import recordings_api as streaming_recordings_api
+from streaming import runtime as streaming_runtime
+from streaming import uploads as streaming_uploads
+from streaming import whip as streaming_whip
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +83,7 @@ def all_models_metadata() -> MetaData:
     import conference.program.models
     import conference.realtime.models  # noqa: F401
     import exhibitors.models  # noqa: F401
+    import streaming.models  # noqa: F401
 
     return Base.metadata
 
@@ -147,6 +155,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application for ``settings`` (read from the environment if not given)."""
     settings = (settings or load_settings()).with_secret_key()
     ctx = build_context(settings)
+    streaming = streaming_runtime.build_runtime(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -154,10 +163,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await ensure_migrated(ctx)
             await ctx.realtime.hub.start()
             await announcements.start(ctx)
-            # What start-up built lives as long as the process: keep it out of collections.
-            gc.collect()
-            gc.freeze()
-            yield
+            async with streaming_runtime.running(ctx, streaming):
+                # What start-up built lives as long as the process: keep it out of
+                # collections.
+                gc.collect()
+                gc.freeze()
+                yield
         finally:
             await announcements.stop(ctx)
             await ctx.realtime.hub.close()
@@ -172,6 +183,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.ctx = ctx
+    app.state.streaming = streaming
 
     app.include_router(health_router)
     app.include_router(realtime_gateway.router)
@@ -189,6 +201,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(program_pages.router)
     app.include_router(console_imports.router)
     app.include_router(console_pages.router)
+    for streaming_router in (
+        streaming_whip.router,
+        streaming_media.router,
+        streaming_recordings_api.router,
+        streaming_uploads.router,
+        streaming_pages.router,
+        streaming_console.router,
+    ):
+        app.include_router(streaming_router)
     settings.media_root.mkdir(parents=True, exist_ok=True)
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
 
@@ -202,6 +223,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         larger={
             "/api/v1/program/import": settings.max_import_bytes,
             "/console/import": settings.max_import_bytes,
+            # Pre-recorded talks; the upload route also counts bytes as it writes them.
+            "/api/v1/streaming/uploads": settings.max_upload_bytes,
+            "/studio/uploads": settings.max_upload_bytes,
         },
     )
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.is_production)

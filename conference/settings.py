@@ -61,6 +61,24 @@ class Settings(BaseSettings):
     argon2_time_cost: Annotated[int, Field(ge=1)] = 3
     argon2_memory_kib: Annotated[int, Field(ge=8)] = 65_536
 
+    # Streaming (see the README): HLS segment length in seconds (1-2), the rendition ladder
+    # as "name:WIDTHxHEIGHT@KBPS" items, the frame rate encoded, and x264's speed preset.
+    stream_segment_seconds: Annotated[float, Field(ge=1.0, le=2.0)] = 2.0
+    stream_ladder: str = "720p:1280x720@2500,360p:640x360@800"
+    stream_fps: Annotated[int, Field(ge=10, le=60)] = 30
+    stream_preset: str = "veryfast"
+    # Network interfaces (names like "eth0" or addresses) whose addresses WebRTC ingest
+    # offers as ICE candidates; empty means every non-loopback interface (aioice's default).
+    # "lo" admits 127.0.0.1, for a publisher on the same machine.
+    ice_interfaces: str = ""
+    # How long a media access token (the cookie the players send) stays valid.
+    media_token_seconds: Annotated[int, Field(ge=30, le=24 * 3600)] = 900
+    # Largest pre-recorded talk upload.
+    max_upload_bytes: Annotated[int, Field(gt=0)] = 2 * 1024 * 1_048_576
+    # Run transcode jobs inside the web process (the embedded default); false when
+    # separate `conference worker` processes do them.
+    inline_worker: bool = True
+
     templates_dir: Path = ROOT / "templates"
     static_dir: Path = ROOT / "static"
 

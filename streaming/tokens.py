@@ -1,0 +1,58 @@
+"""Short-lived media access tokens, checkable by the app and by nginx's secure_link module.
+
+A token admits its holder to one scope: a stage's live output (``streams/<stage>``) or one
+recording (``vod/<id>``), until it expires. It travels as the ``media_token`` cookie, whose
+Path is the scope's URL prefix, so HLS players (hls.js and native) send it with every
+playlist and segment request without rewriting playlists; ``?token=`` works as well.
+
+The format is nginx's: ``<expires>-<base64url(md5("<expires><scope> <secret>"))>``, so in
+production nginx checks it with ``secure_link``/``secure_link_md5`` and serves segment bytes
+from disk without asking the app (see docs/PRODUCTION.md). MD5 is what secure_link offers;
+the secret is derived from the app's secret key and never leaves the server.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import time
+
+COOKIE = "media_token"
+
+
+def media_secret(secret_key: str) -> str:
+    """The secret shared with nginx, derived so the app's own key is never written out."""
+    return hmac.new(secret_key.encode(), b"media-token", hashlib.sha256).hexdigest()
+
+
+def stage_scope(stage_slug: str) -> str:
+    return f"streams/{stage_slug}"
+
+
+def recording_scope(recording_id: int) -> str:
+    return f"vod/{recording_id}"
+
+
+def _digest(secret: str, scope: str, expires: int) -> str:
+    raw = hashlib.md5(f"{expires}{scope} {secret}".encode(), usedforsecurity=False).digest()
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def issue(secret: str, scope: str, *, ttl_seconds: int, now: float | None = None) -> str:
+    """A token for ``scope`` valid for ``ttl_seconds`` from ``now``."""
+    expires = int(now if now is not None else time.time()) + ttl_seconds
+    return f"{expires}-{_digest(secret, scope, expires)}"
+
+
+def verify(secret: str, scope: str, token: str | None, *, now: float | None = None) -> bool:
+    """Whether ``token`` admits to ``scope`` now."""
+    if not token or len(token) > 64:
+        return False
+    expires_text, _, digest = token.partition("-")
+    if not expires_text.isdigit() or not digest:
+        return False
+    expires = int(expires_text)
+    if expires < (now if now is not None else time.time()):
+        return False
+    return hmac.compare_digest(digest, _digest(secret, scope, expires))
