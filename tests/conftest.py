@@ -13,9 +13,13 @@ from fastapi import FastAPI
 from conference.main import create_app
 from conference.program.demo import seed_meeting
 from conference.settings import Settings
-from tests import databases, services
+from tests import databases, netns, services
 from tests.app_settings import app_settings
 from tests.factories import UserFactory
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    netns.redirect_to_private_network(items)
 
 
 @pytest.fixture(scope="session")
