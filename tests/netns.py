@@ -46,9 +46,9 @@ class PrivateNetworkItem(pytest.Item):
         env = {k: v for k, v in os.environ.items() if k not in _DROPPED}
         env[INSIDE] = "1"
         pytest_args = ["-q", "-p", "no:cacheprovider", "-x", "--no-header", "-rN"]
+        node = shlex.quote(self.nodeid)
         command = " ".join(
-            ["ip link set lo up && exec", sys.executable, "-m", "pytest", *pytest_args]
-            + [shlex.quote(self.nodeid)]
+            ["ip link set lo up && exec", sys.executable, "-m", "pytest", *pytest_args, node]
         )
         result = subprocess.run(
             ["unshare", "--net", "sh", "-c", command],
@@ -70,7 +70,7 @@ class PrivateNetworkItem(pytest.Item):
             pytest.skip(f"skipped inside the namespace: {result.stdout.strip()[-300:]}")
 
     def reportinfo(self) -> tuple[str, int | None, str]:
-        return self.path, None, f"{self.name} (in a private network namespace)"
+        return str(self.path), None, f"{self.name} (in a private network namespace)"
 
 
 def redirect_to_private_network(items: list[pytest.Item]) -> None:
