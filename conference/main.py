@@ -186,7 +186,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.streaming = streaming
 
     app.include_router(health_router)
-    app.include_router(realtime_gateway.router)
     for feature_router in (chat.router, qa.router, polls.router, announcements.router):
         app.include_router(feature_router)
     app.include_router(realtime_pages.router)
@@ -230,6 +229,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.is_production)
     app.add_middleware(MetricsMiddleware, metrics=ctx.metrics)
+    # Outermost: /ws connections skip the stack above, each of whose layers would be kept
+    # alive for the whole life of every connection (see conference/realtime/gateway.py).
+    app.add_middleware(realtime_gateway.RealtimeMiddleware)
     return app
 
 

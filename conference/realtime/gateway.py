@@ -1,4 +1,17 @@
-"""The one websocket endpoint, /ws: authenticate, then subscribe and act on channels."""
+"""The one websocket endpoint, /ws: authenticate, then subscribe and act on channels.
+
+:class:`RealtimeMiddleware` (the outermost of the app's own middleware, see
+``conference.main``) takes /ws handshakes before FastAPI's routing and middleware stack
+and serves them as a bare ASGI app. A connection lives for hours, and whatever the stack
+keeps per request is kept for that long for every connected client: FastAPI's exit stacks
+and dependency state, Starlette's exception wrapper with its own ``WebSocket`` object, a
+suspended frame for each middleware, and a ``send`` wrapper that every frame then goes
+through. Here the gateway reads the ASGI messages itself and hands the server's ``send``
+straight to the :class:`Connection`'s writer. No other middleware has anything to do for
+a websocket (they all pass them through); the gateway checks the Origin itself, which is
+the websocket's CSRF protection. docs/PERFORMANCE.md measures what each layer costs per
+connection.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +20,10 @@ import json
 import logging
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import HTTPConnection
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from conference.accounts import service as accounts
 from conference.accounts.models import User
@@ -31,7 +45,8 @@ from conference.realtime.protocol import (
 from conference.realtime.registry import ActionContext
 
 logger = logging.getLogger(__name__)
-router = APIRouter()
+
+PATH = "/ws"
 
 
 def _origin(url: str) -> str:
@@ -39,45 +54,85 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}".lower()
 
 
-async def _authenticate(websocket: WebSocket, ctx: AppContext) -> User | None:
-    token = session_token(websocket, ctx)
+async def _authenticate(conn: HTTPConnection, ctx: AppContext) -> tuple[int, str] | None:
+    """The signed-in user's id and name (plain values: the ORM object is not kept)."""
+    token = session_token(conn, ctx)
     if token is None:
         return None
     async with ctx.db.session() as db:
         found = await accounts.session_user(db, token=token)
-    return found[1] if found else None
+    return (found[1].id, found[1].name) if found else None
 
 
-@router.websocket("/ws")
-async def websocket_endpoint(websocket: WebSocket) -> None:
-    ctx: AppContext = websocket.app.state.ctx
+async def _refuse(send: Send, code: int, reason: str) -> None:
+    """Close before accepting: the server answers the handshake with 403."""
+    await send({"type": "websocket.close", "code": code, "reason": reason})
+
+
+class RealtimeMiddleware:
+    """Serves ``/ws`` itself; everything else goes on to the app."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            path: str = scope["path"]
+            root: str = scope.get("root_path", "")
+            if path == root + PATH:
+                await websocket_endpoint(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+async def websocket_endpoint(scope: Scope, receive: Receive, send: Send) -> None:
+    """One client, from the handshake to the close."""
+    if (await receive())["type"] != "websocket.connect":
+        return
+    ctx: AppContext = scope["app"].state.ctx
+    conn = HTTPConnection(scope)
     # A page on another site must not ride on the visitor's cookie (cross-site websocket
     # hijacking): the Origin must be our own.
-    if (websocket.headers.get("origin") or "").lower() != _origin(ctx.settings.base_url):
-        await websocket.close(CLOSE_ORIGIN, "origin not allowed")
+    if (conn.headers.get("origin") or "").lower() != _origin(ctx.settings.base_url):
+        await _refuse(send, CLOSE_ORIGIN, "origin not allowed")
         return
-    user = await _authenticate(websocket, ctx)
-    if user is None:
-        await websocket.close(CLOSE_UNAUTHENTICATED, "sign in first")
+    found = await _authenticate(conn, ctx)
+    del conn  # its parsed headers and cookies need not live as long as the socket
+    if found is None:
+        await _refuse(send, CLOSE_UNAUTHENTICATED, "sign in first")
         return
-    await websocket.accept()
+    await send({"type": "websocket.accept"})
+    await _serve(ctx, receive, send, user_id=found[0], user_name=found[1])
+
+
+async def _serve(
+    ctx: AppContext, receive: Receive, send: Send, *, user_id: int, user_name: str
+) -> None:
     hub = ctx.realtime.hub
-    connection = Connection(websocket, user, queue_size=hub.queue_size)
+    connection = Connection(send, user_id=user_id, user_name=user_name, queue_size=hub.queue_size)
     connection.start()
     hub.register(connection)
     connection.send(
         encode(
             "welcome",
-            data={"protocol": PROTOCOL_VERSION, "user": {"id": user.id, "name": user.name}},
+            data={"protocol": PROTOCOL_VERSION, "user": {"id": user_id, "name": user_name}},
         )
     )
     connection.reader = asyncio.current_task()
     try:
         while not connection.closing:
-            text = await websocket.receive_text()
+            message = await receive()
+            kind = message["type"]
+            if kind == "websocket.disconnect":
+                connection.disconnected = True
+                break
+            if kind != "websocket.receive":
+                continue
+            text = message.get("text")
+            if text is None:
+                connection.send(error("bad_message", "Send JSON in text frames."))
+                continue
             await _handle(ctx, connection, text)
-    except WebSocketDisconnect:
-        pass
     except asyncio.CancelledError:
         if not connection.dropped_slow:
             raise

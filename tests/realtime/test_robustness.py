@@ -12,15 +12,14 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Any, cast
+from typing import Any
 
 import pytest
 import redis.asyncio as redis_asyncio
 from fastapi.testclient import TestClient
-from starlette.websockets import WebSocket, WebSocketState
+from starlette.types import Message
+from starlette.websockets import WebSocketState
 
-from conference.accounts.models import User
 from conference.demo import seed_demo
 from conference.main import create_app
 from conference.realtime.backends import HubBackend, MemoryBackend, RedisBackend
@@ -58,8 +57,11 @@ class FakeSocket:
         self.sent.append(text)
         self.arrived.set()
 
-    async def send(self, message: dict[str, str]) -> None:
-        """The ASGI-level send the connection's writer uses."""
+    async def send(self, message: Message) -> None:
+        """The ASGI ``send`` the connection's writer uses."""
+        if message["type"] == "websocket.close":
+            await self.close(message["code"], message["reason"])
+            return
         await self.send_text(message["text"])
 
     async def close(self, code: int = 1000, reason: str | None = None) -> None:
@@ -69,8 +71,9 @@ class FakeSocket:
 
 
 def connection(socket: FakeSocket, *, user_id: int, queue_size: int) -> Connection:
-    user = cast(User, SimpleNamespace(id=user_id, name=f"user {user_id}"))
-    return Connection(cast(WebSocket, socket), user, queue_size=queue_size)
+    return Connection(
+        socket.send, user_id=user_id, user_name=f"user {user_id}", queue_size=queue_size
+    )
 
 
 async def wait_for(check: Callable[[], bool], what: str) -> None:
@@ -234,8 +237,7 @@ async def test_a_failing_connection_does_not_starve_the_others(backend: HubBacke
     channel = fresh_channel()
     sockets = [FakeSocket() for _ in range(5)]
     good = [connection(s, user_id=i, queue_size=16) for i, s in enumerate(sockets)]
-    user = cast(User, SimpleNamespace(id=99, name="broken"))
-    broken = BrokenConnection(cast(WebSocket, FakeSocket()), user, queue_size=16)
+    broken = BrokenConnection(FakeSocket().send, user_id=99, user_name="broken", queue_size=16)
     await hub.join(broken, channel)
     for each in good:
         each.start()
