@@ -6,7 +6,7 @@ PIP := $(BIN)/python -m pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck pytest bench install install-test browser clean
+.PHONY: run test lint typecheck pytest bench install install-test system-packages clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -22,20 +22,31 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(PIP) install --quiet -c constraints.txt -e '.[test]'
 	touch $@
 
-install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+# Browser libraries (hls.js) from npm, pinned by package-lock.json; served from /static/vendor.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm (Node.js 18 or newer) is needed"; exit 1; }
+	npm ci --no-audit --no-fund
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+install-test: $(VENV)/.installed-test node_modules/.installed
 
 run: install
 	$(BIN)/conference migrate
 	$(BIN)/conference demo
 	$(BIN)/conference serve --host $(HOST) --port $(PORT)
 
-# Browser tests drive Debian's Chromium; install it when we can (root with apt-get).
-browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+# Browser tests drive Debian's Chromium; the production-mode test runs Debian's nginx.
+# Install them when we can (root with apt-get).
+system-packages:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
+	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-		else echo "chromium not installed: browser tests will be skipped"; fi; }
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		else echo "not installed:$$missing (their tests will be skipped)"; fi; \
+	fi
 
 lint: install-test
 	$(BIN)/ruff check .
@@ -44,13 +55,14 @@ lint: install-test
 typecheck: install-test
 	$(BIN)/mypy
 
-pytest: install-test browser
+pytest: install-test system-packages
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint typecheck pytest
 
-bench: install-test
+bench: install-test system-packages
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || echo "wrk not installed: the media serving benchmark will be skipped"
 	$(BIN)/python -m tests.bench
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache

@@ -1,4 +1,4 @@
-"""The ``conference`` command: serve, migrate, demo, createuser."""
+"""The ``conference`` command: serve, worker, migrate, demo, createuser."""
 
 from __future__ import annotations
 
@@ -19,7 +19,13 @@ from conference.db import migrate as migrations
 from conference.db.urls import display_url
 from conference.demo import demo_accounts_text, seed_demo
 from conference.errors import ServiceError
-from conference.main import DatabaseNotMigrated, build_context, ensure_migrated
+from conference.main import (
+    DatabaseNotMigrated,
+    build_context,
+    ensure_migrated,
+    media_secret,
+    run_worker,
+)
 from conference.settings import Settings, load_settings
 
 app = typer.Typer(help="Cytokines virtual meeting platform.", no_args_is_help=True)
@@ -200,6 +206,27 @@ def serve(
         forwarded_allow_ips="127.0.0.1",
         log_level="info",
     )
+
+
+@app.command()
+def worker() -> None:
+    """Run transcode jobs only, no web server (with CONFERENCE_INLINE_WORKER=false on the
+    web processes, for scale-out); stops on SIGTERM, putting a running job back in the queue."""
+    settings = _settings()
+    typer.echo(f"Transcode worker on {display_url(settings.database_url)}")
+    try:
+        asyncio.run(run_worker(settings))
+    except DatabaseNotMigrated as exc:
+        typer.secho(str(exc), fg="red", err=True)
+        raise typer.Exit(1) from exc
+    except (OSError, SQLAlchemyError) as exc:
+        _database_failed(settings, exc)
+
+
+@app.command("media-secret")
+def media_secret_command() -> None:
+    """Print the secret nginx checks media tokens with (secure_link; docs/PRODUCTION.md)."""
+    typer.echo(media_secret(_settings()))
 
 
 @app.command("import-schedule")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
+import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -50,11 +52,16 @@ from conference.web.navigation import NavItem
 from conference.web.templates import Pages
 from exhibitors import demo as exhibitors_demo
 from exhibitors import router as exhibitors_router
+from streaming import channels as streaming_channels
 from streaming import console as streaming_console
+from streaming import demo as streaming_demo
 from streaming import media as streaming_media
 from streaming import pages as streaming_pages
+from streaming import panel_api as streaming_panel_api
+from streaming import premiere as streaming_premiere
 from streaming import recordings_api as streaming_recordings_api
 from streaming import runtime as streaming_runtime
+from streaming import tokens as streaming_tokens
 from streaming import uploads as streaming_uploads
 from streaming import whip as streaming_whip
 
@@ -92,8 +99,10 @@ def build_extensions() -> Extensions:
     """What the domain packages add to the core's features."""
     extensions = Extensions()
     extensions.demo_seeders.append(exhibitors_demo.seed_sponsors)
+    extensions.demo_seeders.append(streaming_demo.seed_stream_key)
     extensions.home_sections.append(exhibitors_router.sponsors_home_section)
     extensions.user_data_exporters["agenda"] = agenda.export_user_agenda
+    extensions.session_watch_links.append(streaming_pages.session_watch_link)
     return extensions
 
 
@@ -103,6 +112,7 @@ def build_realtime(settings: Settings) -> Realtime:
     register_core_channels(realtime)
     for feature in (chat, qa, polls, announcements, reactions):
         feature.register(realtime)
+    streaming_channels.register(realtime)
     return realtime
 
 
@@ -202,14 +212,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(console_pages.router)
     for streaming_router in (
         streaming_whip.router,
+        # Before media: its /vod/<id>/... file route would claim the premiere playlists.
+        streaming_premiere.router,
         streaming_media.router,
         streaming_recordings_api.router,
         streaming_uploads.router,
         streaming_pages.router,
         streaming_console.router,
+        streaming_panel_api.router,
     ):
         app.include_router(streaming_router)
     settings.media_root.mkdir(parents=True, exist_ok=True)
+    # hls.js from npm (package.json; `make install` runs npm ci). Mounted before /static,
+    # which would otherwise claim the path; missing until npm has run (then 404s).
+    app.mount(
+        "/static/vendor/hls",
+        StaticFiles(
+            directory=settings.static_dir.parent / "node_modules" / "hls.js" / "dist",
+            check_dir=False,
+        ),
+        name="vendor_hls",
+    )
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
 
     install_error_handlers(app)
@@ -233,6 +256,32 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # alive for the whole life of every connection (see conference/realtime/gateway.py).
     app.add_middleware(realtime_gateway.RealtimeMiddleware)
     return app
+
+
+async def run_worker(settings: Settings) -> None:
+    """Run only this process's transcode worker until SIGTERM/SIGINT (``conference worker``)."""
+    ctx = build_context(settings)
+    try:
+        await ensure_migrated(ctx)
+        worker = streaming_runtime.build_runtime(settings).worker
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
+        await worker.start(ctx)
+        try:
+            await stop.wait()
+        finally:
+            # Kills a running transcode and puts its job back in the queue.
+            await worker.stop()
+    finally:
+        await ctx.db.dispose()
+
+
+def media_secret(settings: Settings) -> str:
+    """The secret nginx checks media tokens with (``conference media-secret``,
+    docs/PRODUCTION.md); derived from the secret key, which itself never leaves the app."""
+    return streaming_tokens.media_secret(settings.with_secret_key().secret_key)
 
 
 def create_app_from_env() -> FastAPI:

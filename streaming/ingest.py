@@ -1,21 +1,424 @@
-"""(Being built.)"""
+"""The live stages this process feeds: a source's tracks in, one HLS ladder out per stage.
+
+A stage's source is any pair of aiortc tracks. WHIP (:meth:`IngestManager.publish_whip`)
+takes them from a publisher's peer connection; a panel (streaming/panel.py) passes the
+tracks it composes. Both go through the same two calls:
+
+    handle = await runtime.ingests.start_broadcast(
+        stage=stage,                       # conference.program.models.Stage
+        video=track, audio=track_or_None,  # aiortc MediaStreamTrack (video required)
+        publisher_id=user.id or None, stream_key_id=None,
+        on_stop=async_callback_or_None,    # awaited once when it stops, whatever the cause
+    )                                      # -> LiveBroadcast; Conflict (409) if already live
+    await runtime.ingests.stop_broadcast(handle.resource_id)   # -> bool (False: not here)
+
+``start_broadcast`` records the go-live (a Broadcast row, and a Recording unless the
+session may not be recorded), clears ``streams/<slug>/`` and starts one task per track
+feeding an :class:`HlsLadderWriter`; it returns once the stage is live. The broadcast stops
+on ``stop_broadcast``, when a track ends, when no video arrives for ``SILENCE_SECONDS``, when
+its row is ended by another process (a WHIP DELETE that landed there) and at shutdown.
+Stopping closes the writer in a thread, moves the folder to ``recordings/<id>/`` (or
+deletes it when nothing may be recorded) and tells viewers on ``stage:<slug>``.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import asyncio
+import contextlib
+import dataclasses
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
+import av
+from aiortc import (
+    MediaStreamTrack,
+    RTCConfiguration,
+    RTCPeerConnection,
+    RTCSessionDescription,
+)
+from aiortc.mediastreams import MediaStreamError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from conference.db.types import utcnow
+from conference.errors import Conflict, InvalidInput
+from conference.program.models import Stage
+from conference.realtime.protocol import encode
 from conference.settings import Settings
+from streaming import broadcasts, live_files
+from streaming.hls import HlsError, HlsLadderWriter
+from streaming.ice import allow_ice_interfaces
+from streaming.ladder import parse_ladder
+from streaming.status import stage_status
 
 if TYPE_CHECKING:
     from conference.context import AppContext
 
+logger = logging.getLogger(__name__)
+
+# A publisher that sends no video for this long is gone (OBS killed, network lost); ICE
+# consent checks would notice too, but only after about 30 s.
+SILENCE_SECONDS = 15.0
+MAX_SDP_BYTES = 64 * 1024
+
+StopCallback = Callable[[], Awaitable[None]]
+
+
+@dataclass
+class LiveBroadcast:
+    """A broadcast this process holds: its identifiers and what feeds it."""
+
+    resource_id: str
+    broadcast_id: int
+    stage_id: int
+    stage_slug: str
+    recording_id: int | None
+    started_at: datetime
+    writer: HlsLadderWriter
+    on_stop: StopCallback | None = None
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    video_frames: int = 0
+    audio_frames: int = 0
+    last_video: float = field(default_factory=time.monotonic)
+
+    def stats(self) -> dict[str, Any]:
+        """Counters for a studio page: frames received and the writer's own figures."""
+        return {
+            "resource_id": self.resource_id,
+            "started_at": self.started_at.isoformat(),
+            "video_frames": self.video_frames,
+            "audio_frames": self.audio_frames,
+            "writer": dataclasses.asdict(self.writer.stats),
+        }
+
 
 class IngestManager:
+    """Holds this process's live broadcasts and keeps their rows' heartbeats fresh."""
+
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.ladder = parse_ladder(settings.stream_ladder)
+        self._ctx: AppContext | None = None
+        self._live: dict[str, LiveBroadcast] = {}
+        # One go-live or stop at a time per stage in this process: a stop moves the folder
+        # a new start would clear.
+        self._stage_locks: dict[int, asyncio.Lock] = {}
+        self._maintainer: asyncio.Task[None] | None = None
+        self._stopping: set[asyncio.Task[bool]] = set()
+
+    @property
+    def ctx(self) -> AppContext:
+        if self._ctx is None:
+            raise RuntimeError("IngestManager.start has not run")
+        return self._ctx
+
+    def live(self, resource_id: str) -> LiveBroadcast | None:
+        """The broadcast with this WHIP resource id, if this process holds it."""
+        return self._live.get(resource_id)
+
+    def for_stage(self, stage_id: int) -> LiveBroadcast | None:
+        return next((b for b in self._live.values() if b.stage_id == stage_id), None)
 
     async def start(self, ctx: AppContext) -> None:
-        """Start with the app."""
+        """Start with the app: apply ``ice_interfaces``, end what dead processes left live."""
+        self._ctx = ctx
+        allow_ice_interfaces(self.settings.ice_interfaces)
+        await self._sweep_stale(stage_id=None)
+        self._maintainer = asyncio.create_task(self._maintain(), name="ingest-maintainer")
 
     async def stop(self) -> None:
-        """Stop with the app; must not raise."""
+        """Stop with the app: every broadcast here stops and keeps its recording."""
+        if self._maintainer is not None:
+            self._maintainer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._maintainer
+            self._maintainer = None
+        for resource_id in list(self._live):
+            try:
+                await self.stop_broadcast(resource_id)
+            except Exception:
+                logger.exception("stopping broadcast %s at shutdown failed", resource_id)
+        if self._stopping:
+            await asyncio.gather(*self._stopping, return_exceptions=True)
+
+    # Going live --------------------------------------------------------------------
+
+    async def start_broadcast(
+        self,
+        *,
+        stage: Stage,
+        video: MediaStreamTrack,
+        audio: MediaStreamTrack | None,
+        publisher_id: int | None = None,
+        stream_key_id: int | None = None,
+        on_stop: StopCallback | None = None,
+    ) -> LiveBroadcast:
+        """Put ``stage`` live from these tracks (see the module docstring)."""
+        ctx = self.ctx
+        async with self._lock(stage.id):
+            await self._end_stale_locked(stage.id)
+            async with ctx.db.session() as db:
+                broadcast, recording = await broadcasts.begin(
+                    ctx,
+                    db,
+                    stage=stage,
+                    resource_id=broadcasts.new_resource_id(),
+                    stream_key_id=stream_key_id,
+                    publisher_id=publisher_id,
+                )
+            out_dir = self.settings.media_root / broadcast.media_path
+            writer = HlsLadderWriter(
+                out_dir,
+                self.ladder,
+                segment_seconds=self.settings.stream_segment_seconds,
+                fps=self.settings.stream_fps,
+                preset=self.settings.stream_preset,
+                live=True,
+            )
+            try:
+                await asyncio.to_thread(live_files.clear_folder, out_dir)
+                await asyncio.to_thread(writer.start)
+            except Exception as exc:
+                async with ctx.db.session() as db:
+                    await broadcasts.claim_end(db, broadcast_id=broadcast.id)
+                    if recording is not None:
+                        await broadcasts.finish_recording(
+                            db,
+                            recording_id=recording.id,
+                            duration_seconds=None,
+                            has_mp4=False,
+                            has_thumbnail=False,
+                            error=f"The encoder did not start: {exc}",
+                        )
+                raise
+            live = LiveBroadcast(
+                resource_id=broadcast.resource_id,
+                broadcast_id=broadcast.id,
+                stage_id=stage.id,
+                stage_slug=stage.slug,
+                recording_id=recording.id if recording else None,
+                started_at=broadcast.started_at,
+                writer=writer,
+                on_stop=on_stop,
+            )
+            self._live[live.resource_id] = live
+            live.tasks.append(asyncio.create_task(self._feed(live, video, "video")))
+            if audio is not None:
+                live.tasks.append(asyncio.create_task(self._feed(live, audio, "audio")))
+            async with ctx.db.session() as db:
+                await publish_stage_state(ctx, db, stage=stage)
+            logger.info("stage %s is live (broadcast %s)", stage.slug, broadcast.id)
+            return live
+
+    async def publish_whip(
+        self,
+        *,
+        stage: Stage,
+        offer_sdp: str,
+        publisher_id: int | None,
+        stream_key_id: int | None,
+    ) -> tuple[LiveBroadcast, str]:
+        """Answer a WHIP offer and put the stage live from its tracks; returns the answer.
+
+        Raises InvalidInput (422) for an offer that is not usable SDP or sends no video,
+        Conflict (409) if the stage is already live.
+        """
+        if len(offer_sdp) > MAX_SDP_BYTES or not offer_sdp.lstrip().startswith("v="):
+            raise InvalidInput("The body is not an SDP offer.")
+        async with self.ctx.db.session() as db:
+            if await broadcasts.live_broadcast(db, stage_id=stage.id) is not None:
+                raise Conflict("This stage is already live; stop that first.")
+        # No STUN/TURN: the server is reachable where the operator says (ice_interfaces).
+        pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+        tracks: dict[str, MediaStreamTrack] = {}
+        pc.on("track", lambda track: tracks.setdefault(track.kind, track))
+        try:
+            try:
+                await pc.setRemoteDescription(RTCSessionDescription(sdp=offer_sdp, type="offer"))
+            except Exception as exc:  # aiortc raises ValueError and others on bad SDP
+                raise InvalidInput(f"The SDP offer was refused: {str(exc)[:200]}") from exc
+            if "video" not in tracks:
+                raise InvalidInput("The offer must send a video track.")
+            # aiortc gathers every candidate before the answer (WHIP allows no trickle).
+            await pc.setLocalDescription(await pc.createAnswer())
+            live = await self.start_broadcast(
+                stage=stage,
+                video=tracks["video"],
+                audio=tracks.get("audio"),
+                publisher_id=publisher_id,
+                stream_key_id=stream_key_id,
+                on_stop=pc.close,
+            )
+        except BaseException:
+            await pc.close()
+            raise
+
+        @pc.on("connectionstatechange")
+        def _state_changed() -> None:
+            if pc.connectionState in ("failed", "closed"):
+                self._stop_soon(live.resource_id)
+
+        return live, pc.localDescription.sdp
+
+    # Stopping ----------------------------------------------------------------------
+
+    async def stop_broadcast(self, resource_id: str) -> bool:
+        """Stop a broadcast this process holds; False if it holds none with this id."""
+        live = self._live.get(resource_id)
+        if live is None:
+            return False
+        async with self._lock(live.stage_id):
+            if self._live.pop(resource_id, None) is None:
+                return False  # stopped meanwhile
+            current = asyncio.current_task()
+            for task in live.tasks:
+                if task is not current:
+                    task.cancel()
+            await asyncio.gather(
+                *(t for t in live.tasks if t is not current), return_exceptions=True
+            )
+            if live.on_stop is not None:
+                try:
+                    await live.on_stop()
+                except Exception:
+                    logger.warning("on_stop of %s failed", resource_id, exc_info=True)
+            duration: float | None = None
+            try:
+                duration = (await asyncio.to_thread(live.writer.close)).duration_seconds
+            except HlsError as exc:
+                # What was written before a rendition failed is still a recording.
+                logger.exception("encoding of %s failed", resource_id)
+                duration = exc.result.duration_seconds if exc.result else None
+            except Exception:
+                logger.exception("closing the HLS writer of %s failed", resource_id)
+            await self._finalize(
+                broadcast_id=live.broadcast_id,
+                stage_id=live.stage_id,
+                stage_slug=live.stage_slug,
+                recording_id=live.recording_id,
+                duration_seconds=duration,
+            )
+            logger.info("stage %s stopped (broadcast %s)", live.stage_slug, live.broadcast_id)
+            return True
+
+    async def _finalize(
+        self,
+        *,
+        broadcast_id: int,
+        stage_id: int,
+        stage_slug: str,
+        recording_id: int | None,
+        duration_seconds: float | None = None,
+    ) -> None:
+        """Move the output to the recording (or delete it), then end the row and say so."""
+        ctx = self.ctx
+        root = self.settings.media_root
+        source = root / broadcasts.live_path(stage_slug)
+        target = root / broadcasts.recording_path(recording_id) if recording_id else None
+        archived = await asyncio.to_thread(
+            live_files.archive, source, target, top_rendition=self.ladder[0].name
+        )
+        async with ctx.db.session() as db:
+            await broadcasts.claim_end(db, broadcast_id=broadcast_id)
+            if recording_id is not None:
+                await broadcasts.finish_recording(
+                    db,
+                    recording_id=recording_id,
+                    duration_seconds=duration_seconds or archived.duration_seconds,
+                    has_mp4=archived.has_mp4,
+                    has_thumbnail=archived.has_thumbnail,
+                )
+            stage = await db.get(Stage, stage_id)
+            if stage is not None:
+                await publish_stage_state(ctx, db, stage=stage)
+
+    def _stop_soon(self, resource_id: str) -> None:
+        if resource_id not in self._live:
+            return
+        task = asyncio.create_task(self.stop_broadcast(resource_id))
+        self._stopping.add(task)
+        task.add_done_callback(self._stopping.discard)
+
+    # Feeding and upkeep ------------------------------------------------------------
+
+    async def _feed(self, live: LiveBroadcast, track: MediaStreamTrack, kind: str) -> None:
+        """Hand each decoded frame to the writer (which encodes in its own threads)."""
+        try:
+            while True:
+                frame = await track.recv()
+                if isinstance(frame, av.VideoFrame):
+                    live.video_frames += 1
+                    live.last_video = time.monotonic()
+                    live.writer.push_video(frame)
+                elif isinstance(frame, av.AudioFrame):
+                    live.audio_frames += 1
+                    live.writer.push_audio(frame)
+        except MediaStreamError:
+            # The publisher's track ended: the broadcast is over.
+            self._stop_soon(live.resource_id)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.exception("feeding %s of %s failed", kind, live.resource_id)
+            self._stop_soon(live.resource_id)
+
+    async def _maintain(self) -> None:
+        """Refresh heartbeats, stop silent or remotely ended broadcasts, end stale ones."""
+        while True:
+            await asyncio.sleep(broadcasts.HEARTBEAT_SECONDS)
+            try:
+                await self._upkeep()
+            except Exception:  # a database hiccup must not stop future heartbeats
+                logger.warning("ingest upkeep failed", exc_info=True)
+
+    async def _upkeep(self) -> None:
+        now = time.monotonic()
+        for live in list(self._live.values()):
+            async with self.ctx.db.session() as db:
+                still_live = await broadcasts.heartbeat(db, broadcast_id=live.broadcast_id)
+            if not still_live or now - live.last_video > SILENCE_SECONDS:
+                self._stop_soon(live.resource_id)
+        await self._sweep_stale(stage_id=None)
+
+    async def end_stale(self) -> None:
+        """End (and archive) every broadcast whose holding process died; runs by itself
+        at start and every few seconds."""
+        await self._sweep_stale(stage_id=None)
+
+    async def _sweep_stale(self, *, stage_id: int | None) -> None:
+        """End and finalize broadcasts whose holding process died."""
+        async with self.ctx.db.session() as db:
+            stage_ids = await broadcasts.stale_stage_ids(db, stage_id=stage_id)
+        for stale_stage in stage_ids:
+            async with self._lock(stale_stage):
+                await self._end_stale_locked(stale_stage)
+
+    async def _end_stale_locked(self, stage_id: int) -> None:
+        """End the stage's stale broadcasts; the caller holds the stage's lock, so no
+        go-live here clears the folder before it is archived."""
+        async with self.ctx.db.session() as db:
+            claimed = await broadcasts.claim_stale(db, stage_id=stage_id)
+        for broadcast in claimed:
+            if any(b.broadcast_id == broadcast.id for b in self._live.values()):
+                continue  # ours, merely late (a stalled loop): its stop finalizes it
+            stage_slug = broadcast.media_path.removeprefix("streams/")
+            logger.warning("ending stale broadcast %s of %s", broadcast.id, stage_slug)
+            await self._finalize(
+                broadcast_id=broadcast.id,
+                stage_id=broadcast.stage_id,
+                stage_slug=stage_slug,
+                recording_id=broadcast.recording_id,
+            )
+
+    def _lock(self, stage_id: int) -> asyncio.Lock:
+        return self._stage_locks.setdefault(stage_id, asyncio.Lock())
+
+
+async def publish_stage_state(ctx: AppContext, db: AsyncSession, *, stage: Stage) -> None:
+    """Tell the stage's viewers (every process) what it shows now; ephemeral."""
+    channel = f"stage:{stage.slug}"
+    data = await stage_status(ctx, db, stage=stage, now=utcnow())
+    await ctx.realtime.hub.publish(channel, encode("stage.state", channel=channel, data=data))

@@ -1,7 +1,237 @@
-"""(Being built.)"""
+"""Authorized media delivery: live and on-demand HLS files, and the tokens that open them.
+
+``/streams/<stage>/...`` and ``/vod/<recording>/...`` serve files from MEDIA_DIR to holders
+of a media token for that scope (cookie ``media_token`` or ``?token=``; 403 without). The
+token is handed out, as an HttpOnly cookie whose Path is the scope, only by the stage
+status and recording play endpoints below, which check who is asking; serving a segment
+then needs no database, so in production nginx checks the same token itself and serves the
+bytes (docs/PRODUCTION.md). The app's routes are the development path and the reference.
+
+Caching: playlists are cached briefly (1 s live, 60 s on demand); a recording's segments
+and init segments for a year as immutable, a live stage's for 60 s (its next broadcast
+reuses the names). Every answer is ``private``: a shared cache that does not
+check tokens must not hand token-gated bytes to others (docs/PRODUCTION.md, "CDN").
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import os
+import re
+import stat
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
-router = APIRouter()
+from fastapi import APIRouter, Response
+from starlette.requests import Request
+from starlette.responses import FileResponse
+
+from conference.accounts import service as accounts
+from conference.accounts.models import Role
+from conference.db.types import utcnow
+from conference.deps import Context, CurrentMeeting, CurrentUser, DbSession, PathId, session_token
+from conference.errors import Forbidden, NotFound
+from streaming import recordings, tokens
+from streaming.deps import Runtime
+from streaming.models import Recording
+from streaming.runtime import StreamingRuntime
+from streaming.status import stage_by_slug, stage_status
+
+router = APIRouter(tags=["streaming"])
+
+# What may be served, by file name ending, and for how long browsers may keep it.
+IMMUTABLE = "private, max-age=31536000, immutable"
+CONTENT_TYPES = {
+    ".m3u8": "application/vnd.apple.mpegurl",
+    ".m4s": "video/iso.segment",
+    ".mp4": "video/mp4",
+    ".vtt": "text/vtt; charset=utf-8",
+    ".jpg": "image/jpeg",
+}
+LIVE_PLAYLIST_CACHE = "private, max-age=1"
+LIVE_SEGMENT_CACHE = "private, max-age=60"
+VOD_PLAYLIST_CACHE = "private, max-age=60"
+# Replaceable by organizers (captions, poster) or large and rarely fetched twice (MP4).
+MUTABLE_CACHE = "private, max-age=60"
+DOWNLOAD = "recording.mp4"
+_SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+# The internal location nginx names for X-Accel-Redirect (docs/nginx/conference.conf).
+_ACCEL_PREFIX = re.compile(r"^/[A-Za-z0-9_-]{1,40}/$")
+_PART = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$")
+
+
+class MediaFileResponse(FileResponse):
+    # Fewer, larger reads: each read is a hop to a worker thread.
+    chunk_size = 512 * 1024
+
+
+def _safe_relative(path: str) -> str | None:
+    """``path`` if it names a plain file below a scope's folder: no ``..``, no absolute or
+    hidden parts, no backslashes; None otherwise."""
+    if not path or len(path) > 300:
+        return None
+    parts = path.split("/")
+    if len(parts) > 4 or not all(_PART.fullmatch(part) for part in parts):
+        return None
+    return path
+
+
+def _cache_control(relative: str, *, live: bool) -> str:
+    name = relative.rsplit("/", 1)[-1]
+    if name.endswith(".m3u8"):
+        return LIVE_PLAYLIST_CACHE if live else VOD_PLAYLIST_CACHE
+    if live:
+        # A stage's next broadcast writes the same segment names again (the folder is
+        # reused), so live segments may not be kept for long.
+        return LIVE_SEGMENT_CACHE
+    if name.endswith(".m4s") or (name.endswith(".mp4") and name != DOWNLOAD):
+        return IMMUTABLE
+    return MUTABLE_CACHE
+
+
+def _token(request: Request) -> str | None:
+    # The query parameter wins when given, as in the nginx configuration.
+    return request.query_params.get("token") or request.cookies.get(tokens.COOKIE)
+
+
+def _serve(request: Request, base: Path, relative: str, *, live: bool) -> Response:
+    """The file ``relative`` below ``base`` (404 if it is not a regular file inside it)."""
+    content_type = CONTENT_TYPES.get(os.path.splitext(relative)[1])
+    if content_type is None:
+        raise NotFound("Not found.")
+    try:
+        root = base.resolve(strict=True)
+        target = (root / relative).resolve(strict=True)
+        info = target.stat()
+    except OSError as exc:
+        raise NotFound("Not found.") from exc
+    # Resolved, so a symbolic link pointing out of the folder is caught here too.
+    if not target.is_relative_to(root) or not stat.S_ISREG(info.st_mode):
+        raise NotFound("Not found.")
+    headers = {"Cache-Control": _cache_control(relative, live=live)}
+    if relative == DOWNLOAD:
+        headers["Content-Disposition"] = 'attachment; filename="recording.mp4"'
+    response = MediaFileResponse(target, headers=headers, media_type=content_type, stat_result=info)
+    etag = response.headers["etag"]
+    if etag in (request.headers.get("if-none-match") or "").split(", "):
+        return Response(status_code=304, headers={"ETag": etag, **headers})
+    return response
+
+
+def _authorize(request: Request, runtime: StreamingRuntime, scope: str) -> None:
+    if not tokens.verify(runtime.media_secret, scope, _token(request)):
+        raise Forbidden("A valid media token is needed: reload the player.")
+
+
+@router.api_route(
+    "/streams/{stage_slug}/{path:path}", methods=["GET", "HEAD"], include_in_schema=False
+)
+async def live_file(request: Request, stage_slug: str, path: str, runtime: Runtime) -> Response:
+    """A file of a stage's live output (token for ``streams/<stage>``)."""
+    relative = _safe_relative(path)
+    if relative is None or not _SLUG.fullmatch(stage_slug):
+        raise NotFound("Not found.")
+    _authorize(request, runtime, tokens.stage_scope(stage_slug))
+    return _serve(request, runtime.media_root / "streams" / stage_slug, relative, live=True)
+
+
+@router.api_route(
+    "/vod/{recording_id}/{path:path}", methods=["GET", "HEAD"], include_in_schema=False
+)
+async def vod_file(
+    request: Request, recording_id: PathId, path: str, runtime: Runtime, ctx: Context
+) -> Response:
+    """A file of a recording (token for ``vod/<id>``); the MP4 only where downloads are
+    allowed, checked against the database at each request."""
+    relative = _safe_relative(path)
+    if relative is None:
+        raise NotFound("Not found.")
+    _authorize(request, runtime, tokens.recording_scope(recording_id))
+    if relative == DOWNLOAD:
+        async with ctx.db.session() as db:
+            recording = await db.get(Recording, recording_id)
+            if recording is None:
+                raise NotFound("Not found.")
+            if not (recording.allow_download and recording.has_mp4):
+                raise Forbidden("This recording may not be downloaded.")
+            if not recording.published:
+                found = await accounts.session_user(db, token=session_token(request, ctx) or "")
+                if found is None or not found[1].has_role(Role.organizer):
+                    raise Forbidden("This recording may not be downloaded.")
+        accel = request.headers.get("x-media-accel", "")
+        if _ACCEL_PREFIX.fullmatch(accel):
+            # nginx asked (docs/PRODUCTION.md): it serves the bytes from its internal
+            # location, with ranges; the app only decided.
+            return Response(
+                headers={
+                    "X-Accel-Redirect": f"{accel}recordings/{recording_id}/{DOWNLOAD}",
+                    "Content-Disposition": 'attachment; filename="recording.mp4"',
+                    "Cache-Control": MUTABLE_CACHE,
+                },
+                media_type=CONTENT_TYPES[".mp4"],
+            )
+    base = recordings.recording_dir(runtime.media_root, recording_id)
+    return _serve(request, base, relative, live=False)
+
+
+def grant(response: Response, *, runtime: StreamingRuntime, scope: str, now: datetime) -> datetime:
+    """Set the ``media_token`` cookie for ``scope`` on ``response``; its expiry."""
+    ttl = runtime.settings.media_token_seconds
+    token = tokens.issue(runtime.media_secret, scope, ttl_seconds=ttl, now=now.timestamp())
+    response.set_cookie(
+        tokens.COOKIE,
+        token,
+        max_age=ttl,
+        path=f"/{scope}/",
+        httponly=True,
+        samesite="lax",
+        secure=runtime.settings.is_production,
+    )
+    # Tokens carry whole seconds; the answer says when this one stops working.
+    return datetime.fromtimestamp(int(now.timestamp()) + ttl, UTC)
+
+
+@router.get("/api/v1/streaming/stages/{slug}/status")
+async def stage_status_endpoint(
+    slug: str,
+    response: Response,
+    user: CurrentUser,
+    meeting: CurrentMeeting,
+    ctx: Context,
+    db: DbSession,
+    runtime: Runtime,
+) -> dict[str, Any]:
+    """What the stage shows now, with a media token (cookie) for its live output and, when
+    it offers one, for its recording. Players call it again before the token expires."""
+    stage = await stage_by_slug(db, meeting_id=meeting.id, slug=slug)
+    if stage is None:
+        raise NotFound("There is no such stage.")
+    now = utcnow()
+    payload = await stage_status(ctx, db, stage=stage, now=now)
+    expires = grant(response, runtime=runtime, scope=tokens.stage_scope(stage.slug), now=now)
+    if payload["recording"] is not None:
+        scope = tokens.recording_scope(payload["recording"]["id"])
+        grant(response, runtime=runtime, scope=scope, now=now)
+    response.headers["Cache-Control"] = "no-store"
+    return {**payload, "token_expires_at": expires.isoformat()}
+
+
+@router.get("/api/v1/streaming/recordings/{recording_id}/play")
+async def play_recording(
+    recording_id: PathId,
+    response: Response,
+    user: CurrentUser,
+    meeting: CurrentMeeting,
+    db: DbSession,
+    runtime: Runtime,
+) -> dict[str, Any]:
+    """A recording's player data, with a media token (cookie) for it; 404 for attendees
+    unless it is published and ready."""
+    recording = await recordings.playable(
+        db, meeting_id=meeting.id, recording_id=recording_id, user=user
+    )
+    info = await recordings.play_info(db, recording=recording)
+    now = utcnow()
+    expires = grant(response, runtime=runtime, scope=tokens.recording_scope(recording.id), now=now)
+    response.headers["Cache-Control"] = "no-store"
+    return {**info, "token_expires_at": expires.isoformat()}

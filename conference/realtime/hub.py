@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 TICK_SECONDS = 1.0
 # Channels whose viewers are counted and shown ("12 watching"); counting ``meeting`` would
 # send a frame to every connected user each time anyone arrives or leaves.
-PRESENCE_KINDS = frozenset({"session", "poster", "booth"})
+PRESENCE_KINDS = frozenset({"session", "poster", "booth", "stage"})
 REACTIONS = ("👏", "❤️", "💡", "😂", "🎉", "🤔")
 
 

@@ -24,7 +24,7 @@ CLOSE_GOING_AWAY = 1001
 
 CHANNEL_PATTERN = re.compile(
     r"^(meeting|session:[0-9a-f-]{36}|moderation:[0-9a-f-]{36}|poster:[0-9]{1,10}|booth:[0-9]{1,10}"
-    r"|trivia:[a-z0-9-]{1,64}|user:[0-9]{1,10})$"
+    r"|trivia:[a-z0-9-]{1,64}|stage:[a-z0-9-]{1,64}|user:[0-9]{1,10})$"
 )
 
 ChannelName = Annotated[str, StringConstraints(pattern=CHANNEL_PATTERN.pattern)]

@@ -20,6 +20,8 @@ SESSION_COOKIE = "cytokines_session"
 CSRF_HEADER = "x-csrf-token"
 CSRF_FORM_FIELD = "csrf_token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+# Endpoints for non-browser clients that authenticate with a bearer token (WHIP ingest).
+BEARER_ONLY_PREFIXES = ("/whip/",)
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
@@ -43,6 +45,10 @@ async def verify_csrf(conn: HTTPConnection) -> None:
     if conn.scope["type"] != "http" or conn.scope["method"] in SAFE_METHODS:
         return
     if "authorization" in conn.headers and SESSION_COOKIE not in conn.cookies:
+        return
+    if conn.url.path.startswith(BEARER_ONLY_PREFIXES) and SESSION_COOKIE not in conn.cookies:
+        # WHIP clients without any credential must get the protocol's 401 challenge, not
+        # a CSRF refusal; with no cookie there is nothing for a forged request to ride on.
         return
     tokens: Tokens = conn.app.state.ctx.tokens
     token = conn.headers.get(CSRF_HEADER)

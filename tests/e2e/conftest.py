@@ -23,6 +23,13 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+# WebRTC with a fake camera and microphone, on loopback, playing without a gesture.
+MEDIA_ARGS = [
+    "--use-fake-ui-for-media-stream",
+    "--use-fake-device-for-media-stream",
+    "--allow-loopback-in-peer-connection",
+    "--autoplay-policy=no-user-gesture-required",
+]
 # Every page action waits at most this long (ms).
 ACTION_TIMEOUT_MS = 10_000
 # The browser's own zone: neither the meeting's nor the demo attendee's, so a page that

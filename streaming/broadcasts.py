@@ -1,0 +1,273 @@
+"""Broadcasts: who is live on a stage, its recording, and what viewers are told about it.
+
+The database row is the truth every process shares: a stage is live when it has a
+broadcast in state ``live`` whose heartbeat is fresh. The process holding the ingest
+refreshes the heartbeat; when a process dies, its broadcasts go stale and any process ends
+them (:func:`claim_stale`), so their recordings survive the crash.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from conference.accounts.models import Role, User
+from conference.db.types import utcnow
+from conference.errors import Conflict
+from conference.program.models import Person, Stage
+from conference.program.published import SessionView
+from conference.program.service import current_meeting
+from streaming.models import (
+    Broadcast,
+    BroadcastState,
+    Recording,
+    RecordingSource,
+    RecordingStatus,
+)
+
+if TYPE_CHECKING:
+    from conference.context import AppContext
+
+# The holder refreshes its heartbeat this often; a heartbeat older than STALE_SECONDS means
+# the holding process is gone.
+HEARTBEAT_SECONDS = 3.0
+STALE_SECONDS = 15.0
+
+
+def live_path(stage_slug: str) -> str:
+    """Where a stage's live output is written, under MEDIA_DIR."""
+    return f"streams/{stage_slug}"
+
+
+def recording_path(recording_id: int) -> str:
+    return f"recordings/{recording_id}"
+
+
+def new_resource_id() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def _fresh_after(now: datetime) -> datetime:
+    return now - timedelta(seconds=STALE_SECONDS)
+
+
+async def live_broadcast(
+    db: AsyncSession, *, stage_id: int, now: datetime | None = None
+) -> Broadcast | None:
+    """The stage's live broadcast with a fresh heartbeat, if any (the oldest, if several)."""
+    return await db.scalar(
+        select(Broadcast)
+        .where(
+            Broadcast.stage_id == stage_id,
+            Broadcast.state == BroadcastState.live.value,
+            Broadcast.heartbeat_at >= _fresh_after(now or utcnow()),
+        )
+        .order_by(Broadcast.id)
+        .limit(1)
+    )
+
+
+async def sessions_on_stage(
+    ctx: AppContext, db: AsyncSession, *, stage: Stage, now: datetime
+) -> tuple[SessionView | None, SessionView | None]:
+    """The published session on ``stage`` at ``now`` and the next one after it."""
+    meeting = await current_meeting(db)
+    program = await ctx.programs.latest(db, meeting_id=meeting.id) if meeting else None
+    current: SessionView | None = None
+    upcoming: SessionView | None = None
+    for session in program.sessions if program else ():
+        if session.stage is None or session.stage.guid != stage.guid:
+            continue
+        if current is None and session.is_on_at(now):
+            current = session
+        elif upcoming is None and session.starts_at > now:
+            upcoming = session
+    return current, upcoming
+
+
+async def may_publish(ctx: AppContext, db: AsyncSession, *, user: User, stage: Stage) -> bool:
+    """Organizers publish to any stage; chairs and speakers to the stage of their session
+    today (in the meeting's time zone), so a studio page can go live without a key."""
+    if user.has_role(Role.organizer):
+        return True
+    meeting = await current_meeting(db)
+    program = await ctx.programs.latest(db, meeting_id=meeting.id) if meeting else None
+    if program is None:
+        return False
+    today = utcnow().astimezone(program.zone).date()
+    guids = {
+        person.guid
+        for session in program.sessions
+        if session.stage is not None
+        and session.stage.guid == stage.guid
+        and session.starts_at.astimezone(program.zone).date() == today
+        for person in session.people
+    }
+    if not guids:
+        return False
+    linked = await db.scalar(
+        select(Person.id).where(Person.guid.in_(guids), Person.user_id == user.id).limit(1)
+    )
+    return linked is not None
+
+
+async def begin(
+    ctx: AppContext,
+    db: AsyncSession,
+    *,
+    stage: Stage,
+    resource_id: str,
+    stream_key_id: int | None,
+    publisher_id: int | None,
+) -> tuple[Broadcast, Recording | None]:
+    """Record that ``stage`` goes live now, with its recording unless the session forbids it.
+
+    Raises Conflict (409) if the stage is already live, in this process or another.
+    """
+    now = utcnow()
+    if await live_broadcast(db, stage_id=stage.id, now=now) is not None:
+        raise Conflict("This stage is already live; stop that broadcast first.")
+    session, _ = await sessions_on_stage(ctx, db, stage=stage, now=now)
+    recording: Recording | None = None
+    if session is None or session.may_be_recorded:
+        title = session.title if session else f"{stage.name}, {now:%Y-%m-%d %H:%M} UTC"
+        recording = Recording(
+            session_guid=session.guid if session else None,
+            stage_id=stage.id,
+            title=title[:300],
+            source=RecordingSource.live.value,
+            status=RecordingStatus.recording.value,
+            published=True,
+            media_path="",
+        )
+        db.add(recording)
+        await db.flush()
+        recording.media_path = recording_path(recording.id)
+    broadcast = Broadcast(
+        stage_id=stage.id,
+        session_guid=session.guid if session else None,
+        state=BroadcastState.live.value,
+        media_path=live_path(stage.slug),
+        resource_id=resource_id,
+        stream_key_id=stream_key_id,
+        publisher_id=publisher_id,
+        recording_id=recording.id if recording else None,
+        started_at=now,
+        heartbeat_at=now,
+    )
+    db.add(broadcast)
+    await db.commit()
+    # Two processes may both have seen the stage free: the older row wins, the other backs
+    # out, so one stage never has two writers in its folder.
+    first = await live_broadcast(db, stage_id=stage.id, now=now)
+    if first is not None and first.id != broadcast.id:
+        broadcast.state = BroadcastState.ended.value
+        broadcast.ended_at = utcnow()
+        if recording is not None:
+            recording.status = RecordingStatus.failed.value
+            recording.published = False
+            recording.error = "Another publisher went live first."
+        await db.commit()
+        raise Conflict("This stage is already live; stop that broadcast first.")
+    return broadcast, recording
+
+
+async def heartbeat(db: AsyncSession, *, broadcast_id: int) -> bool:
+    """Refresh a live broadcast's heartbeat; False if it was ended meanwhile (elsewhere)."""
+    result = await db.execute(
+        update(Broadcast)
+        .where(Broadcast.id == broadcast_id, Broadcast.state == BroadcastState.live.value)
+        .values(heartbeat_at=utcnow())
+    )
+    await db.commit()
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def claim_end(db: AsyncSession, *, broadcast_id: int) -> bool:
+    """Mark a broadcast ended; True if this call ended it (so the caller finalizes it)."""
+    result = await db.execute(
+        update(Broadcast)
+        .where(Broadcast.id == broadcast_id, Broadcast.state == BroadcastState.live.value)
+        .values(state=BroadcastState.ended.value, ended_at=utcnow())
+    )
+    await db.commit()
+    return bool(getattr(result, "rowcount", 0))
+
+
+def _stale() -> Any:
+    return (Broadcast.state == BroadcastState.live.value) & (
+        Broadcast.heartbeat_at < _fresh_after(utcnow())
+    )
+
+
+async def stale_stage_ids(db: AsyncSession, *, stage_id: int | None = None) -> list[int]:
+    """Stages with a live broadcast whose holder died (only ``stage_id``, if given)."""
+    statement = select(Broadcast.stage_id).where(_stale()).distinct()
+    if stage_id is not None:
+        statement = statement.where(Broadcast.stage_id == stage_id)
+    return list((await db.scalars(statement)).all())
+
+
+async def claim_stale(db: AsyncSession, *, stage_id: int) -> list[Broadcast]:
+    """End the stage's live broadcasts whose holder died; returns those this call ended."""
+    statement = select(Broadcast).where(_stale(), Broadcast.stage_id == stage_id)
+    claimed: list[Broadcast] = []
+    for broadcast in (await db.scalars(statement)).all():
+        # Claimed one by one with a conditional update: of two processes sweeping at
+        # once, exactly one ends (and finalizes) each broadcast.
+        result = await db.execute(
+            update(Broadcast)
+            .where(Broadcast.id == broadcast.id, Broadcast.state == BroadcastState.live.value)
+            .values(state=BroadcastState.ended.value, ended_at=utcnow())
+        )
+        await db.commit()
+        if getattr(result, "rowcount", 0):
+            claimed.append(broadcast)
+    return claimed
+
+
+async def by_resource(db: AsyncSession, *, stage: Stage, resource_id: str) -> Broadcast | None:
+    if len(resource_id) > 64:
+        return None
+    return await db.scalar(
+        select(Broadcast).where(
+            Broadcast.stage_id == stage.id, Broadcast.resource_id == resource_id
+        )
+    )
+
+
+async def finish_recording(
+    db: AsyncSession,
+    *,
+    recording_id: int,
+    duration_seconds: float | None,
+    has_mp4: bool,
+    has_thumbnail: bool,
+    error: str = "",
+) -> Recording | None:
+    """Mark a live recording ready (or failed, when it holds no media)."""
+    recording = await db.get(Recording, recording_id)
+    if recording is None:
+        return None
+    if error or not duration_seconds:
+        recording.status = RecordingStatus.failed.value
+        recording.error = (error or "The broadcast produced no video.")[:500]
+    else:
+        recording.status = RecordingStatus.ready.value
+    recording.duration_seconds = duration_seconds
+    recording.has_mp4 = has_mp4
+    recording.has_thumbnail = has_thumbnail
+    await db.commit()
+    return recording
+
+
+async def forget_recording(db: AsyncSession, *, recording_id: int) -> None:
+    """Drop the row of a recording whose files are gone (nothing was captured)."""
+    recording = await db.get(Recording, recording_id)
+    if recording is not None:
+        await db.delete(recording)
+        await db.commit()

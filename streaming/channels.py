@@ -1,0 +1,28 @@
+"""The ``stage:<slug>`` realtime channel: stage state changes (``stage.state``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from conference.accounts.models import User
+from conference.errors import NotFound
+from streaming import keys
+
+if TYPE_CHECKING:
+    from conference.context import AppContext
+    from conference.realtime.registry import Realtime
+
+
+async def stage_policy(ctx: AppContext, db: AsyncSession, user: User, argument: str) -> bool:
+    """Every signed-in user may follow a stage of the current meeting."""
+    try:
+        await keys.find_stage(db, slug=argument)
+    except NotFound:
+        return False
+    return True
+
+
+def register(realtime: Realtime) -> None:
+    realtime.policies["stage"] = stage_policy

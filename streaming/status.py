@@ -1,0 +1,136 @@
+"""What a stage shows now: live, a premiere, the replay of what just ended, or a slate.
+
+One function computes the payload that the status endpoint returns and that the realtime
+``stage.state`` event carries, so a player gets the same answer either way. Every process
+can answer from the database alone: the live broadcast row and its heartbeat, the
+recordings, and the published program.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from conference.program.models import Stage
+from streaming.broadcasts import live_broadcast, sessions_on_stage
+from streaming.models import Broadcast, BroadcastState, Recording, RecordingStatus
+
+if TYPE_CHECKING:
+    from conference.context import AppContext
+
+# For this long after a broadcast stops, its stage offers the replay instead of the slate.
+REPLAY_WINDOW = timedelta(hours=2)
+# No premiere lasts longer than this (bounds the query; the exact end is checked after).
+LONGEST_PREMIERE = timedelta(hours=24)
+
+
+def live_master_url(stage_slug: str) -> str:
+    return f"/streams/{stage_slug}/master.m3u8"
+
+
+def vod_master_url(recording_id: int) -> str:
+    return f"/vod/{recording_id}/master.m3u8"
+
+
+def premiere_master_url(recording_id: int) -> str:
+    """The live-like playlist of a premiere (served by streaming/premiere.py)."""
+    return f"/vod/{recording_id}/premiere/master.m3u8"
+
+
+async def stage_by_slug(db: AsyncSession, *, meeting_id: int, slug: str) -> Stage | None:
+    """The meeting's stage called ``slug``."""
+    if len(slug) > 64:
+        return None
+    return await db.scalar(select(Stage).where(Stage.meeting_id == meeting_id, Stage.slug == slug))
+
+
+async def current_premiere(db: AsyncSession, *, stage_id: int, now: datetime) -> Recording | None:
+    """The published, ready recording premiering on the stage at ``now``, if any."""
+    candidates = await db.scalars(
+        select(Recording)
+        .where(
+            Recording.stage_id == stage_id,
+            Recording.published.is_(True),
+            Recording.status == RecordingStatus.ready.value,
+            Recording.premiere_at.is_not(None),
+            Recording.premiere_at <= now,
+            Recording.premiere_at > now - LONGEST_PREMIERE,
+        )
+        .order_by(Recording.premiere_at.desc())
+    )
+    for recording in candidates:
+        assert recording.premiere_at is not None  # filtered above
+        duration = timedelta(seconds=recording.duration_seconds or 0)
+        if now < recording.premiere_at + duration:
+            return recording
+    return None
+
+
+async def recent_replay(db: AsyncSession, *, stage_id: int, now: datetime) -> Recording | None:
+    """The recording of the stage's last broadcast, if it ended lately and may be shown."""
+    last = await db.scalar(
+        select(Broadcast)
+        .where(Broadcast.stage_id == stage_id, Broadcast.state == BroadcastState.ended.value)
+        .order_by(Broadcast.ended_at.desc(), Broadcast.id.desc())
+        .limit(1)
+    )
+    if last is None or last.recording_id is None or last.ended_at is None:
+        return None
+    if last.ended_at < now - REPLAY_WINDOW:
+        return None
+    recording = await db.get(Recording, last.recording_id)
+    if recording is None or not recording.published:
+        return None
+    return recording if recording.status == RecordingStatus.ready.value else None
+
+
+def _recording_brief(recording: Recording) -> dict[str, Any]:
+    return {
+        "id": recording.id,
+        "master_url": vod_master_url(recording.id),
+        "title": recording.title,
+    }
+
+
+async def stage_status(
+    ctx: AppContext, db: AsyncSession, *, stage: Stage, now: datetime
+) -> dict[str, Any]:
+    """The stage's state payload (the status endpoint's fields, without the token).
+
+    ``live`` when a broadcast of the stage is live with a fresh heartbeat; ``premiere`` when
+    a published pre-recorded talk is playing in its slot; ``ended`` for two hours after a
+    broadcast stopped, once its recording is ready and published; ``offline`` otherwise.
+    """
+    state = "offline"
+    started_at: datetime | None = None
+    master_url: str | None = None
+    recording: Recording | None = None
+    live = await live_broadcast(db, stage_id=stage.id, now=now)
+    if live is not None:
+        state, started_at, master_url = "live", live.started_at, live_master_url(stage.slug)
+    elif (premiere := await current_premiere(db, stage_id=stage.id, now=now)) is not None:
+        state, started_at, recording = "premiere", premiere.premiere_at, premiere
+        master_url = premiere_master_url(premiere.id)
+    elif (replay := await recent_replay(db, stage_id=stage.id, now=now)) is not None:
+        state, recording = "ended", replay
+    session, upcoming = await sessions_on_stage(ctx, db, stage=stage, now=now)
+    return {
+        "stage": stage.slug,
+        "state": state,
+        "started_at": started_at.isoformat() if started_at else None,
+        "master_url": master_url,
+        "recording": _recording_brief(recording) if recording else None,
+        "session": {"guid": session.guid, "title": session.title} if session else None,
+        "next_session": (
+            {
+                "guid": upcoming.guid,
+                "title": upcoming.title,
+                "starts_at": upcoming.starts_at.isoformat(),
+            }
+            if upcoming
+            else None
+        ),
+    }

@@ -1,0 +1,265 @@
+"""Streaming in a real browser.
+
+The journey: an organizer in Chromium (fake camera and microphone) goes live from the
+studio page over WHIP; an attendee in a second browser context watches the stage page and
+its video time advances; the studio stops; the attendee's player switches to the replay
+by itself and that plays too. WebRTC stays on loopback inside a private network namespace.
+
+The player: keyboard, quality and captions on a recording uploaded (and transcoded by the
+server's worker) at the start of the test.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+
+from tests import services
+from tests.e2e.conftest import ACTION_TIMEOUT_MS, BROWSER_TIME_ZONE, CHROMIUM_ARGS, MEDIA_ARGS
+from tests.servers import free_port, run_conference, server_env, start_server
+from tests.streaming.frames import write_sample_video
+
+pytestmark = pytest.mark.browser
+
+DEMO_PASSWORD = "cytokines2021"
+ORGANIZER = "organizer@demo.test"
+ATTENDEE = "attendee@demo.test"
+STAGE = "plenary-hall"
+# Chromium's fake devices; loopback candidates for the in-namespace peer connection.
+# Waits that span an encode, a playlist and a player start (ms).
+MEDIA_MS = 30_000
+VTT = "WEBVTT\n\n00:00:00.000 --> 00:00:30.000\nSubtitles for the sample talk\n"
+
+
+@pytest.fixture(scope="module")
+def streaming_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A demo-seeded server with a small, fast ladder and 1 s segments (SQLite, memory hub,
+    ICE on loopback only)."""
+    var_dir = tmp_path_factory.mktemp("e2e-streaming")
+    port = free_port()
+    env = server_env(
+        var_dir=var_dir,
+        base_url=f"http://127.0.0.1:{port}",
+        redis_url="memory://",
+        ice_interfaces="lo",
+        stream_ladder="360p:640x360@800,180p:320x180@300",
+        stream_segment_seconds="1",
+        stream_preset="ultrafast",
+    )
+    run_conference(env, "migrate")
+    run_conference(env, "demo")
+    server = start_server(env, name="e2e-streaming", port=port, log=var_dir / "server.log")
+    try:
+        server.wait_healthy()
+        yield server.url
+    finally:
+        server.stop()
+
+
+def signed_in(browser: Browser, base_url: str, email: str) -> tuple[BrowserContext, str]:
+    """A browser context signed in as ``email``, and its CSRF token."""
+    context = browser.new_context(base_url=base_url, locale="en-GB", timezone_id=BROWSER_TIME_ZONE)
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
+    token = context.request.get("/api/v1/auth/csrf").json()["csrf_token"]
+    response = context.request.post(
+        "/api/v1/auth/login",
+        data={"email": email, "password": DEMO_PASSWORD},
+        headers={"X-CSRF-Token": token},
+    )
+    assert response.ok, f"sign-in of {email}: {response.status} {response.text()}"
+    return context, str(token)
+
+
+def video_time(page: Page) -> float:
+    value: Any = page.evaluate("document.querySelector('[data-player-video]').currentTime")
+    return float(value)
+
+
+def wait_for_playback(page: Page, *, source_prefix: str) -> None:
+    """Until the player plays ``source_prefix...`` and its video time has advanced by 1 s."""
+    page.wait_for_function(
+        """prefix => {
+            const root = document.querySelector('[data-player]');
+            const v = root && root.querySelector('video');
+            return root && root.player && root.player.source
+                && root.player.source.startsWith(prefix) && v.currentTime > 0.2 && !v.paused;
+        }""",
+        arg=source_prefix,
+        timeout=MEDIA_MS,
+    )
+    start = video_time(page)
+    page.wait_for_function(
+        "t => document.querySelector('[data-player-video]').currentTime > t + 1",
+        arg=start,
+        timeout=MEDIA_MS,
+    )
+
+
+@pytest.mark.netns
+def test_go_live_from_the_studio_watch_it_then_the_replay(streaming_server: str) -> None:
+    executable = services.chromium_path()
+    errors: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS + MEDIA_ARGS
+        )
+        try:
+            organizer, _ = signed_in(browser, streaming_server, ORGANIZER)
+            studio = organizer.new_page()
+            studio.on("pageerror", lambda error: errors.append(f"studio: {error}"))
+            studio.goto(f"/studio/{STAGE}")
+            go_live = studio.get_by_role("button", name="Go live", exact=True)
+            expect(go_live).to_be_enabled()  # the fake camera is open
+            go_live.click()
+            expect(studio.get_by_test_id("studio-state")).to_have_text("Live", timeout=MEDIA_MS)
+
+            attendee, _ = signed_in(browser, streaming_server, ATTENDEE)
+            watcher = attendee.new_page()
+            watcher.on("pageerror", lambda error: errors.append(f"attendee: {error}"))
+            watcher.goto(f"/stages/{STAGE}")
+            wait_for_playback(watcher, source_prefix=f"/streams/{STAGE}/")
+            player = watcher.get_by_test_id("player")
+            expect(player).to_have_attribute("data-state", "live")
+            expect(player.locator("[data-player-live]")).to_be_visible()
+            expect(player.locator("[data-player-behind]")).to_contain_text("s behind live")
+            # The studio counts the attendee (the studio itself is not a viewer).
+            expect(studio.get_by_test_id("studio-viewers")).to_have_text("1", timeout=MEDIA_MS)
+            expect(studio.locator('[data-stat="fps"]')).to_contain_text("fps")
+
+            studio.get_by_role("button", name="Stop", exact=True).click()
+            expect(studio.get_by_test_id("studio-state")).to_have_text("Off air")
+
+            # No reload: the stage's state event (or the player's own check) brings the
+            # replay, which starts playing where the viewer was watching.
+            wait_for_playback(watcher, source_prefix="/vod/")
+            expect(player).to_have_attribute("data-state", "ended")
+            expect(player.locator("[data-player-live]")).to_be_hidden()
+            organizer.close()
+            attendee.close()
+        finally:
+            browser.close()
+    assert errors == []
+
+
+# The player on a recording -----------------------------------------------------------
+
+
+def upload_recording(context: BrowserContext, token: str, video: Path, session_guid: str) -> int:
+    """Upload ``video`` for the session as the organizer, wait for the server's worker to
+    transcode it, attach English captions; the recording's id."""
+    accepted = context.request.post(
+        f"/api/v1/streaming/uploads?session={session_guid}&title=Sample%20talk",
+        data=video.read_bytes(),
+        headers={"X-CSRF-Token": token, "Content-Type": "video/mp4"},
+    )
+    assert accepted.status == 202, accepted.text()
+    job_id = accepted.json()["job_id"]
+    recording_id = int(accepted.json()["recording_id"])
+    deadline = time.monotonic() + 60
+    while True:
+        job = context.request.get(f"/api/v1/streaming/jobs/{job_id}").json()
+        if job["state"] == "done":
+            break
+        assert job["state"] != "failed", job
+        assert time.monotonic() < deadline, f"the transcode did not finish: {job}"
+        time.sleep(0.5)
+    captions = context.request.put(
+        f"/api/v1/streaming/recordings/{recording_id}/captions/en?label=English",
+        data=VTT,
+        headers={"X-CSRF-Token": token, "Content-Type": "text/vtt"},
+    )
+    assert captions.ok, captions.text()
+    return recording_id
+
+
+def test_the_player_answers_the_keyboard_and_offers_qualities_and_captions(
+    browser: Browser, streaming_server: str, tmp_path: Path
+) -> None:
+    video = write_sample_video(tmp_path / "talk.mp4", 12, 320, 180, fps=15)
+    context, token = signed_in(browser, streaming_server, ORGANIZER)
+    errors: list[str] = []
+    try:
+        sessions = context.request.get(f"/api/v1/program/sessions?stage={STAGE}").json()
+        session_guid = sessions[0]["guid"]
+        recording_id = upload_recording(context, token, video, session_guid)
+
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(f"/program/sessions/{session_guid}")
+        player = page.get_by_test_id("player")
+        expect(player).to_have_attribute(
+            "data-play-url", f"/api/v1/streaming/recordings/{recording_id}/play"
+        )
+        expect(player).to_have_attribute("data-state", "vod")
+        play = player.locator("[data-player-play]")
+        expect(play).to_be_enabled()
+
+        # k plays, k pauses.
+        player.focus()
+        page.keyboard.press("k")
+        wait_for_playback(page, source_prefix=f"/vod/{recording_id}/")
+        expect(play).to_have_attribute("aria-label", "Pause")
+        page.keyboard.press("k")
+        expect(play).to_have_attribute("aria-label", "Play")
+        assert page.evaluate("document.querySelector('[data-player-video]').paused") is True
+
+        # Arrows seek five seconds on demand.
+        before = video_time(page)
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function(
+            "t => document.querySelector('[data-player-video]').currentTime >= t + 4.5",
+            arg=before,
+        )
+        page.keyboard.press("ArrowLeft")
+        page.wait_for_function(
+            "t => document.querySelector('[data-player-video]').currentTime <= t + 0.5",
+            arg=before,
+        )
+
+        # m mutes and unmutes, and says so.
+        mute = player.locator("[data-player-mute]")
+        muted_before = page.evaluate("document.querySelector('[data-player-video]').muted")
+        page.keyboard.press("m")
+        expect(mute).to_have_attribute("aria-pressed", "false" if muted_before else "true")
+        page.keyboard.press("m")
+        expect(mute).to_have_attribute("aria-pressed", "true" if muted_before else "false")
+
+        # Two renditions and Auto; picking one pins hls.js to it.
+        quality = player.locator("[data-player-quality]")
+        expect(quality.locator("option")).to_have_count(3)
+        expect(quality.locator("option").first).to_have_text("Auto")
+        values = quality.locator("option").evaluate_all("options => options.map(o => o.value)")
+        assert values == ["-1", "0", "1"]
+        quality.select_option("1")
+        page.wait_for_function(
+            "document.querySelector('[data-player]').player.hls.currentLevel === 1"
+        )
+        quality.select_option("-1")
+        page.wait_for_function(
+            "document.querySelector('[data-player]').player.hls.autoLevelEnabled === true"
+        )
+
+        # c shows the captions uploaded for it, and hides them again.
+        captions = player.locator("[data-player-captions]")
+        expect(captions).to_be_visible()
+        player.focus()
+        page.keyboard.press("c")
+        expect(captions).to_have_attribute("aria-pressed", "true")
+        assert (
+            page.evaluate("document.querySelector('[data-player-video]').textTracks[0].mode")
+            == "showing"
+        )
+        assert (
+            page.evaluate("document.querySelector('[data-player-video]').textTracks[0].label")
+            == "English"
+        )
+        page.keyboard.press("c")
+        expect(captions).to_have_attribute("aria-pressed", "false")
+    finally:
+        context.close()
+    assert errors == []
