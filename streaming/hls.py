@@ -186,10 +186,13 @@ class HlsLadderWriter:
         queue_frames: int = 90,
         origin_seconds: float | None = None,
         threads: int = 0,
+        file_prefix: str = "",
     ) -> None:
         """``queue_frames``: items (video or audio frames) each rendition may hold before
         dropping (live) or blocking (not live). ``origin_seconds`` (not live): the source
-        time that becomes 0, else the first frame's. ``threads``: x264 threads (0: auto)."""
+        time that becomes 0, else the first frame's. ``threads``: x264 threads (0: auto).
+        ``file_prefix`` starts the init and segment file names: a live stage gives each
+        broadcast its own, so names are never reused and caches may keep them for good."""
         if not renditions:
             raise ValueError("At least one rendition is needed")
         self.out_dir = Path(out_dir)
@@ -211,6 +214,7 @@ class HlsLadderWriter:
                 audio=audio,
                 queue_frames=queue_frames,
                 threads=threads,
+                file_prefix=file_prefix,
             )
             for rendition in self.renditions
         ]

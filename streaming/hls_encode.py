@@ -87,9 +87,11 @@ class RenditionEncoder:
         audio: bool,
         queue_frames: int,
         threads: int,
+        file_prefix: str = "",
     ) -> None:
         self.rendition = rendition
         self.folder = folder
+        self._prefix = file_prefix
         self.error: BaseException | None = None
         self._segment, self._fps, self._preset, self._level = segment, fps, preset, level
         self._live, self._audio, self._threads = live, audio, threads
@@ -220,8 +222,8 @@ class RenditionEncoder:
                 "hls_list_size": "0",
                 "hls_playlist_type": "event",
                 "hls_segment_type": "fmp4",
-                "hls_fmp4_init_filename": "init.mp4",
-                "hls_segment_filename": str(folder / "seg_%05d.m4s"),
+                "hls_fmp4_init_filename": f"{self._prefix}init.mp4",
+                "hls_segment_filename": str(folder / f"{self._prefix}seg_%05d.m4s"),
                 "hls_flags": "independent_segments+temp_file",
                 "start_number": "1",
             },

@@ -177,6 +177,8 @@ class IngestManager:
                 fps=self.settings.stream_fps,
                 preset=self.settings.stream_preset,
                 live=True,
+                # Each broadcast's own file names: a viewer's cache never mixes two.
+                file_prefix=f"b{broadcast.id}-",
             )
             try:
                 await asyncio.to_thread(live_files.clear_folder, out_dir)

@@ -7,9 +7,9 @@ status and recording play endpoints below, which check who is asking; serving a 
 then needs no database, so in production nginx checks the same token itself and serves the
 bytes (docs/PRODUCTION.md). The app's routes are the development path and the reference.
 
-Caching: playlists are cached briefly (1 s live, 60 s on demand); a recording's segments
-and init segments for a year as immutable, a live stage's for 60 s (its next broadcast
-reuses the names). Every answer is ``private``: a shared cache that does not
+Caching: playlists are cached briefly (1 s live, 60 s on demand); segments and init
+segments for a year as immutable (each broadcast names its own files, and a recording's
+folder is its own). Every answer is ``private``: a shared cache that does not
 check tokens must not hand token-gated bytes to others (docs/PRODUCTION.md, "CDN").
 """
 
@@ -49,7 +49,6 @@ CONTENT_TYPES = {
     ".jpg": "image/jpeg",
 }
 LIVE_PLAYLIST_CACHE = "private, max-age=1"
-LIVE_SEGMENT_CACHE = "private, max-age=60"
 VOD_PLAYLIST_CACHE = "private, max-age=60"
 # Replaceable by organizers (captions, poster) or large and rarely fetched twice (MP4).
 MUTABLE_CACHE = "private, max-age=60"
@@ -80,10 +79,8 @@ def _cache_control(relative: str, *, live: bool) -> str:
     name = relative.rsplit("/", 1)[-1]
     if name.endswith(".m3u8"):
         return LIVE_PLAYLIST_CACHE if live else VOD_PLAYLIST_CACHE
-    if live:
-        # A stage's next broadcast writes the same segment names again (the folder is
-        # reused), so live segments may not be kept for long.
-        return LIVE_SEGMENT_CACHE
+    # Segment and init names carry the broadcast's id (live) or live in the recording's own
+    # folder, so a name never comes back with other bytes.
     if name.endswith(".m4s") or (name.endswith(".mp4") and name != DOWNLOAD):
         return IMMUTABLE
     return MUTABLE_CACHE

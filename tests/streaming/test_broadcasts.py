@@ -180,7 +180,8 @@ async def _wait_for(check: Any, seconds: float, what: str) -> None:
 def _decode_segment(folder: Path, segment: str, tmp: Path) -> dict[str, Any]:
     """Decode init + one segment; codecs, frame size and the video's duration in seconds."""
     joined = tmp / f"{folder.name}-{segment}.mp4"
-    joined.write_bytes((folder / "init.mp4").read_bytes() + (folder / segment).read_bytes())
+    init = segment.partition("seg_")[0] + "init.mp4"  # the broadcast's own init segment
+    joined.write_bytes((folder / init).read_bytes() + (folder / segment).read_bytes())
     with av.open(str(joined)) as container:
         video = container.streams.video[0]
         audio = container.streams.audio[0]
@@ -248,7 +249,12 @@ async def test_whip_publisher_goes_live_and_leaves_a_recording(tmp_path: Path) -
                 assert decoded["seconds"] == pytest.approx(SEGMENT_SECONDS, rel=0.1)
 
         database = var_dir / "conference.db"
-        assert _db_rows(database, "SELECT state FROM stream_broadcasts") == [("live",)]
+        ((broadcast_id, state),) = _db_rows(database, "SELECT id, state FROM stream_broadcasts")
+        assert state == "live"
+        # The broadcast's own file names, so caches may keep them for good.
+        for playlist in playlists.values():
+            assert _segments(playlist)[0] == f"b{broadcast_id}-seg_00001.m4s"
+            assert f'#EXT-X-MAP:URI="b{broadcast_id}-init.mp4"' in playlist.read_text()
 
         with pytest.raises(httpx.HTTPStatusError) as refused:
             await second.publish(f"{base}/whip/{slug}", key)
