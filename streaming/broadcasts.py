@@ -89,6 +89,24 @@ async def sessions_on_stage(
     return current, upcoming
 
 
+async def unrecorded_talks(
+    ctx: AppContext, db: AsyncSession, *, broadcast_id: int
+) -> tuple[datetime | None, list[tuple[datetime, datetime]]]:
+    """When the broadcast went live, and the ``[start, end)`` windows of its session's
+    talks marked "do not record" in the published program (cut from its recording)."""
+    broadcast = await db.get(Broadcast, broadcast_id)
+    if broadcast is None or broadcast.session_guid is None:
+        return None, []
+    meeting = await current_meeting(db)
+    program = await ctx.programs.latest(db, meeting_id=meeting.id) if meeting else None
+    session = program.by_guid.get(broadcast.session_guid) if program else None
+    if session is None:
+        return broadcast.started_at, []
+    return broadcast.started_at, [
+        (t.starts_at, t.ends_at) for t in session.talks if not t.may_be_recorded
+    ]
+
+
 async def may_publish(ctx: AppContext, db: AsyncSession, *, user: User, stage: Stage) -> bool:
     """Organizers publish to any stage; chairs and speakers to the stage of their session
     today (in the meeting's time zone), so a studio page can go live without a key."""

@@ -320,8 +320,18 @@ class IngestManager:
         root = self.settings.media_root
         source = root / broadcasts.live_path(stage_slug)
         target = root / broadcasts.recording_path(recording_id) if recording_id else None
+        # Talks marked "do not record" went out live; they are cut from the recording only.
+        async with ctx.db.session() as db:
+            started_at, unrecorded = await broadcasts.unrecorded_talks(
+                ctx, db, broadcast_id=broadcast_id
+            )
         archived = await asyncio.to_thread(
-            live_files.archive, source, target, top_rendition=self.ladder[0].name
+            live_files.archive,
+            source,
+            target,
+            top_rendition=self.ladder[0].name,
+            started_at=started_at,
+            unrecorded=unrecorded,
         )
         async with ctx.db.session() as db:
             await broadcasts.claim_end(db, broadcast_id=broadcast_id)
@@ -329,7 +339,9 @@ class IngestManager:
                 await broadcasts.finish_recording(
                     db,
                     recording_id=recording_id,
-                    duration_seconds=duration_seconds or archived.duration_seconds,
+                    duration_seconds=archived.duration_seconds
+                    if archived.trimmed
+                    else duration_seconds or archived.duration_seconds,
                     has_mp4=archived.has_mp4,
                     has_thumbnail=archived.has_thumbnail,
                 )

@@ -9,7 +9,9 @@ import logging
 import os
 import re
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from streaming.probe import make_thumbnail, remux_to_mp4
@@ -21,6 +23,12 @@ POSTER = "poster.jpg"
 
 ENDLIST = "#EXT-X-ENDLIST"
 _EXTINF = re.compile(r"^#EXTINF:([0-9.]+)", re.MULTILINE)
+DISCONTINUITY = "#EXT-X-DISCONTINUITY"
+_PROGRAM_DATE_TIME = "#EXT-X-PROGRAM-DATE-TIME:"
+# Tags that belong to the next segment rather than to the whole playlist.
+_SEGMENT_TAGS = ("#EXTINF:", _PROGRAM_DATE_TIME, DISCONTINUITY)
+
+Window = tuple[datetime, datetime]
 
 
 @dataclass(frozen=True)
@@ -30,6 +38,8 @@ class Archived:
     duration_seconds: float | None
     has_mp4: bool = False
     has_thumbnail: bool = False
+    # Segments of do-not-record talks were cut out, so ``duration_seconds`` is what is left.
+    trimmed: bool = False
 
 
 def clear_folder(folder: Path) -> None:
@@ -56,9 +66,76 @@ def close_playlists(folder: Path) -> float | None:
     return longest
 
 
-def archive(source: Path, target: Path | None, *, top_rendition: str) -> Archived:
+def _instant(text: str) -> datetime:
+    value = datetime.fromisoformat(text.strip())
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def cut_windows(playlist: Path, *, started_at: datetime, windows: Sequence[Window]) -> float:
+    """Remove from a media playlist the segments that overlap any ``[start, end)`` window,
+    delete their files and mark each cut with ``#EXT-X-DISCONTINUITY``; returns the seconds
+    left. A segment's wall time is ``#EXT-X-PROGRAM-DATE-TIME`` where the playlist has it,
+    else ``started_at`` plus the durations of the segments before it."""
+    folder = playlist.parent
+    out: list[str] = []
+    pending: list[str] = []  # the tags of the segment being read
+    clock, seconds = started_at, 0.0
+    kept_any = cut_since_kept = False
+    removed: list[Path] = []
+    for line in playlist.read_text().splitlines():
+        if line.startswith("#"):
+            if pending or line.startswith(_SEGMENT_TAGS):
+                pending.append(line)
+            else:
+                out.append(line)  # a playlist tag (header, or the ENDLIST after the last)
+            continue
+        if not line.strip():
+            continue
+        length = 0.0
+        for tag in pending:
+            if tag.startswith("#EXTINF:"):
+                length = float(tag.removeprefix("#EXTINF:").split(",", 1)[0])
+            elif tag.startswith(_PROGRAM_DATE_TIME):
+                clock = _instant(tag.removeprefix(_PROGRAM_DATE_TIME))
+        start, end = clock, clock + timedelta(seconds=length)
+        clock = end
+        if any(a < end and start < b for a, b in windows):
+            removed.append(folder / line)
+            cut_since_kept = True
+        else:
+            if cut_since_kept and kept_any and DISCONTINUITY not in pending:
+                out.append(DISCONTINUITY)
+            out.extend(pending)
+            out.append(line)
+            seconds += length
+            kept_any, cut_since_kept = True, False
+        pending = []
+    if not removed:
+        return seconds
+    out.extend(pending)
+    temporary = playlist.with_name(playlist.name + ".tmp")
+    temporary.write_text("\n".join(out) + "\n")
+    os.replace(temporary, playlist)
+    for file in removed:
+        if file.resolve().parent == folder.resolve():  # names from our own playlist
+            file.unlink(missing_ok=True)
+    return seconds
+
+
+def archive(
+    source: Path,
+    target: Path | None,
+    *,
+    top_rendition: str,
+    started_at: datetime | None = None,
+    unrecorded: Sequence[Window] = (),
+) -> Archived:
     """Turn a stopped stage's folder into the recording at ``target`` (None: delete it),
-    with an MP4 of ``top_rendition`` for download and a poster picture from it."""
+    with an MP4 of ``top_rendition`` for download and a poster picture from it.
+
+    ``unrecorded`` are the time windows of the session's do-not-record talks (the
+    broadcast went live at ``started_at``): their segments are cut from the recording.
+    The live stream showed those talks; only what stays on demand leaves them out."""
     if not source.is_dir():
         return Archived(duration_seconds=None)
     if target is None:
@@ -71,9 +148,17 @@ def archive(source: Path, target: Path | None, *, top_rendition: str) -> Archive
         shutil.rmtree(target)
     # Same file system: a rename, so even an hours-long recording moves at once.
     os.replace(source, target)
+    trimmed = bool(unrecorded) and started_at is not None
+    if trimmed and started_at is not None:
+        left = [
+            cut_windows(playlist, started_at=started_at, windows=unrecorded)
+            for playlist in rendition_playlists(target)
+        ]
+        duration = max(left, default=0.0) or None
     has_mp4 = has_thumbnail = False
     mp4 = target / MP4
     try:
+        # Follows the (cut) playlist, so the download leaves the same talks out.
         remux_to_mp4(target, top_rendition, mp4)
         has_mp4 = True
         make_thumbnail(mp4, target / POSTER, (duration or 0) / 10)
@@ -82,4 +167,6 @@ def archive(source: Path, target: Path | None, *, top_rendition: str) -> Archive
         # The HLS recording stands without them (a crash may leave a torn last segment).
         logger.warning("no MP4 or poster for %s", target, exc_info=True)
         (target / f"{MP4}.tmp").unlink(missing_ok=True)
-    return Archived(duration_seconds=duration, has_mp4=has_mp4, has_thumbnail=has_thumbnail)
+    return Archived(
+        duration_seconds=duration, has_mp4=has_mp4, has_thumbnail=has_thumbnail, trimmed=trimmed
+    )

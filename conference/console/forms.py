@@ -147,6 +147,7 @@ def talk_values(talk: Talk, times: LocalTimes) -> dict[str, Any]:
         "starts_at": times.input(talk.starts_at),
         "duration_minutes": str(talk.duration_minutes),
         "speakers": people_text([s.person for s in talk.speakers]),
+        "may_be_recorded": talk.may_be_recorded,
     }
 
 
@@ -161,6 +162,7 @@ def new_talk_values(session: ProgramSession, times: LocalTimes) -> dict[str, Any
         "starts_at": times.input(last_end),
         "duration_minutes": "20",
         "speakers": "",
+        "may_be_recorded": True,
     }
 
 
@@ -170,6 +172,7 @@ async def read_talk(
     """The talk form as submitted: (values, TalkIn or None, errors)."""
     form = await read_form(request)
     values: dict[str, Any] = {name: form.get(name, "") for name in TALK_FIELDS}
+    values["may_be_recorded"] = checked(form, "may_be_recorded")
     errors: dict[str, str] = {}
     starts, problem = parse_local(values["starts_at"], meeting.time_zone, what="start")
     if problem:
@@ -188,6 +191,7 @@ async def read_talk(
             "starts_at": starts,
             "duration_minutes": minutes,
             "speaker_ids": speaker_ids,
+            "may_be_recorded": values["may_be_recorded"],
         },
     )
     errors = _merge(errors, invalid)

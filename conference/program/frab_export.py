@@ -124,6 +124,7 @@ def _meta(program: PublishedProgram) -> dict[str, Any]:
                         "starts_at": t.starts_at.astimezone(program.zone).isoformat(),
                         "duration_minutes": int((t.ends_at - t.starts_at).total_seconds()) // 60,
                         "speakers": [p.guid for p in t.speakers],
+                        "may_be_recorded": t.may_be_recorded,
                     }
                     for t in s.talks
                 ],

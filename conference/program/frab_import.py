@@ -97,6 +97,7 @@ class _MetaTalk(_Loose):
     starts_at: str
     duration_minutes: int = Field(ge=1, le=24 * 60)
     speakers: list[str] = []
+    may_be_recorded: bool | None = None
 
 
 class _MetaSession(_Loose):
@@ -373,6 +374,7 @@ class _Reader:
                     speakers=[
                         self._known(g, f"{at}.speakers[{i}]") for i, g in enumerate(talk.speakers)
                     ],
+                    may_be_recorded=talk.may_be_recorded,
                 )
             )
 

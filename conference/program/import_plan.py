@@ -113,6 +113,8 @@ class TalkSpec:
     starts_at: datetime
     duration_minutes: int
     speakers: list[str] = field(default_factory=list)  # keys of ProgramSpec.people
+    # None: the file does not say (CSV, plain frab); a talk keeps its flag, a new one is True.
+    may_be_recorded: bool | None = None
 
 
 @dataclass

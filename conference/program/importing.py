@@ -185,7 +185,10 @@ async def _sessions(
             if [c.person_id for c in sorted(session.chairs, key=lambda c: c.position)] != chair_ids:
                 fields.append("chairs")
             now = {t.guid: _talk_state(t) for t in session.talks}
-            if now != {t.guid: _spec_state(t, people) for t in spec.talks}:
+            recorded = {t.guid: t.may_be_recorded for t in session.talks}
+            if now != {t.guid: _spec_state(t, people) for t in spec.talks} or any(
+                t.may_be_recorded not in (None, recorded.get(t.guid, True)) for t in spec.talks
+            ):
                 fields.append("talks")
             if fields:
                 diff.sessions.updated.append(
@@ -210,6 +213,8 @@ async def _sessions(
                 session.talks.append(talk)
             talk.title, talk.abstract = wanted.title, wanted.abstract
             talk.starts_at, talk.duration_minutes = wanted.starts_at, wanted.duration_minutes
+            if wanted.may_be_recorded is not None:
+                talk.may_be_recorded = wanted.may_be_recorded
             speaker_ids = _ids(wanted.speakers, people)
             talk.speakers = _link_people(talk.speakers, speaker_ids, TalkSpeaker)
 

@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -229,6 +230,8 @@ class Talk(Base):
     abstract: Mapped[str] = mapped_column(Text, default="")
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
     duration_minutes: Mapped[int] = mapped_column(Integer)
+    # False: the live broadcast still shows the talk, but its recording leaves it out.
+    may_be_recorded: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     # Filled by the streaming package when a pre-recorded video is attached to the talk.
     prerecorded_media: Mapped[str | None] = mapped_column(String(64), nullable=True)
 

@@ -53,6 +53,7 @@ class TalkView:
     starts_at: datetime
     ends_at: datetime
     speakers: tuple[PersonView, ...]
+    may_be_recorded: bool = True
 
 
 @dataclass(frozen=True)
@@ -181,6 +182,8 @@ class PublishedProgram:
             starts_at=start,
             ends_at=start + timedelta(minutes=doc["duration_minutes"]),
             speakers=tuple(self.people[g] for g in doc["speakers"] if g in self.people),
+            # Snapshots published before talks had the flag: the talk may be recorded.
+            may_be_recorded=doc.get("may_be_recorded", True),
         )
 
     def days(self) -> list[date]:

@@ -119,6 +119,7 @@ class TalkIn(Strict):
     starts_at: Instant
     duration_minutes: Annotated[int, Field(ge=1, le=24 * 60)]
     speaker_ids: Annotated[list[DbId], Field(max_length=30)] = []
+    may_be_recorded: bool = True
 
 
 class TalkUpdate(Strict):
@@ -127,6 +128,7 @@ class TalkUpdate(Strict):
     starts_at: Instant | None = None
     duration_minutes: Annotated[int, Field(ge=1, le=24 * 60)] | None = None
     speaker_ids: Annotated[list[DbId], Field(max_length=30)] | None = None
+    may_be_recorded: bool | None = None
 
 
 class SpeakerOut(BaseModel):
@@ -143,6 +145,7 @@ class TalkOut(BaseModel):
     abstract: str
     starts_at: datetime
     duration_minutes: int
+    may_be_recorded: bool
     speakers: list[SpeakerOut]
 
 

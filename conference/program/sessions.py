@@ -189,6 +189,7 @@ async def duplicate_session(
                 abstract=t.abstract,
                 starts_at=t.starts_at + delta,
                 duration_minutes=t.duration_minutes,
+                may_be_recorded=t.may_be_recorded,
                 speakers=[
                     TalkSpeaker(person_id=s.person_id, position=s.position) for s in t.speakers
                 ],
@@ -215,6 +216,7 @@ async def create_talk(
             abstract=data.abstract,
             starts_at=data.starts_at,
             duration_minutes=data.duration_minutes,
+            may_be_recorded=data.may_be_recorded,
             speakers=[TalkSpeaker(person_id=p.id, position=i) for i, p in enumerate(speakers)],
         )
     )
@@ -291,6 +293,7 @@ def session_out(session: ProgramSession) -> SessionOut:
                 abstract=t.abstract,
                 starts_at=t.starts_at,
                 duration_minutes=t.duration_minutes,
+                may_be_recorded=t.may_be_recorded,
                 speakers=[
                     SpeakerOut(
                         person_id=s.person_id, name=s.person.name, affiliation=s.person.affiliation

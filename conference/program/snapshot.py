@@ -89,6 +89,7 @@ async def draft_snapshot(db: AsyncSession, *, meeting: Meeting) -> Snapshot:
                     "abstract": talk.abstract,
                     "starts_at": talk.starts_at.isoformat(),
                     "duration_minutes": talk.duration_minutes,
+                    "may_be_recorded": talk.may_be_recorded,
                     "speakers": [speaker.person.guid for speaker in talk.speakers],
                 }
             )

@@ -139,3 +139,27 @@ async def test_bad_talks_are_refused_with_the_form_kept(
         "Enter the start as YYYY-MM-DD HH:MM (Europe/London time)."
     )
     assert (await talks_of(console, session["id"]))[0]["title"] == "Fine"
+
+
+async def test_a_talk_marked_do_not_record(console: Console, builder: ProgramBuilder) -> None:
+    session = await session_with_stage(builder)
+    page = await console.get(f"/console/sessions/{session['id']}")
+    assert 'name="may_be_recorded" id="talk-may_be_recorded" checked' in page.text
+    recorded = {**talk_form("Open", "2021-10-18T09:00", "20"), "may_be_recorded": "on"}
+    response = await console.post(f"/console/sessions/{session['id']}/talks", recorded)
+    assert response.status_code == 303
+    response = await console.post(  # an unticked box is not sent at all
+        f"/console/sessions/{session['id']}/talks", talk_form("Secret", "2021-10-18T09:20", "20")
+    )
+    assert response.status_code == 303
+    talks = await talks_of(console, session["id"])
+    assert [(t["title"], t["may_be_recorded"]) for t in talks] == [
+        ("Open", True),
+        ("Secret", False),
+    ]
+    edit = await console.get(f"/console/talks/{talks[1]['id']}")
+    assert 'id="may_be_recorded">' in edit.text  # unticked
+    await console.post(
+        f"/console/talks/{talks[0]['id']}", talk_form("Open", "2021-10-18T09:00", "20")
+    )
+    assert [t["may_be_recorded"] for t in await talks_of(console, session["id"])] == [False, False]

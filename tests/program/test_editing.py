@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from conference.accounts.models import Role
+from conference.program.service import current_meeting
 from tests.factories import UserFactory, sign_in
 from tests.program.factories import API, ProgramBuilder, organizer_client
 
@@ -223,3 +225,41 @@ async def test_out_of_range_ids_are_422_not_500(builder: ProgramBuilder) -> None
     assert (await builder.client.post(f"{API}/draft/sessions", json=body)).status_code == 422
     stage = {"name": "Far", "position": 10**12}
     assert (await builder.client.post(f"{API}/stages", json=stage)).status_code == 422
+
+
+async def test_talk_may_be_recorded_reaches_the_published_snapshot(
+    builder: ProgramBuilder, app: FastAPI
+) -> None:
+    stage = await builder.stage("Stage A")
+    session = await builder.session("Mixed", MON_9, MON_10, stage_id=stage["id"])
+    created = await builder.talk(session["id"], "Open", MON_9, 20)
+    assert created["talks"][0]["may_be_recorded"] is True
+    secret = await builder.talk(
+        session["id"], "Unpublished data", "2021-10-18T09:20:00+01:00", 20, may_be_recorded=False
+    )
+    [open_talk, secret_talk] = secret["talks"]
+    assert (open_talk["may_be_recorded"], secret_talk["may_be_recorded"]) == (True, False)
+    patched = await builder.client.patch(
+        f"{API}/draft/talks/{open_talk['id']}", json={"may_be_recorded": False}
+    )
+    assert [t["may_be_recorded"] for t in patched.json()["talks"]] == [False, False]
+    patched = await builder.client.patch(
+        f"{API}/draft/talks/{open_talk['id']}", json={"may_be_recorded": True}
+    )
+    assert [t["may_be_recorded"] for t in patched.json()["talks"]] == [True, False]
+    assert (await builder.publish()).status_code == 201
+    async with app.state.ctx.db.session() as db:
+        meeting = await current_meeting(db)
+        assert meeting is not None
+        program = await app.state.ctx.programs.latest(db, meeting_id=meeting.id)
+    assert program is not None
+    [doc] = program.snapshot["sessions"]
+    assert [t["may_be_recorded"] for t in doc["talks"]] == [True, False]
+    view = program.by_guid[session["guid"]]
+    assert [(t.title, t.may_be_recorded) for t in view.talks] == [
+        ("Open", True),
+        ("Unpublished data", False),
+    ]
+    page = await builder.client.get(f"/program/sessions/{session['guid']}")
+    assert page.status_code == 200
+    assert page.text.count("This talk will not be recorded.") == 1

@@ -77,6 +77,7 @@ async def small_program(builder: ProgramBuilder) -> dict[str, Any]:
         "2021-10-18T09:30:00+01:00",
         25,
         speaker_ids=[speaker["id"], chair["id"]],
+        may_be_recorded=False,  # a talk's own flag travels in our meta block
     )
     coffee = await builder.session(
         "Coffee",

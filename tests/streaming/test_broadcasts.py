@@ -150,6 +150,33 @@ async def test_a_session_that_may_not_be_recorded_gets_no_recording(
     assert state["recording"] is None
 
 
+async def test_do_not_record_talks_are_the_windows_cut_from_the_recording(
+    app: FastAPI, client: httpx.AsyncClient, stage: dict[str, Any]
+) -> None:
+    builder = ProgramBuilder(client)
+    now = utcnow().replace(microsecond=0)
+    session = await builder.session(
+        "Partly on the record",
+        (now - timedelta(minutes=5)).isoformat(),
+        (now + timedelta(minutes=60)).isoformat(),
+        stage_id=stage["id"],
+    )
+    await builder.talk(session["id"], "Open", (now - timedelta(minutes=5)).isoformat(), 20)
+    secret_start = now + timedelta(minutes=15)
+    await builder.talk(session["id"], "Secret", secret_start.isoformat(), 25, may_be_recorded=False)
+    assert (await builder.publish(confirm=True)).status_code == 201
+    ctx = app.state.ctx
+    async with ctx.db.session() as db:
+        found = await keys.find_stage(db, slug=stage["slug"])
+        live, recording = await broadcasts.begin(
+            ctx, db, stage=found, resource_id="partly", stream_key_id=None, publisher_id=None
+        )
+        assert recording is not None  # the session may be recorded; one talk is cut
+        started_at, windows = await broadcasts.unrecorded_talks(ctx, db, broadcast_id=live.id)
+    assert started_at == live.started_at
+    assert windows == [(secret_start, secret_start + timedelta(minutes=25))]
+
+
 async def test_stage_channel_admits_signed_in_users_to_existing_stages(
     app: FastAPI, users: UserFactory, stage: dict[str, Any]
 ) -> None:
