@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +101,36 @@ def wait_for_playback(page: Page, *, source_prefix: str) -> None:
     )
 
 
+def schedule_session_now(context: BrowserContext, token: str) -> str:
+    """As the organizer, put a session on the stage from 10 minutes ago for an hour and
+    publish it (the demo meeting's own sessions are in 2021); its GUID."""
+    stage_id = next(
+        stage["id"]
+        for stage in context.request.get("/api/v1/program/stages").json()
+        if stage["slug"] == STAGE
+    )
+    now = datetime.now(UTC).replace(microsecond=0)
+    created = context.request.post(
+        "/api/v1/program/draft/sessions",
+        data={
+            "title": "Late-breaking cytokine signalling",
+            "session_type": "plenary",
+            "stage_id": stage_id,
+            "starts_at": (now - timedelta(minutes=10)).isoformat(),
+            "ends_at": (now + timedelta(minutes=50)).isoformat(),
+        },
+        headers={"X-CSRF-Token": token},
+    )
+    assert created.status == 201, created.text()
+    published = context.request.post(
+        "/api/v1/program/publish",
+        data={"note": "Late-breaking session", "confirm_warnings": True},
+        headers={"X-CSRF-Token": token},
+    )
+    assert published.status == 201, published.text()
+    return str(created.json()["guid"])
+
+
 @pytest.mark.netns
 def test_go_live_from_the_studio_watch_it_then_the_replay(streaming_server: str) -> None:
     executable = services.chromium_path()
@@ -109,7 +140,8 @@ def test_go_live_from_the_studio_watch_it_then_the_replay(streaming_server: str)
             executable_path=executable, headless=True, args=CHROMIUM_ARGS + MEDIA_ARGS
         )
         try:
-            organizer, _ = signed_in(browser, streaming_server, ORGANIZER)
+            organizer, token = signed_in(browser, streaming_server, ORGANIZER)
+            session_guid = schedule_session_now(organizer, token)
             studio = organizer.new_page()
             studio.on("pageerror", lambda error: errors.append(f"studio: {error}"))
             studio.goto(f"/studio/{STAGE}")
@@ -121,7 +153,11 @@ def test_go_live_from_the_studio_watch_it_then_the_replay(streaming_server: str)
             attendee, _ = signed_in(browser, streaming_server, ATTENDEE)
             watcher = attendee.new_page()
             watcher.on("pageerror", lambda error: errors.append(f"attendee: {error}"))
-            watcher.goto(f"/stages/{STAGE}")
+            # The session's own page plays its stage while the session is on.
+            watcher.goto(f"/program/sessions/{session_guid}")
+            expect(watcher.get_by_role("heading", level=1)).to_have_text(
+                "Late-breaking cytokine signalling"
+            )
             wait_for_playback(watcher, source_prefix=f"/streams/{STAGE}/")
             player = watcher.get_by_test_id("player")
             expect(player).to_have_attribute("data-state", "live")
