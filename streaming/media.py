@@ -86,11 +86,6 @@ def _cache_control(relative: str, *, live: bool) -> str:
     return MUTABLE_CACHE
 
 
-def _token(request: Request) -> str | None:
-    # The query parameter wins when given, as in the nginx configuration.
-    return request.query_params.get("token") or request.cookies.get(tokens.COOKIE)
-
-
 def _serve(request: Request, base: Path, relative: str, *, live: bool) -> Response:
     """The file ``relative`` below ``base`` (404 if it is not a regular file inside it)."""
     content_type = CONTENT_TYPES.get(os.path.splitext(relative)[1])
@@ -116,7 +111,7 @@ def _serve(request: Request, base: Path, relative: str, *, live: bool) -> Respon
 
 
 def _authorize(request: Request, runtime: StreamingRuntime, scope: str) -> None:
-    if not tokens.verify(runtime.media_secret, scope, _token(request)):
+    if not tokens.verify(runtime.media_secret, scope, tokens.presented(request)[0]):
         raise Forbidden("A valid media token is needed: reload the player.")
 
 

@@ -185,19 +185,10 @@ _cache = _PlaylistCache()
 # Routes -------------------------------------------------------------------------------
 
 
-def request_token(request: Request) -> tuple[str | None, bool]:
-    """The media token of a request (``?token=`` first, then the cookie), and whether it came
-    in the query (so generated URIs carry it on)."""
-    query = request.query_params.get("token")
-    if query:
-        return query, True
-    return request.cookies.get(tokens.COOKIE), False
-
-
 async def _premiering(
     request: Request, runtime: Runtime, db: DbSession, recording_id: int
 ) -> tuple[Recording, datetime, str, Path]:
-    token, in_query = request_token(request)
+    token, in_query = tokens.presented(request)
     if not tokens.verify(runtime.media_secret, tokens.recording_scope(recording_id), token):
         raise Forbidden("A valid media token for this recording is needed.")
     recording = await db.get(Recording, recording_id)

@@ -18,6 +18,8 @@ import hashlib
 import hmac
 import time
 
+from starlette.requests import HTTPConnection
+
 COOKIE = "media_token"
 
 
@@ -56,3 +58,12 @@ def verify(secret: str, scope: str, token: str | None, *, now: float | None = No
     if expires < (now if now is not None else time.time()):
         return False
     return hmac.compare_digest(digest, _digest(secret, scope, expires))
+
+
+def presented(conn: HTTPConnection) -> tuple[str | None, bool]:
+    """The token a request presents, and whether it came as ``?token=`` (which then wins,
+    as in the nginx configuration, and generated playlists carry it on)."""
+    query = conn.query_params.get("token")
+    if query:
+        return query, True
+    return conn.cookies.get(COOKIE), False

@@ -58,16 +58,6 @@
     statusLine.classList.toggle("is-error", isError);
   }
 
-  async function detail(response) {
-    try {
-      const body = await response.json();
-      if (typeof body.detail === "string") return body.detail;
-    } catch (error) {
-      // not JSON
-    }
-    return `the server answered ${response.status}`;
-  }
-
   function send(method, url, body) {
     const headers = { "X-CSRF-Token": CSRF };
     if (body !== undefined) headers["Content-Type"] = "application/json";
@@ -113,19 +103,6 @@
     return true;
   }
 
-  function gathered(connection) {
-    if (connection.iceGatheringState === "complete") return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ICE_GATHER_MS);
-      connection.addEventListener("icegatheringstatechange", () => {
-        if (connection.iceGatheringState === "complete") {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-    });
-  }
-
   async function join() {
     joinButton.disabled = true;
     setStatus("Starting your camera…");
@@ -153,7 +130,7 @@
         }
       });
       await pc.setLocalDescription(await pc.createOffer());
-      await gathered(pc);
+      await Signaling.iceGathered(pc, ICE_GATHER_MS);
       setStatus("Joining…");
       const response = await fetch(API, {
         method: "POST",
@@ -161,7 +138,7 @@
         headers: { "Content-Type": "application/sdp", "X-CSRF-Token": CSRF },
         body: pc.localDescription.sdp,
       });
-      if (response.status !== 201) throw new Error(await detail(response));
+      if (response.status !== 201) throw new Error(await Signaling.errorDetail(response));
       seat = response.headers.get("Location");
       await pc.setRemoteDescription({ type: "answer", sdp: await response.text() });
       setStatus("Connecting…");
@@ -192,7 +169,7 @@
 
   async function act(method, url, body, done) {
     const response = await send(method, url, body);
-    if (!response.ok) setStatus(await detail(response), true);
+    if (!response.ok) setStatus(await Signaling.errorDetail(response), true);
     else if (done) setStatus(done);
     await refresh();
   }

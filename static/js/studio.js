@@ -43,16 +43,6 @@
     root.dataset.state = state;
   }
 
-  async function detail(response) {
-    try {
-      const body = await response.json();
-      if (typeof body.detail === "string") return body.detail;
-    } catch (error) {
-      // not JSON
-    }
-    return `the server answered ${response.status}`;
-  }
-
   // ------------------------------------------------------------- devices and preview
 
   async function openDevices() {
@@ -105,19 +95,6 @@
 
   // ------------------------------------------------------------- WHIP
 
-  function iceGathered(connection) {
-    if (connection.iceGatheringState === "complete") return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        if (connection.iceGatheringState !== "complete") return;
-        connection.removeEventListener("icegatheringstatechange", done);
-        resolve();
-      };
-      connection.addEventListener("icegatheringstatechange", done);
-      setTimeout(resolve, ICE_GATHER_MS); // send what was gathered
-    });
-  }
-
   async function goLive() {
     if (!stream || pc) return;
     goLiveButton.disabled = true;
@@ -143,7 +120,7 @@
     });
     try {
       await connection.setLocalDescription(await connection.createOffer());
-      await iceGathered(connection);
+      await Signaling.iceGathered(connection, ICE_GATHER_MS);
       const response = await fetch(WHIP_URL, {
         method: "POST",
         credentials: "same-origin",
@@ -151,7 +128,7 @@
         body: connection.localDescription.sdp,
       });
       if (response.status !== 201) {
-        const why = response.status === 409 ? "This stage is already live (someone else is publishing)." : await detail(response);
+        const why = response.status === 409 ? "This stage is already live (someone else is publishing)." : await Signaling.errorDetail(response);
         throw new Error(why);
       }
       const location = response.headers.get("Location");
@@ -183,7 +160,7 @@
           credentials: "same-origin",
           headers: { "X-CSRF-Token": CSRF },
         });
-        if (!response.ok && response.status !== 404) setStatus(`Stopping: ${await detail(response)}`, true);
+        if (!response.ok && response.status !== 404) setStatus(`Stopping: ${await Signaling.errorDetail(response)}`, true);
       } catch (error) {
         setStatus("The stage could not be told to stop; it stops by itself shortly.", true);
       }
@@ -304,7 +281,7 @@
         let job;
         try {
           const response = await fetch(`/api/v1/streaming/jobs/${encodeURIComponent(jobId)}`, { headers: { Accept: "application/json" } });
-          if (!response.ok) throw new Error(await detail(response));
+          if (!response.ok) throw new Error(await Signaling.errorDetail(response));
           job = await response.json();
         } catch (error) {
           clearInterval(timer);
