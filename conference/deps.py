@@ -30,7 +30,9 @@ Context = Annotated[AppContext, Depends(get_context)]
 
 
 async def get_db(ctx: Context) -> AsyncIterator[AsyncSession]:
-    async with ctx.db.session() as session:
+    """The request's one session: whatever the request calls (page hooks included) takes it
+    as an argument; opening another one here is refused (conference/db/engine.py)."""
+    async with ctx.db.request_session() as session:
         yield session
 
 
@@ -45,12 +47,21 @@ def session_token(conn: HTTPConnection, ctx: AppContext) -> str | None:
     return ctx.tokens.unsign_session(cookie)
 
 
-async def get_optional_user(conn: HTTPConnection, ctx: Context, db: DbSession) -> User | None:
+async def viewer(conn: HTTPConnection, ctx: AppContext, db: AsyncSession) -> User | None:
+    """The signed-in user read through ``db``: for the few routes that hold no request
+    session because they wait on something long (going live) and read in short sessions."""
     token = session_token(conn, ctx)
     if token is None:
         return None
     found = await accounts.session_user(db, token=token)
     return found[1] if found else None
+
+
+async def get_optional_user(conn: HTTPConnection, ctx: Context, db: DbSession) -> User | None:
+    user = await viewer(conn, ctx, db)
+    # Kept for the error page, which then needs no database (conference/web/errors.py).
+    conn.state.viewer = user
+    return user
 
 
 OptionalUser = Annotated[User | None, Depends(get_optional_user)]

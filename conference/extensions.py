@@ -24,7 +24,11 @@ HomeSection = Callable[[Request, AsyncSession, User | None], Awaitable[Markup]]
 UserDataExporter = Callable[[AsyncSession, User], Awaitable[Any]]
 # Says where to watch a published session (a stage player, a recording) for a viewer;
 # None when it has nothing for that session. The session page lists what these return.
-SessionWatchLink = Callable[[Request, SessionView, User | None], Awaitable[Markup | None]]
+# Hooks run inside the request and read through the request's session they are given:
+# opening another one there is refused (conference/db/engine.py).
+SessionWatchLink = Callable[
+    [Request, AsyncSession, SessionView, User | None], Awaitable[Markup | None]
+]
 
 
 @dataclass

@@ -22,7 +22,7 @@ from conference.console import imports as console_imports
 from conference.console import pages as console_pages
 from conference.context import AppContext
 from conference.db.base import Base
-from conference.db.engine import Database
+from conference.db.engine import Database, PoolSize
 from conference.db.migrate import migration_state
 from conference.db.urls import display_url
 from conference.extensions import Extensions
@@ -120,7 +120,15 @@ def build_context(settings: Settings) -> AppContext:
     tokens = Tokens(settings.secret_key)
     ctx = AppContext(
         settings=settings,
-        db=Database(settings.database_url),
+        db=Database(
+            settings.database_url,
+            pool=PoolSize(
+                size=settings.db_pool_size,
+                overflow=settings.db_max_overflow,
+                timeout=settings.db_pool_timeout,
+            ),
+            strict=not settings.is_production,
+        ),
         passwords=Passwords(
             time_cost=settings.argon2_time_cost, memory_kib=settings.argon2_memory_kib
         ),

@@ -32,6 +32,12 @@ class Settings(BaseSettings):
     env: Environment = Environment.development
     var_dir: Path = Path("var")
     database_url: str = ""
+    # Database connections per process: kept open, extra under load, seconds a request
+    # waits for one. Unset sizes take the backend's default (SQLite 5 + 10, PostgreSQL
+    # 10 + 20); a request holds one connection at most (conference/db/engine.py).
+    db_pool_size: Annotated[int, Field(ge=1, le=1000)] | None = None
+    db_max_overflow: Annotated[int, Field(ge=0, le=1000)] | None = None
+    db_pool_timeout: Annotated[float, Field(gt=0, le=600)] = 30.0
     redis_url: str = "memory://"
     # Prefix of this deployment's Redis channels and keys (pub/sub ignores database numbers).
     hub_prefix: str = ""

@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from conference.accounts.models import Role, User
 from conference.console.web import ConsoleRoute
@@ -92,27 +93,29 @@ async def stage_page(
 
 
 async def session_watch_link(
-    request: Request, session: SessionView, user: User | None
+    request: Request, db: AsyncSession, session: SessionView, user: User | None
 ) -> Markup | None:
     """The player on a session's page: the stage while the session is on (or premieres),
-    else its recordings, and a scheduled premiere's time. None without any of them."""
+    else its recordings, and a scheduled premiere's time. None without any of them.
+
+    Reads through the request's own session ``db`` (a second one per request is what made
+    the page fall over with 15 viewers on a pool of 5 + 10)."""
     ctx: AppContext = request.app.state.ctx
     now = current_time()
-    async with ctx.db.session() as db:
-        meeting = await current_meeting(db)
-        program = await ctx.programs.latest(db, meeting_id=meeting.id) if meeting else None
-        if meeting is None or program is None:
-            return None
-        recordings = await watch.session_recordings(db, session_guid=session.guid)
-        premiere = next(
-            (r for r in recordings if r.premiere_at is not None and r.premiere_at > now), None
-        )
-        premiering = any(watch.premiere_is_on(r, now) for r in recordings)
-        live_here = False
-        if session.stage is not None:
-            ids = await watch.stage_ids(db, meeting_id=meeting.id)
-            live = await live_broadcast(db, stage_id=ids.get(session.stage.slug, 0), now=now)
-            live_here = live is not None and live.session_guid == session.guid
+    meeting = await current_meeting(db)
+    program = await ctx.programs.latest(db, meeting_id=meeting.id) if meeting else None
+    if meeting is None or program is None:
+        return None
+    recordings = await watch.session_recordings(db, session_guid=session.guid)
+    premiere = next(
+        (r for r in recordings if r.premiere_at is not None and r.premiere_at > now), None
+    )
+    premiering = any(watch.premiere_is_on(r, now) for r in recordings)
+    live_here = False
+    if session.stage is not None:
+        ids = await watch.stage_ids(db, meeting_id=meeting.id)
+        live = await live_broadcast(db, stage_id=ids.get(session.stage.slug, 0), now=now)
+        live_here = live is not None and live.session_guid == session.guid
     on_stage = session.stage is not None and (live_here or premiering or session.is_on_at(now))
     # A recording still waiting for its premiere is not on demand yet.
     on_demand = [r for r in recordings if r.premiere_at is None or r.premiere_at <= now]

@@ -12,8 +12,10 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Request, Response, status
 from pydantic import BaseModel, ConfigDict
 
-from conference.deps import Context, CurrentUser, DbSession
-from conference.errors import Forbidden, NotFound
+from conference.context import AppContext
+from conference.deps import Context, CurrentUser, DbSession, viewer
+from conference.errors import Forbidden, NotFound, Unauthenticated
+from conference.program.models import Stage
 from streaming import keys
 from streaming.deps import Runtime
 from streaming.panel_access import panel_rights, require_director, require_panelist
@@ -98,24 +100,30 @@ async def set_layout(
     return runtime.panels.set_layout(slug=stage.slug, layout=body.layout).summary()
 
 
+async def _directed_stage(request: Request, ctx: AppContext, slug: str) -> tuple[Stage, int]:
+    """The stage and its director's user id, read in a session closed again before the
+    broadcast starts or stops (those open their own: see streaming/whip.py)."""
+    async with ctx.db.session() as db:
+        user = await viewer(request, ctx, db)
+        if user is None:
+            raise Unauthenticated("Please sign in.")
+        stage = await keys.find_stage(db, slug=slug)
+        await require_director(ctx, db, user=user, stage=stage)
+        return stage, user.id
+
+
 @router.post(PREFIX + "/live", status_code=201)
-async def go_live(
-    slug: Slug, user: CurrentUser, ctx: Context, db: DbSession, runtime: Runtime
-) -> LiveOut:
+async def go_live(slug: Slug, request: Request, ctx: Context, runtime: Runtime) -> LiveOut:
     """Put the panel on the stage: the composed picture and mix feed the HLS ladder."""
-    stage = await keys.find_stage(db, slug=slug)
-    await require_director(ctx, db, user=user, stage=stage)
-    live = await runtime.panels.go_live(stage=stage, ingests=runtime.ingests, user_id=user.id)
+    stage, user_id = await _directed_stage(request, ctx, slug)
+    live = await runtime.panels.go_live(stage=stage, ingests=runtime.ingests, user_id=user_id)
     return LiveOut(resource_id=live.resource_id, recording_id=live.recording_id)
 
 
 @router.delete(PREFIX + "/live", status_code=NO_CONTENT)
-async def stop_live(
-    slug: Slug, user: CurrentUser, ctx: Context, db: DbSession, runtime: Runtime
-) -> Response:
+async def stop_live(slug: Slug, request: Request, ctx: Context, runtime: Runtime) -> Response:
     """Stop broadcasting the panel; the recording follows as for any broadcast."""
-    stage = await keys.find_stage(db, slug=slug)
-    await require_director(ctx, db, user=user, stage=stage)
+    stage, _ = await _directed_stage(request, ctx, slug)
     await runtime.panels.stop_live(slug=stage.slug, ingests=runtime.ingests)
     return Response(status_code=NO_CONTENT)
 

@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException
 
 from conference.accounts.models import User
 from conference.context import AppContext
-from conference.deps import Context, DbSession, OptionalUser, Organizer, PathId
+from conference.deps import Context, DbSession, Organizer, PathId, viewer
 from conference.errors import Forbidden, InvalidInput, NotFound
 from conference.program.models import Stage
 from streaming import broadcasts, keys
@@ -128,18 +128,23 @@ async def whip_options(slug: Slug) -> Response:
     return Response(status_code=NO_CONTENT, headers={"Allow": "OPTIONS, POST", "Accept-Post": SDP})
 
 
+async def _authorized_stage(
+    request: Request, ctx: AppContext, slug: str
+) -> tuple[Stage, tuple[int | None, int | None]]:
+    """The stage and its publisher (as :func:`_publisher`), read in a session of its own
+    that is closed again before the broadcast starts or stops: those wait for ICE, the
+    encoder and the archive, and read and write the database in sessions of their own, so
+    the request must not hold a pooled connection meanwhile (conference/db/engine.py)."""
+    async with ctx.db.session() as db:
+        user = await viewer(request, ctx, db)
+        stage = await keys.find_stage(db, slug=slug)
+        return stage, await _publisher(request, ctx, db, user, stage)
+
+
 @router.post("/whip/{slug}", status_code=201, tags=["streaming: ingest"])
-async def whip_publish(
-    slug: Slug,
-    request: Request,
-    ctx: Context,
-    db: DbSession,
-    user: OptionalUser,
-    runtime: Runtime,
-) -> Response:
+async def whip_publish(slug: Slug, request: Request, ctx: Context, runtime: Runtime) -> Response:
     """Go live: an SDP offer in, the SDP answer out, with the resource URL to DELETE."""
-    stage = await keys.find_stage(db, slug=slug)
-    publisher_id, stream_key_id = await _publisher(request, ctx, db, user, stage)
+    stage, (publisher_id, stream_key_id) = await _authorized_stage(request, ctx, slug)
     offer = await read_sdp_offer(request)
     live, answer = await runtime.ingests.publish_whip(
         stage=stage, offer_sdp=offer, publisher_id=publisher_id, stream_key_id=stream_key_id
@@ -157,23 +162,18 @@ async def whip_publish(
 
 @router.delete("/whip/{slug}/{resource_id}", status_code=200, tags=["streaming: ingest"])
 async def whip_stop(
-    slug: Slug,
-    resource_id: ResourceId,
-    request: Request,
-    ctx: Context,
-    db: DbSession,
-    user: OptionalUser,
-    runtime: Runtime,
+    slug: Slug, resource_id: ResourceId, request: Request, ctx: Context, runtime: Runtime
 ) -> Response:
     """Stop the broadcast; its recording (if any) becomes available."""
-    stage = await keys.find_stage(db, slug=slug)
-    await _publisher(request, ctx, db, user, stage)
-    broadcast = await broadcasts.by_resource(db, stage=stage, resource_id=resource_id)
+    stage, _ = await _authorized_stage(request, ctx, slug)
+    async with ctx.db.session() as db:
+        broadcast = await broadcasts.by_resource(db, stage=stage, resource_id=resource_id)
     if broadcast is None or broadcast.state != BroadcastState.live.value:
         raise NotFound("There is no live broadcast at this address.")
     if not await runtime.ingests.stop_broadcast(resource_id):
         # Another process holds it: ending the row tells it (at its next heartbeat).
-        await broadcasts.claim_end(db, broadcast_id=broadcast.id)
+        async with ctx.db.session() as db:
+            await broadcasts.claim_end(db, broadcast_id=broadcast.id)
     return Response(status_code=200)
 
 

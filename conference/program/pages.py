@@ -269,7 +269,7 @@ async def session_page(
         )
     watch: list[Markup] = []
     for hook in ctx.extensions.session_watch_links:
-        link = await hook(request, found, user)
+        link = await hook(request, db, found, user)
         if link is not None:
             watch.append(link)
     context = page.context(

@@ -8,6 +8,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy import inspect
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from conference.accounts import service as accounts
@@ -15,6 +16,8 @@ from conference.accounts.models import User
 from conference.context import AppContext
 from conference.deps import session_token
 from conference.errors import ServiceError, Throttled, Unauthenticated
+
+_UNRESOLVED = object()
 
 
 def wants_html(request: Request) -> bool:
@@ -30,10 +33,21 @@ def sign_in_redirect(request: Request) -> RedirectResponse:
 
 
 async def _viewer(request: Request, ctx: AppContext) -> User | None:
-    """The signed-in user, so an error page keeps the navigation they had."""
+    """The signed-in user, so an error page keeps the navigation they had.
+
+    The one the request already resolved when it did (no database); else it is read here.
+    FastAPI closes the request's session before its error handler runs, so this session is
+    the only one the request holds (the database refuses a second one).
+    """
     token = session_token(request, ctx)
     if token is None:
         return None
+    resolved = getattr(request.state, "viewer", _UNRESOLVED)
+    if resolved is None:
+        return None
+    # A rollback before the refusal expires it, and its session is closed: read it again.
+    if isinstance(resolved, User) and not inspect(resolved).expired_attributes:
+        return resolved
     async with ctx.db.session() as db:
         found = await accounts.session_user(db, token=token)
     return found[1] if found else None

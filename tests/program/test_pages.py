@@ -11,6 +11,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from markupsafe import Markup
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 
 from conference.accounts.models import User
@@ -282,7 +283,9 @@ async def test_session_page(
 async def test_session_page_lists_registered_watch_links(
     app: FastAPI, client: httpx.AsyncClient, sample: Sample
 ) -> None:
-    async def watch(request: Request, session: SessionView, user: User | None) -> Markup | None:
+    async def watch(
+        request: Request, db: AsyncSession, session: SessionView, user: User | None
+    ) -> Markup | None:
         if session.guid != sample.keynote:
             return None
         return Markup('<a href="/stages/main">Watch on the Main Stage</a>')
