@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from conference.accounts.passwords import Passwords
 from conference.accounts.tokens import Tokens
@@ -10,6 +10,7 @@ from conference.db.engine import Database
 from conference.extensions import Extensions
 from conference.mail import Mailer
 from conference.metrics import Metrics
+from conference.program.page_cache import RenderCache
 from conference.program.published import ProgramCache
 from conference.realtime.registry import Realtime
 from conference.settings import Settings
@@ -28,3 +29,5 @@ class AppContext:
     metrics: Metrics
     extensions: Extensions
     programs: ProgramCache
+    # Program pages rendered once per version and shared between viewers.
+    program_pages: RenderCache = field(default_factory=RenderCache)

@@ -7,6 +7,7 @@ does not grow with the number of sessions.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -30,9 +31,10 @@ from conference.program.display import (
     parse_zone_choice,
     template_helpers,
 )
-from conference.program.filters import KNOWN_PARAMS, parse_program_query
+from conference.program.filters import KNOWN_PARAMS, ProgramQuery, parse_program_query
 from conference.program.grid import build_grid
 from conference.program.models import COMMITTEE_TITLES, SESSION_TYPE_LABELS, Meeting
+from conference.program.page_cache import PersonalParts
 from conference.program.published import PublishedProgram
 
 router = APIRouter(include_in_schema=False)
@@ -170,25 +172,70 @@ async def program(
     errors = page.errors + query.errors
     status = 422 if errors else 200
     if published is None:
+        parts = PersonalParts()
         context = page.context(query=query, errors=errors)
+        body = parts.freeze(
+            ctx.pages.fragment(request, "program/_program_body.html", context, user=user)
+        ).personal(starred=page.starred, csrf_input=ctx.pages.csrf_input(request))
         return ctx.pages.render(
-            request, "program/program.html", context, user=user, status_code=status
+            request,
+            "program/program.html",
+            {**context, "body": body},
+            user=user,
+            status_code=status,
         )
     now = current_time()
     zone = page.zones.zone
     days = published.days_in_zone(zone)
     today = local(now, zone).date()
-    if query.happening_now:
-        # What is on now, whatever day was picked (and whenever it started).
-        day: date | None = today
-        sessions = published.select(query.criteria(now=now), zone=zone, starred=page.starred)
-    else:
-        # One day at a time by default, in both views: the whole meeting in one list is
-        # hundreds of sessions. A search or filter in the list looks across every day.
-        every_day = query.view == "list" and (query.all_days or query.is_filtered)
-        day = query.day or (None if every_day else views.default_day(days, today=today))
-        chosen = query.criteria(now=now, day=day)
-        sessions = published.select(chosen, zone=zone, starred=page.starred)
+    every_day = query.view == "list" and (query.all_days or query.is_filtered)
+    # What is on now, whatever day was picked; else one day at a time by default, in both
+    # views (the whole meeting in one list is hundreds of sessions). A search or filter in
+    # the list looks across every day.
+    day = (
+        today
+        if query.happening_now
+        else query.day or (None if every_day else views.default_day(days, today=today))
+    )
+    values = {"query": query, "errors": errors, "days": days, "day": day}
+    # The page is the same for every viewer of this version, day, zone and address but for
+    # their stars and CSRF token; only "happening now" (the clock) and "starred only" (the
+    # viewer's stars) are rendered for each request.
+    shared = not (query.happening_now or query.starred_only)
+    key = (
+        dataclasses.astuple(page.zones),
+        user is not None,
+        tuple(sorted(request.query_params.multi_items())),
+        day,
+    )
+    version = (published.number, published.published_at)
+    render = ctx.program_pages.get(version, key) if shared else None
+    if render is None:
+        parts = PersonalParts()
+        context = page.context(**values, **_program_body(published, page, query, now, day))
+        if shared:
+            context.update(personal_parts=parts, csrf_input=parts.csrf_marker)
+        html = ctx.pages.fragment(request, "program/_program_body.html", context, user=user)
+        render = parts.freeze(html)
+        if shared:
+            ctx.program_pages.put(version, key, render)
+    body = render.personal(starred=page.starred, csrf_input=ctx.pages.csrf_input(request))
+    context = page.context(**values, body=body)
+    return ctx.pages.render(request, "program/program.html", context, user=user, status_code=status)
+
+
+def _program_body(
+    published: PublishedProgram,
+    page: ProgramPage,
+    query: ProgramQuery,
+    now: datetime,
+    day: date | None,
+) -> dict[str, Any]:
+    """The sessions the program page lists for ``query`` on ``day``: the grid or the list,
+    the count and the matches per day (the costly part, done once per shared render)."""
+    zone = page.zones.zone
+    chosen = query.criteria(now=now, day=None if query.happening_now else day)
+    sessions = published.select(chosen, zone=zone, starred=page.starred)
     day_counts: dict[date, int] = {}
     if query.is_filtered and not query.happening_now:
         # With a search or filter on, the day tabs say where the matches are.
@@ -200,19 +247,14 @@ async def program(
     grid = (
         build_grid(sessions, stages=published.stages, zone=zone) if query.view == "grid" else None
     )
-    context = page.context(
-        query=query,
-        errors=errors,
-        days=days,
-        day=day,
-        day_counts=day_counts,
-        grid=grid,
-        grouped=views.by_day(sessions, zone) if query.view == "list" else [],
-        count=len(sessions),
-        session_types=SESSION_TYPE_LABELS,
-        now=now,
-    )
-    return ctx.pages.render(request, "program/program.html", context, user=user, status_code=status)
+    return {
+        "day_counts": day_counts,
+        "grid": grid,
+        "grouped": views.by_day(sessions, zone) if query.view == "list" else [],
+        "count": len(sessions),
+        "session_types": SESSION_TYPE_LABELS,
+        "now": now,
+    }
 
 
 @router.get("/program/tracks.css", name="program_tracks_css")

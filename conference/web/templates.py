@@ -13,6 +13,7 @@ from starlette.responses import HTMLResponse
 
 from conference.accounts.models import Role, User
 from conference.accounts.tokens import Tokens
+from conference.program.page_cache import starred_part
 from conference.settings import Settings
 from conference.timezones import format_day, format_instant
 from conference.web.csrf import CSRF_FORM_FIELD, csrf_token
@@ -31,19 +32,21 @@ class Pages:
         env.filters["day"] = format_day
         env.globals["site_name"] = settings.site_name
         env.globals["Role"] = Role
+        env.globals["starred_part"] = starred_part
 
-    def render(
-        self,
-        request: Request,
-        name: str,
-        context: dict[str, Any] | None = None,
-        *,
-        user: User | None,
-        status_code: int = 200,
-    ) -> HTMLResponse:
-        """Render ``name`` with the signed-in ``user``, navigation and a CSRF token."""
+    def csrf_input(self, request: Request) -> Markup:
+        """The hidden form field carrying this visitor's CSRF token."""
+        return Markup('<input type="hidden" name="{}" value="{}">').format(
+            CSRF_FORM_FIELD, csrf_token(request, self.tokens)
+        )
+
+    def values(
+        self, request: Request, context: dict[str, Any] | None, *, user: User | None
+    ) -> dict[str, Any]:
+        """What every template sees: the user, navigation, CSRF token, then ``context``."""
         token = csrf_token(request, self.tokens)
         values: dict[str, Any] = {
+            "request": request,
             "user": user,
             "nav": visible_items(self.navigation, request.app.router, user),
             "csrf_token": token,
@@ -57,4 +60,24 @@ class Pages:
         for provider in self.page_context:
             values.update(provider(request))
         values.update(context or {})
+        return values
+
+    def fragment(
+        self, request: Request, name: str, context: dict[str, Any], *, user: User | None
+    ) -> str:
+        """``name`` rendered to text with the values :meth:`render` gives (a page part)."""
+        template = self.templates.env.get_template(name)
+        return template.render(self.values(request, context, user=user))
+
+    def render(
+        self,
+        request: Request,
+        name: str,
+        context: dict[str, Any] | None = None,
+        *,
+        user: User | None,
+        status_code: int = 200,
+    ) -> HTMLResponse:
+        """Render ``name`` with the signed-in ``user``, navigation and a CSRF token."""
+        values = self.values(request, context, user=user)
         return self.templates.TemplateResponse(request, name, values, status_code=status_code)

@@ -6,6 +6,7 @@ import statistics
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,20 +14,32 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+# Marks the code a count is about: the block and the tasks it starts inherit the value;
+# tasks started before it (the app's background loops) do not.
+_counted: ContextVar[object | None] = ContextVar("counted", default=None)
+
 
 @contextmanager
 def counting(engine: AsyncEngine) -> Iterator[list[str]]:
-    """Collect every SQL statement ``engine`` sends while the block runs."""
+    """Collect the SQL statements ``engine`` sends for the code this block runs (and the
+    tasks it starts), not those of background loops polling meanwhile: on a busy machine
+    their polls land inside any window, and only the request's own statements count."""
     statements: list[str] = []
+    marker = object()
+    token = _counted.set(marker)
 
     def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        statements.append(statement)
+        # SQLAlchemy runs this in the awaiting task (greenlet on the loop's thread), so the
+        # context is the caller's.
+        if _counted.get() is marker:
+            statements.append(statement)
 
     event.listen(engine.sync_engine, "before_cursor_execute", record)
     try:
         yield statements
     finally:
         event.remove(engine.sync_engine, "before_cursor_execute", record)
+        _counted.reset(token)
 
 
 class ServerTimer:

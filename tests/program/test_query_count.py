@@ -8,10 +8,12 @@ the first visitor.
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from conference.accounts.models import Role
 from conference.program.demo import DEMO_SLUG
@@ -87,3 +89,31 @@ async def test_query_count_is_bounded_and_independent_of_program_size(
         f"{page}: {len(small)} statements for {SMALL[0]} sessions, {len(large)} for "
         f"{LARGE[0]}:\n{shown(large)}"
     )
+
+
+async def test_statements_of_background_loops_are_not_counted(app: FastAPI) -> None:
+    """A loop polling the database while a page is measured (the transcode worker, the
+    announcement scheduler) is not the page's: only the measured code's statements count."""
+    engine = app.state.ctx.db.engine
+    polled = asyncio.Event()
+    stop = asyncio.Event()
+
+    async def poll() -> None:
+        while not stop.is_set():
+            async with engine.connect() as connection:
+                await connection.execute(text("SELECT 2"))
+            polled.set()
+            await asyncio.sleep(0)
+
+    loop = asyncio.create_task(poll())
+    try:
+        with counting(engine) as statements:
+            polled.clear()
+            async with engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+            # The loop polls at least once inside the measured window.
+            await asyncio.wait_for(polled.wait(), timeout=60)
+    finally:
+        stop.set()
+        await loop
+    assert [" ".join(s.split()) for s in statements] == ["SELECT 1"]
