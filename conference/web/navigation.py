@@ -6,9 +6,8 @@ anyone editing the layout.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-
-from starlette.routing import NoMatchFound, Router
 
 from conference.accounts.models import Role, User
 
@@ -23,18 +22,17 @@ class NavItem:
 
 
 def visible_items(
-    items: tuple[NavItem, ...], router: Router, user: User | None
+    items: tuple[NavItem, ...], path_for: Callable[[str], str | None], user: User | None
 ) -> list[tuple[str, str]]:
-    """(label, path) for the items whose page exists and that ``user`` may open."""
+    """(label, path) for the items whose page exists (``path_for`` gives its path, None if
+    there is no route of that name) and that ``user`` may open."""
     visible = []
     for item in items:
         if item.signed_in_only and user is None:
             continue
         if item.roles is not None and (user is None or not user.has_role(*item.roles)):
             continue
-        try:
-            path = router.url_path_for(item.route_name)
-        except NoMatchFound:
-            continue
-        visible.append((item.label, str(path)))
+        path = path_for(item.route_name)
+        if path is not None:
+            visible.append((item.label, path))
     return visible

@@ -7,9 +7,12 @@ from datetime import datetime
 from typing import Any
 
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
 from markupsafe import Markup
+from starlette.datastructures import URL, URLPath
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
+from starlette.routing import NoMatchFound, Router
 
 from conference.accounts.models import Role, User
 from conference.accounts.tokens import Tokens
@@ -33,6 +36,31 @@ class Pages:
         env.globals["site_name"] = settings.site_name
         env.globals["Role"] = Role
         env.globals["starred_part"] = starred_part
+        # Each url_path_for walks every route (a few hundred): a page asking for its nav
+        # and assets spent more time there than rendering. Routes are fixed once the app is
+        # built, so each name and parameters are resolved once.
+        self._paths: dict[tuple[str, tuple[tuple[str, Any], ...]], str | None] = {}
+        env.globals["url_for"] = self._url_for
+
+    def path_for(self, request: Request, name: str, **params: Any) -> str | None:
+        """The path of the route ``name`` with ``params``; None if there is none."""
+        key = (name, tuple(sorted(params.items())))
+        if key not in self._paths:
+            router: Router = request.scope.get("router") or request.app.router
+            try:
+                self._paths[key] = str(router.url_path_for(name, **params))
+            except NoMatchFound:
+                self._paths[key] = None
+        return self._paths[key]
+
+    @pass_context
+    def _url_for(self, context: dict[str, Any], name: str, /, **params: Any) -> URL:
+        """Starlette's template ``url_for`` (an absolute URL), resolving each route once."""
+        request: Request = context["request"]
+        path = self.path_for(request, name, **params)
+        if path is None:
+            raise NoMatchFound(name, params)
+        return URLPath(path).make_absolute_url(base_url=request.base_url)
 
     def csrf_input(self, request: Request) -> Markup:
         """The hidden form field carrying this visitor's CSRF token."""
@@ -48,7 +76,7 @@ class Pages:
         values: dict[str, Any] = {
             "request": request,
             "user": user,
-            "nav": visible_items(self.navigation, request.app.router, user),
+            "nav": visible_items(self.navigation, lambda name: self.path_for(request, name), user),
             "csrf_token": token,
             "csrf_input": Markup('<input type="hidden" name="{}" value="{}">').format(
                 CSRF_FORM_FIELD, token

@@ -149,7 +149,7 @@ def main(argv: list[str]) -> int:
             opener, cookie = sign_in(base)
             sessions = json.loads(fetch(opener, f"{base}/api/v1/program/sessions"))
             on_stage = next(s for s in sessions if s.get("stage"))
-            stage = on_stage["stage"]["slug"]
+            stage = on_stage["stage"]
             pages = {
                 "/program": "/program",
                 "session page": f"/program/sessions/{on_stage['guid']}",
