@@ -110,6 +110,8 @@ def fetch(opener: urllib.request.OpenerDirector, url: str) -> str:
 def line(name: str, load: Load, healthz: Load, nginx: Load) -> str:
     errors = f"  {load.errors} errors" if load.errors else ""
     rate = load.requests_per_second
+    if rate == 0:
+        return f"    {name:<28} no request completed (every one timed out){errors}\n"
     return (
         f"    {name:<28} {rate:8.0f} req/s  p50 {load.p50_ms:8.1f} ms"
         f"  p99 {load.p99_ms:8.1f} ms  {rate / healthz.requests_per_second:6.3f} of /healthz"
