@@ -170,10 +170,10 @@ def _room(event: _Event, where: str, rooms: dict[str, list[str]]) -> str:
         raise refuse(f"{where}.room", "missing: an event needs its room")
     named = (ref.name or "").strip()
     listed = rooms.get(normal_guid(ref.guid), []) if ref.guid else []
+    if len(listed) == 1:  # the room list is the authority on a room's name
+        return listed[0]
     if named:
         return named
-    if len(listed) == 1:
-        return listed[0]
     if listed:
         raise refuse(
             f"{where}.room",

@@ -28,6 +28,7 @@ from tests.program.test_frab_import import (
     row_counts,
 )
 
+THEATRE = "9a7e4c21-3b5d-4f60-8a1b-2c3d4e5f6071"
 ALPHA_BETA = "7c1b5e0a-2f3d-5a4e-8b6c-0d1e2f3a4b5c"
 SHARED_WARNING = (
     f"schedule.conference.rooms: the rooms Room Alpha, Room Beta share the GUID {ALPHA_BETA}: "
@@ -156,6 +157,15 @@ def _events(document: dict[str, Any]) -> list[dict[str, Any]]:
         ),
         (lambda d: d["schedule"].update(events={}), "schedule.events: must be a list of events"),
         (
+            # Two rooms with one GUID, and an event naming its room by that GUID alone.
+            lambda d: [
+                d["schedule"]["conference"]["rooms"][1].update(guid=THEATRE),
+                _events(d)[1]["room"].update(guid=THEATRE),
+            ],
+            f"schedule.events[1].room: the room GUID {THEATRE} belongs to several rooms "
+            "(Lecture Theatre 1, Workshop Room B): name the event's room",
+        ),
+        (
             lambda d: d["schedule"].update(events=[]),
             "schedule: the file holds no events (looked in schedule.conference.days[].rooms "
             "and schedule.events): nothing to import",
@@ -217,6 +227,24 @@ async def test_rooms_sharing_a_guid_stay_apart_and_the_diff_says_so(
     assert page.status_code == 200
     assert 'data-testid="import-warnings"' in page.text
     assert f"share the GUID {ALPHA_BETA}: they are imported as separate stages" in page.text
+
+
+async def test_schedule2_rooms_sharing_a_guid_are_told_apart_by_name(
+    builder: ProgramBuilder,
+) -> None:
+    document = copy.deepcopy(fixture("hub-schedule2.json"))
+    document["schedule"]["conference"]["rooms"][1]["guid"] = THEATRE
+    _events(document)[1]["room"] = {"guid": THEATRE, "name": "Workshop Room B"}
+    applied = await post_import(builder.client, document, dry_run=False)
+    assert applied.status_code == 200, applied.text
+    assert applied.json()["warnings"] == [
+        "schedule.conference.rooms: the rooms Lecture Theatre 1, Workshop Room B share the "
+        f"GUID {THEATRE}: they are imported as separate stages, each matched by its name "
+        "(the GUID is not used for them)"
+    ]
+    sessions = await draft(builder.client)
+    assert sessions["Phospho-STAT flow cytometry, hands on"]["stage"] == "Workshop Room B"
+    assert sessions["Lunch break"]["stage"] == "Lecture Theatre 1"
 
 
 def test_diff_lines_and_json_carry_warnings_only_when_there_are_some() -> None:
