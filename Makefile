@@ -31,9 +31,11 @@ node_modules/.installed: package.json package-lock.json
 install: $(VENV)/.installed node_modules/.installed
 install-test: $(VENV)/.installed-test node_modules/.installed
 
+# HOST and PORT also make the base URL (links, the websocket Origin check, the printed WHIP
+# address) unless CONFERENCE_BASE_URL is set.
 run: install
 	$(BIN)/conference migrate
-	$(BIN)/conference demo
+	$(BIN)/conference demo --host $(HOST) --port $(PORT)
 	$(BIN)/conference serve --host $(HOST) --port $(PORT)
 
 # Browser tests drive Debian's Chromium; the production-mode test runs Debian's nginx.

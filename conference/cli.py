@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import getpass
+import os
 import sys
 from typing import Annotated, NoReturn
 
@@ -31,9 +32,9 @@ from conference.settings import Settings, load_settings
 app = typer.Typer(help="Cytokines virtual meeting platform.", no_args_is_help=True)
 
 
-def _settings() -> Settings:
+def _settings(**overrides: object) -> Settings:
     try:
-        return load_settings()
+        return load_settings(**{k: v for k, v in overrides.items() if v is not None})
     except ValidationError as exc:
         # Pydantic's own message repeats the input values: secret key, database password.
         problems = "; ".join(_describe(error["loc"], error["msg"]) for error in exc.errors())
@@ -75,10 +76,24 @@ def migrate(
     typer.echo(f"Database {display_url(settings.database_url)} migrated to {revision}.")
 
 
+# The address `serve` listens on; unless CONFERENCE_BASE_URL is set, development links
+# (and the websocket Origin check) are derived from it, so `make run PORT=8301` just works.
+HostOption = Annotated[
+    str | None, typer.Option(help="Address to listen on [default: CONFERENCE_HOST or 127.0.0.1].")
+]
+PortOption = Annotated[
+    int | None,
+    typer.Option(min=1, max=65_535, help="Port to listen on [default: CONFERENCE_PORT or 8000]."),
+]
+
+
 @app.command()
-def demo() -> None:
-    """Seed the Cytokines 2021 demo meeting and demo accounts (idempotent; not in production)."""
-    settings = _settings()
+def demo(host: HostOption = None, port: PortOption = None) -> None:
+    """Seed the Cytokines 2021 demo meeting and demo accounts (idempotent; not in production).
+
+    --host and --port name the server the printed addresses point at (as for ``serve``).
+    """
+    settings = _settings(host=host, port=port)
     if settings.is_production:
         typer.secho("Refused: the demo data is not for a production site.", fg="red", err=True)
         raise typer.Exit(1)
@@ -87,7 +102,9 @@ def demo() -> None:
         ctx = build_context(settings)
         try:
             await ensure_migrated(ctx)
-            return await seed_demo(ctx.db, ctx.passwords, ctx.extensions)
+            return await seed_demo(
+                ctx.db, ctx.passwords, ctx.extensions, base_url=settings.base_url
+            )
         finally:
             await ctx.db.dispose()
 
@@ -155,13 +172,17 @@ def createuser(
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    host: HostOption = None,
+    port: PortOption = None,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
     reload: Annotated[bool, typer.Option(help="Restart on code changes (development).")] = False,
 ) -> None:
     """Serve the meeting over HTTP (uvicorn, uvloop, httptools)."""
-    settings = _settings()
+    settings = _settings(host=host, port=port)
+    # uvicorn's factory (in every worker) reads the settings from the environment again:
+    # hand it the address we listen on, so the base URL it derives is the same.
+    os.environ["CONFERENCE_HOST"] = settings.host
+    os.environ["CONFERENCE_PORT"] = str(settings.port)
 
     async def check() -> None:
         ctx = build_context(settings)
@@ -182,12 +203,15 @@ def serve(
             "Several workers need a shared hub: set CONFERENCE_REDIS_URL=redis://…", err=True
         )
         raise typer.Exit(2)
-    typer.echo(f"Serving {settings.site_name} on http://{host}:{port}")
+    typer.echo(
+        f"Serving {settings.site_name} on {settings.host} port {settings.port}: "
+        f"open {settings.base_url}"
+    )
     uvicorn.run(
         "conference.main:create_app_from_env",
         factory=True,
-        host=host,
-        port=port,
+        host=settings.host,
+        port=settings.port,
         workers=workers,
         reload=reload,
         loop="uvloop",

@@ -71,8 +71,13 @@ DEMO_ACCOUNTS = (
 )
 
 
-async def seed_demo(database: Database, passwords: Passwords, extensions: Extensions) -> list[str]:
-    """Seed everything; running it twice leaves the same data as running it once."""
+async def seed_demo(
+    database: Database, passwords: Passwords, extensions: Extensions, *, base_url: str
+) -> list[str]:
+    """Seed everything; running it twice leaves the same data as running it once.
+
+    ``base_url`` is the server's address, for the lines that tell the operator where to go.
+    """
     lines: list[str] = []
     async with database.session() as db:
         lines += await seed_meeting(db)
@@ -93,7 +98,7 @@ async def seed_demo(database: Database, passwords: Passwords, extensions: Extens
         # published in the organizer's name.
         lines += await seed_program(db)
         for seeder in extensions.demo_seeders:
-            lines += await seeder(db)
+            lines += await seeder(db, base_url)
     return lines
 
 

@@ -16,8 +16,9 @@ from starlette.requests import Request
 from conference.accounts.models import User
 from conference.program.published import SessionView
 
-# Seeds a domain's part of the demo meeting; returns lines for the operator to read.
-DemoSeeder = Callable[[AsyncSession], Awaitable[list[str]]]
+# Seeds a domain's part of the demo meeting; returns lines for the operator to read,
+# given the server's base URL (the addresses in them must be the ones actually served).
+DemoSeeder = Callable[[AsyncSession, str], Awaitable[list[str]]]
 # Renders a block of the home page for a viewer (signed in or not).
 HomeSection = Callable[[Request, AsyncSession, User | None], Awaitable[Markup]]
 # Adds a domain's data about a user to "export my data".

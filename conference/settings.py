@@ -45,7 +45,12 @@ class Settings(BaseSettings):
     ws_protocol: Literal["auto", "websockets", "websockets-sansio", "wsproto"] = "websockets-sansio"
     secret_key: str = ""
     media_dir: Path | None = None
-    base_url: str = "http://127.0.0.1:8000"
+    # Where `conference serve` listens (its --host/--port, `make run HOST= PORT=`).
+    host: str = "127.0.0.1"
+    port: Annotated[int, Field(ge=1, le=65_535)] = 8000
+    # The address people use; in development it defaults to http://HOST:PORT, so links,
+    # the websocket Origin check and the printed WHIP address follow the port served on.
+    base_url: str = ""
     site_name: str = "Cytokines 2021"
 
     smtp_host: str = ""
@@ -105,6 +110,8 @@ class Settings(BaseSettings):
             self.database_url = normalise_database_url(f"sqlite:///{self.var_dir}/conference.db")
         if self.media_dir is None:
             self.media_dir = self.var_dir / "media"
+        if not self.base_url and self.env is Environment.development:
+            self.base_url = f"http://{_url_host(self.host)}:{self.port}"
         if self.env is Environment.production:
             if len(self.secret_key) < 32:
                 raise ValueError(
@@ -143,6 +150,13 @@ class Settings(BaseSettings):
             key_file.write_text(secrets.token_urlsafe(48))
             key_file.chmod(0o600)
         return self.model_copy(update={"secret_key": key_file.read_text().strip()})
+
+
+def _url_host(host: str) -> str:
+    """The host part of a URL for a listening address (a wildcard means this machine)."""
+    if host in {"", "0.0.0.0", "::"}:  # noqa: S104 - naming the wildcard, not binding it
+        return "127.0.0.1"
+    return f"[{host}]" if ":" in host else host
 
 
 def load_settings(**overrides: object) -> Settings:

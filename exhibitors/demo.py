@@ -49,8 +49,9 @@ SPONSORS = [
 ]
 
 
-async def seed_sponsors(db: AsyncSession) -> list[str]:
-    """Create or refresh the demo sponsors; safe to run again."""
+async def seed_sponsors(db: AsyncSession, base_url: str) -> list[str]:
+    """Create or refresh the demo sponsors; safe to run again (its lines name no address,
+    so ``base_url`` is not needed)."""
     meeting = await db.scalar(select(Meeting).where(Meeting.slug == DEMO_SLUG))
     if meeting is None:
         return []

@@ -22,7 +22,8 @@ import av
 
 with warnings.catch_warnings():
     # audioop mixes and measures 16-bit PCM in C (PyAV has no sample arithmetic and numpy is
-    # not a dependency); it is deprecated but present in every Python this project supports.
+    # not a dependency): deprecated in 3.11 and 3.12, and from 3.13 on (where the standard
+    # library dropped it) the same module comes from the audioop-lts package.
     warnings.simplefilter("ignore", DeprecationWarning)
     import audioop
 

@@ -13,8 +13,9 @@ from streaming.models import StreamKey
 DEMO_LABEL = "demo"
 
 
-async def seed_stream_key(db: AsyncSession) -> list[str]:
-    """Issue a key labelled "demo" for the first stage, once.
+async def seed_stream_key(db: AsyncSession, base_url: str) -> list[str]:
+    """Issue a key labelled "demo" for the first stage, once; OBS is told to publish to
+    ``base_url`` (the server's own address, with the port it actually serves on).
 
     Only the key's hash is stored, so it can be shown only when issued: a later run says
     nothing (revoke the key and run the seeder again for a new one).
@@ -41,5 +42,5 @@ async def seed_stream_key(db: AsyncSession) -> list[str]:
         return []
     _, plain = await keys.issue_key(db, stage=stage, label=DEMO_LABEL, user=None)
     return [
-        f"OBS (WHIP): server http://127.0.0.1:8000/whip/{stage.slug}, bearer token {plain}",
+        f"OBS (WHIP): server {base_url}/whip/{stage.slug}, bearer token {plain}",
     ]

@@ -172,3 +172,33 @@ def test_unreachable_database_is_one_line_without_password(tmp_path: Path) -> No
     )
     assert len(result.stderr.strip().splitlines()) == 1
     assert "S3cretPw" not in result.stdout + result.stderr
+
+
+def test_demo_names_the_address_served_on(tmp_path: Path) -> None:
+    var = tmp_path / "var"
+    assert run_cli(var, "migrate").returncode == 0
+    result = run_cli(var, "demo", "--host", "localhost", "--port", "8301")
+    assert result.returncode == 0, result.stderr
+    assert "sign in at http://localhost:8301/signin" in result.stdout
+    whip = [line for line in result.stdout.splitlines() if line.startswith("OBS (WHIP)")]
+    assert len(whip) == 1
+    assert whip[0].startswith("OBS (WHIP): server http://localhost:8301/whip/plenary-hall, ")
+    # A configured base URL wins over the listening address.
+    again = run_cli(var, "demo", "--port", "8301", CONFERENCE_BASE_URL="https://meeting.example/")
+    assert again.returncode == 0, again.stderr
+    assert "sign in at https://meeting.example/signin" in again.stdout
+
+
+def test_make_run_gives_host_and_port_to_demo_and_serve() -> None:
+    make = subprocess.run(
+        ["make", "-n", "run", "HOST=127.0.0.1", "PORT=8301"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert make.returncode == 0, make.stderr
+    lines = make.stdout.splitlines()
+    assert ".venv/bin/conference demo --host 127.0.0.1 --port 8301" in lines
+    assert ".venv/bin/conference serve --host 127.0.0.1 --port 8301" in lines

@@ -12,11 +12,13 @@ from __future__ import annotations
 import json
 import re
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from conference.program.frab_export import META_KEY
+from conference.program.frab_schedule2 import ClassicEvent, classic_events, is_schedule2
 from conference.program.import_plan import (
     MAX_AFFILIATION,
     MAX_NAME,
@@ -38,6 +40,7 @@ from conference.program.import_plan import (
     normal_color,
     normal_guid,
     refuse,
+    separate_shared_stage_guids,
     session_type_for,
 )
 
@@ -88,6 +91,7 @@ class _TrackDoc(_Loose):
     name: str
     slug: str | None = None
     color: str | None = None
+    colors: dict[str, str | None] | None = None  # schedule2: {"light": …, "dark": …}
 
 
 class _MetaTalk(_Loose):
@@ -182,7 +186,10 @@ def read_schedule(data: object, *, source: str) -> ProgramSpec:
         error = exc.errors()[0]
         message = re.sub(r"a valid dictionary or instance of \w+", "a JSON object", error["msg"])
         raise refuse(json_path(error["loc"]), message) from None
-    return _Reader(document, source).read()
+    # Checked by the validation above: a JSON object.
+    schedule: dict[str, Any] = data["schedule"]
+    later = classic_events(schedule) if is_schedule2(schedule) else []
+    return _Reader(document, source).read(later)
 
 
 def _zone(name: str | None) -> ZoneInfo | None:
@@ -215,16 +222,28 @@ class _Reader:
         self.spec = ProgramSpec()
         self.room_of_guid: dict[str, str] = {}
 
-    def read(self) -> ProgramSpec:
+    def read(self, schedule2: list[ClassicEvent]) -> ProgramSpec:
         base = "schedule.conference"
         for i, doc in enumerate(self.conference.rooms):
             self._stage(doc.name, f"{base}.rooms[{i}].name", guid=doc.guid, slug=doc.slug)
+        for guid in separate_shared_stage_guids(self.spec, "schedule.conference.rooms"):
+            self.room_of_guid.pop(guid, None)
         for i, track in enumerate(self.conference.tracks):
-            self._track(track.name, f"{base}.tracks[{i}].name", track.slug, track.color)
+            color = track.color or (track.colors or {}).get("light")
+            self._track(track.name, f"{base}.tracks[{i}].name", track.slug, color)
         for d, day in enumerate(self.conference.days):
             for room, events in day.rooms.items():
                 for e, event in enumerate(events):
                     self._session(event, day, room, f"{base}.days[{d}].rooms.{room}[{e}]")
+        for item in schedule2:
+            self._session(_EventDoc.model_validate(item.event), _DayDoc(), item.room, item.where)
+        if not self.spec.sessions:
+            # A form we do not read (or an empty file) must not look like a clean import.
+            raise refuse(
+                "schedule",
+                "the file holds no events (looked in schedule.conference.days[].rooms and "
+                "schedule.events): nothing to import",
+            )
         return self.spec
 
     def _stage(

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vDuration
 from starlette.responses import Response
 
 from conference.program.agenda import GoneStar
@@ -127,12 +127,14 @@ def calendar(
         name=name,
         uid=f"{calendar_uid}@{host}",
         url=base_url + "/program",
-        refresh_interval=refresh,
         subcomponents=events,
     )
     if refresh is not None:
-        # Older clients (Outlook, Apple Calendar) read this instead of REFRESH-INTERVAL.
-        cal.add("x-published-ttl", refresh)
+        # RFC 7986 requires VALUE=DURATION on REFRESH-INTERVAL (icalendar leaves it out).
+        cal.add("refresh-interval", vDuration(refresh), parameters={"VALUE": "DURATION"})
+        # Older clients (Outlook, Apple Calendar) read this instead; a bare timedelta would
+        # be written as a Python "1:00:00", not the ISO 8601 duration they expect.
+        cal.add("x-published-ttl", vDuration(refresh))
     # The zone's definition for the years the events fall in (a bounded VTIMEZONE).
     years = [e.start.year for e in events if isinstance(e.start, datetime)] or [
         program.first_day.year

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, SerializerFunctionWrapHandler, model_serializer
 
 from conference.errors import InvalidInput
 from conference.program.models import SessionType
@@ -141,6 +141,33 @@ class ProgramSpec:
     tracks: dict[str, TrackSpec] = field(default_factory=dict)
     people: dict[str, PersonSpec] = field(default_factory=dict)
     sessions: list[SessionSpec] = field(default_factory=list)
+    # What the reader did about something odd in the file (rooms sharing a GUID).
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def separate_shared_stage_guids(spec: ProgramSpec, where: str) -> list[str]:
+    """Keep apart the rooms that a file gives one GUID (pretalx has exported such files).
+
+    Matched by that GUID they would all become one stage, and their sessions would move
+    into it; so for them the GUID is ignored and each is matched by its name (then slug),
+    and a warning says so in the dry run and the result. Returns the GUIDs set aside.
+    """
+    names: dict[str, list[str]] = {}
+    for key, stage in spec.stages.items():
+        if stage.guid:
+            names.setdefault(stage.guid, []).append(key)
+    shared = [guid for guid, keys in names.items() if len(keys) > 1]
+    for guid in shared:
+        for key in names[guid]:
+            spec.stages[key].guid = None
+        spec.warnings.append(
+            Problem(
+                where,
+                f"the rooms {', '.join(names[guid])} share the GUID {guid}: they are imported "
+                "as separate stages, each matched by its name (the GUID is not used for them)",
+            )
+        )
+    return shared
 
 
 # The difference ----------------------------------------------------------------------
@@ -174,6 +201,16 @@ class ImportDiff(BaseModel):
     stages: NameChanges = NameChanges()
     tracks: NameChanges = NameChanges()
     people: NameChanges = NameChanges()
+    # How the import read something odd in the file (rooms sharing a GUID), in the dry run
+    # and the result alike; left out of the JSON when there is nothing to say.
+    warnings: list[str] = []
+
+    @model_serializer(mode="wrap")
+    def _without_empty_warnings(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if not data.get("warnings"):
+            data.pop("warnings", None)
+        return data
 
     @property
     def change_count(self) -> int:
@@ -200,6 +237,7 @@ class ImportDiff(BaseModel):
             out += [f"  ~ {label} {name}" for name in changes.updated]
         out += [f"  + person {name}" for name in self.people.added]
         out += [f"  ~ person {name}" for name in self.people.updated]
+        out += [f"  ! {warning}" for warning in self.warnings]
         if not self.change_count:
             out.append("Nothing to change: the draft already matches the file.")
         return out

@@ -54,7 +54,7 @@ async def apply_import(
     stay loaded. A dry run makes the same changes and rolls them back, so what it
     reports is exactly what the import would do, database constraints included.
     """
-    diff = ImportDiff(dry_run=dry_run)
+    diff = ImportDiff(dry_run=dry_run, warnings=[str(w) for w in program.warnings])
     async with AsyncSession(db.bind, expire_on_commit=False) as work:
         try:
             await _check_guids(work, meeting=meeting, program=program)

@@ -16,6 +16,7 @@ connection.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import json
 import logging
 from urllib.parse import urlsplit
@@ -43,6 +44,7 @@ from conference.realtime.protocol import (
     error,
 )
 from conference.realtime.registry import ActionContext
+from conference.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +54,39 @@ PATH = "/ws"
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def _is_loopback(hostname: str | None) -> bool:
+    if hostname is None:
+        return False
+    if hostname == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(hostname).is_loopback
+    except ValueError:
+        return False
+
+
+def origin_allowed(origin: str, *, host_header: str, settings: Settings) -> bool:
+    """Whether a websocket handshake's Origin is this site's own.
+
+    Production accepts the configured base URL's origin only. A development server on
+    loopback is reached as http://127.0.0.1:PORT, http://localhost:PORT or http://[::1]:PORT
+    alike, so there the address the browser actually used is accepted too: an http Origin
+    on a loopback name that equals the Host the request was sent to (a page served by
+    another local port, or a rebound DNS name, has a different Origin and stays refused).
+    """
+    origin = origin.lower()
+    if origin == _origin(settings.base_url):
+        return True
+    if settings.is_production or not _is_loopback(urlsplit(settings.base_url).hostname):
+        return False
+    parts = urlsplit(origin)
+    return (
+        parts.scheme == "http"
+        and _is_loopback(parts.hostname)
+        and origin == f"http://{host_header.lower()}"
+    )
 
 
 async def _authenticate(conn: HTTPConnection, ctx: AppContext) -> tuple[int, str] | None:
@@ -93,7 +128,11 @@ async def websocket_endpoint(scope: Scope, receive: Receive, send: Send) -> None
     conn = HTTPConnection(scope)
     # A page on another site must not ride on the visitor's cookie (cross-site websocket
     # hijacking): the Origin must be our own.
-    if (conn.headers.get("origin") or "").lower() != _origin(ctx.settings.base_url):
+    if not origin_allowed(
+        conn.headers.get("origin") or "",
+        host_header=conn.headers.get("host") or "",
+        settings=ctx.settings,
+    ):
         await _refuse(send, CLOSE_ORIGIN, "origin not allowed")
         return
     found = await _authenticate(conn, ctx)

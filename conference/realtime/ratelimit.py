@@ -1,4 +1,10 @@
-"""Token buckets: every client action is rate limited per user."""
+"""Token buckets: every client action is rate limited per user, in this process.
+
+Kept in memory, not in the hub: the "frame" bucket is checked on every client frame, where
+a Redis round trip would cost every connection latency and tie every action to Redis being
+up. With N processes a user reaching several of them gets up to N times the rates
+(docs/PROTOCOL.md, "Limits", says so for operators).
+"""
 
 from __future__ import annotations
 

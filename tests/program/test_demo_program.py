@@ -32,7 +32,7 @@ LONDON = ZoneInfo("Europe/London")
 
 async def seed(app: FastAPI) -> None:
     ctx = app.state.ctx
-    await seed_demo(ctx.db, ctx.passwords, ctx.extensions)
+    await seed_demo(ctx.db, ctx.passwords, ctx.extensions, base_url=ctx.settings.base_url)
 
 
 async def snapshot_of(app: FastAPI) -> tuple[Meeting, Snapshot]:

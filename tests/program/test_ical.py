@@ -156,3 +156,26 @@ async def test_feed_marks_cancelled_starred_sessions(
     assert str(cancelled["UID"]) == f"{sample.posters}@testserver"
     assert cancelled.sequence == 2
     assert start(cancelled) == datetime(2021, 10, 19, 17, 0, tzinfo=LONDON)
+
+
+async def test_feed_refresh_is_an_rfc_7986_duration(
+    client: httpx.AsyncClient, users: UserFactory, sample: Sample
+) -> None:
+    await become(client, users, time_zone="Europe/London")
+    assert (await client.put(f"/api/v1/agenda/stars/{sample.keynote}")).status_code == 200
+    page = (await client.get("/agenda", headers={"Accept": "text/html"})).text
+    found = re.search(r'value="http://testserver(/agenda/feed/[^"]+)"', page)
+    assert found is not None
+    response = await client.get(found.group(1))
+    lines = response.text.splitlines()
+    # RFC 7986 §5.7: REFRESH-INTERVAL carries VALUE=DURATION; the older X-PUBLISHED-TTL
+    # is an ISO 8601 duration too (it was written as Python's "1:00:00").
+    assert "REFRESH-INTERVAL;VALUE=DURATION:PT1H" in lines
+    assert "X-PUBLISHED-TTL:PT1H" in lines
+    calendar = parse(response)
+    assert calendar["REFRESH-INTERVAL"].params["VALUE"] == "DURATION"
+    assert calendar.refresh_interval == timedelta(hours=1)
+    assert str(calendar["X-PUBLISHED-TTL"]) == "PT1H"
+    # The meeting's public calendar is not a feed: it names no refresh interval.
+    public = (await client.get("/program/meeting.ics")).text.splitlines()
+    assert not [line for line in public if line.startswith(("REFRESH-INTERVAL", "X-PUBLISHED"))]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,8 +14,10 @@ from starlette.websockets import WebSocketDisconnect
 from conference.accounts.models import Role
 from conference.main import create_app
 from conference.realtime import events
+from conference.realtime.gateway import origin_allowed
 from conference.realtime.protocol import CLOSE_ORIGIN, CLOSE_UNAUTHENTICATED, encode
-from conference.settings import Settings
+from conference.settings import Environment, Settings
+from tests.app_settings import app_settings
 from tests.factories import PASSWORD
 
 ORIGIN = {"origin": "http://testserver"}
@@ -151,3 +154,64 @@ def test_live_event_reaches_subscriber(live: TestClient) -> None:
         got = ws.receive_json()
         assert got["type"] == "announcement"
         assert got["data"] == {"message": "Hello"}
+
+
+def _origin_code(client: TestClient, origin: str) -> int | str:
+    """The welcome's type if the handshake is accepted, else the close code refusing it."""
+    # The handshake goes to the client's own address (its base URL), as its Host says.
+    url = str(client.base_url.copy_with(scheme="ws", path="/ws"))
+    headers = {"origin": origin, "host": client.base_url.netloc.decode()}
+    try:
+        with client.websocket_connect(url, headers=headers) as ws:
+            answer: str = ws.receive_json()["type"]
+            return answer
+    except WebSocketDisconnect as refused:
+        return refused.code
+
+
+def test_development_loopback_server_accepts_the_address_the_browser_used(
+    database_url: str, tmp_path: Path
+) -> None:
+    # `make run PORT=8301`: no CONFERENCE_BASE_URL, so it is http://127.0.0.1:8301; the
+    # browser opened http://localhost:8301 (its Host and Origin say so).
+    settings = app_settings(database_url, tmp_path / "var", base_url="", port=8301)
+    assert settings.base_url == "http://127.0.0.1:8301"
+    with TestClient(create_app(settings), base_url="http://localhost:8301") as client:
+        signed_in(client, "a@example.org")
+        assert _origin_code(client, "http://localhost:8301") == "welcome"
+        # The configured address stays accepted; a loopback address the browser did not use
+        # (not the Host) is refused.
+        assert _origin_code(client, "http://127.0.0.1:8301") == "welcome"
+        assert _origin_code(client, "http://127.0.0.2:8301") == CLOSE_ORIGIN
+        # Another local port's page, another site, https on the same name: all refused.
+        assert _origin_code(client, "http://localhost:3000") == CLOSE_ORIGIN
+        assert _origin_code(client, "https://localhost:8301") == CLOSE_ORIGIN
+        assert _origin_code(client, "https://evil.example") == CLOSE_ORIGIN
+    with TestClient(create_app(settings), base_url="http://127.0.0.1:8301") as client:
+        signed_in(client, "a@example.org")
+        assert _origin_code(client, "http://127.0.0.1:8301") == "welcome"
+
+
+def test_origin_rule_outside_development_loopback() -> None:
+    production = Settings(
+        env=Environment.production, base_url="https://meeting.example", secret_key="k" * 40
+    )
+    assert origin_allowed("https://meeting.example", host_header="x", settings=production)
+    assert origin_allowed("HTTPS://Meeting.Example", host_header="x", settings=production)
+    # Production never takes the browser's word, even for loopback addresses.
+    for origin, host in (
+        ("http://localhost:8000", "localhost:8000"),
+        ("http://[::1]:8000", "[::1]:8000"),
+    ):
+        assert not origin_allowed(origin, host_header=host, settings=production)
+    # A development server published under a real name is not a loopback server.
+    named = Settings(base_url="http://meeting.lan:8000", secret_key="k" * 40)
+    assert not origin_allowed("http://localhost:8000", host_header="localhost:8000", settings=named)
+    loopback = Settings(port=8301, secret_key="k" * 40)
+    assert origin_allowed("http://[::1]:8301", host_header="[::1]:8301", settings=loopback)
+    assert origin_allowed("http://127.0.0.2:8301", host_header="127.0.0.2:8301", settings=loopback)
+    # A rebound DNS name pointing at 127.0.0.1 is not a loopback name.
+    assert not origin_allowed(
+        "http://rebound.example:8301", host_header="rebound.example:8301", settings=loopback
+    )
+    assert not origin_allowed("", host_header="", settings=loopback)

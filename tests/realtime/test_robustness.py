@@ -258,7 +258,7 @@ def seed(client: TestClient) -> None:
     ctx = client.app.state.ctx  # type: ignore[attr-defined]
 
     async def run() -> None:
-        await seed_demo(ctx.db, ctx.passwords, ctx.extensions)
+        await seed_demo(ctx.db, ctx.passwords, ctx.extensions, base_url=ctx.settings.base_url)
 
     client.portal.call(run)  # type: ignore[union-attr]
 

@@ -144,12 +144,14 @@ async def test_demo_seeder_issues_one_demo_key(
     organizer: httpx.AsyncClient, stage: dict[str, Any], app: FastAPI
 ) -> None:
     async with app.state.ctx.db.session() as db:
-        lines = await seed_stream_key(db)
-        again = await seed_stream_key(db)
+        lines = await seed_stream_key(db, "http://127.0.0.1:8301")
+        again = await seed_stream_key(db, "http://127.0.0.1:8301")
         rows = (await db.scalars(select(StreamKey).where(StreamKey.label == "demo"))).all()
     assert len(rows) == 1
     assert again == []
     assert len(lines) == 1
     assert "/whip/main-stage" in lines[0]
+    # The address with the port actually served on (make run PORT=8301), not 8000.
+    assert lines[0].startswith("OBS (WHIP): server http://127.0.0.1:8301/whip/main-stage, ")
     plain = lines[0].rsplit(" ", 1)[1]
     assert rows[0].key_hash == hashlib.sha256(plain.encode()).hexdigest()
