@@ -245,7 +245,10 @@ class IngestManager:
             if "video" not in tracks:
                 raise InvalidInput("The offer must send a video track.")
             # aiortc gathers every candidate before the answer (WHIP allows no trickle).
-            await pc.setLocalDescription(await pc.createAnswer())
+            answer = await pc.createAnswer()
+            await pc.setLocalDescription(
+                RTCSessionDescription(sdp=as_dtls_server(offer_sdp, answer.sdp), type="answer")
+            )
             live = await self.start_broadcast(
                 stage=stage,
                 video=tracks["video"],
@@ -429,6 +432,25 @@ class IngestManager:
 
     def _lock(self, stage_id: int) -> asyncio.Lock:
         return self._stage_locks.setdefault(stage_id, asyncio.Lock())
+
+
+def as_dtls_server(offer_sdp: str, answer_sdp: str) -> str:
+    """The answer with ``a=setup:passive`` wherever the offer let us choose (``actpass``).
+
+    aiortc answers ``active`` by default, which makes the publisher the DTLS server. A TLS
+    1.2 cipher suite names the *server's* certificate type, and aiortc as a DTLS client
+    offers only ECDHE-ECDSA suites, so a publisher with an RSA certificate (GStreamer 1.22
+    webrtcbin) fails with "no shared cipher" right after ICE. As the DTLS server we use our
+    own ECDSA certificate with suites it fits, and the publisher's certificate, RSA or
+    ECDSA, is only verified against the fingerprint in its offer. RFC 8842 lets the
+    answerer pick either role; aiortc takes the role from the description it is given
+    (:meth:`RTCPeerConnection.setLocalDescription`), so editing the answer is enough.
+    An offer that insists on ``passive`` keeps our ``active`` answer (ECDSA publishers
+    only); WHIP clients and browsers offer ``actpass``.
+    """
+    if "a=setup:actpass" not in offer_sdp:
+        return answer_sdp
+    return answer_sdp.replace("a=setup:active\r\n", "a=setup:passive\r\n")
 
 
 async def publish_stage_state(ctx: AppContext, db: AsyncSession, *, stage: Stage) -> None:
