@@ -29,7 +29,8 @@ async def publish(
     publisher_id: int | None,
     stream_key_id: int | None,
 ) -> tuple[LiveBroadcast, str]:
-    """Answer a WHIP offer and put the stage live from its tracks; returns the answer.
+    """Answer a WHIP offer and start the stage from its tracks (live at its first segment);
+    returns the answer.
 
     Raises InvalidInput (422) for an offer that is not usable SDP or sends no video,
     Conflict (409) if the stage is already live.
