@@ -38,12 +38,19 @@ run: install
 	$(BIN)/conference demo --host $(HOST) --port $(PORT)
 	$(BIN)/conference serve --host $(HOST) --port $(PORT)
 
-# Browser tests drive Debian's Chromium; the production-mode test runs Debian's nginx.
+# Browser tests drive Debian's Chromium; the production-mode test runs Debian's nginx; the
+# GStreamer WHIP publisher test runs webrtcbin under Debian's python3 (GST_PACKAGES).
 # Install them when we can (root with apt-get).
+GST_PACKAGES := python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0 \
+	gir1.2-gst-plugins-bad-1.0 gstreamer1.0-nice gstreamer1.0-plugins-base \
+	gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly
 system-packages:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
+	if command -v dpkg-query >/dev/null 2>&1; then for package in $(GST_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "ok installed" || missing="$$missing $$package"; \
+	done; fi; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \

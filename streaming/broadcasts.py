@@ -1,9 +1,11 @@
 """Broadcasts: who is live on a stage, its recording, and what viewers are told about it.
 
 The database row is the truth every process shares: a stage is live when it has a
-broadcast in state ``live`` whose heartbeat is fresh. The process holding the ingest
-refreshes the heartbeat; when a process dies, its broadcasts go stale and any process ends
-them (:func:`claim_stale`), so their recordings survive the crash.
+broadcast in state ``live`` whose heartbeat is fresh. A broadcast starts in state
+``starting`` (it holds the stage, viewers see nothing) and turns ``live`` when its first
+segment exists (:func:`mark_live`); one that never gets there ends as ``no_media``. The
+process holding the ingest refreshes the heartbeat; when a process dies, its broadcasts go
+stale and any process ends them (:func:`claim_stale`), so their recordings survive the crash.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from conference.program.models import Person, Stage
 from conference.program.published import SessionView
 from conference.program.service import current_meeting
 from streaming.models import (
+    ACTIVE_STATES,
     Broadcast,
     BroadcastState,
     Recording,
@@ -58,12 +61,26 @@ def _fresh_after(now: datetime) -> datetime:
 async def live_broadcast(
     db: AsyncSession, *, stage_id: int, now: datetime | None = None
 ) -> Broadcast | None:
-    """The stage's live broadcast with a fresh heartbeat, if any (the oldest, if several)."""
+    """The stage's live broadcast (on air: its first segment exists) with a fresh
+    heartbeat, if any (the oldest, if several)."""
+    return await _fresh(db, stage_id=stage_id, states=(BroadcastState.live.value,), now=now)
+
+
+async def active_broadcast(
+    db: AsyncSession, *, stage_id: int, now: datetime | None = None
+) -> Broadcast | None:
+    """The broadcast holding the stage, starting or live, with a fresh heartbeat, if any."""
+    return await _fresh(db, stage_id=stage_id, states=ACTIVE_STATES, now=now)
+
+
+async def _fresh(
+    db: AsyncSession, *, stage_id: int, states: tuple[str, ...], now: datetime | None
+) -> Broadcast | None:
     return await db.scalar(
         select(Broadcast)
         .where(
             Broadcast.stage_id == stage_id,
-            Broadcast.state == BroadcastState.live.value,
+            Broadcast.state.in_(states),
             Broadcast.heartbeat_at >= _fresh_after(now or utcnow()),
         )
         .order_by(Broadcast.id)
@@ -142,12 +159,13 @@ async def begin(
     stream_key_id: int | None,
     publisher_id: int | None,
 ) -> tuple[Broadcast, Recording | None]:
-    """Record that ``stage`` goes live now, with its recording unless the session forbids it.
+    """Record that ``stage`` is starting now (live at its first segment: :func:`mark_live`),
+    with its recording unless the session forbids it.
 
-    Raises Conflict (409) if the stage is already live, in this process or another.
+    Raises Conflict (409) if the stage is held already, in this process or another.
     """
     now = utcnow()
-    if await live_broadcast(db, stage_id=stage.id, now=now) is not None:
+    if await active_broadcast(db, stage_id=stage.id, now=now) is not None:
         raise Conflict("This stage is already live; stop that broadcast first.")
     session, _ = await sessions_on_stage(ctx, db, stage=stage, now=now)
     recording: Recording | None = None
@@ -168,7 +186,7 @@ async def begin(
     broadcast = Broadcast(
         stage_id=stage.id,
         session_guid=session.guid if session else None,
-        state=BroadcastState.live.value,
+        state=BroadcastState.starting.value,
         media_path=live_path(stage.slug),
         resource_id=resource_id,
         stream_key_id=stream_key_id,
@@ -181,7 +199,7 @@ async def begin(
     await db.commit()
     # Two processes may both have seen the stage free: the older row wins, the other backs
     # out, so one stage never has two writers in its folder.
-    first = await live_broadcast(db, stage_id=stage.id, now=now)
+    first = await active_broadcast(db, stage_id=stage.id, now=now)
     if first is not None and first.id != broadcast.id:
         broadcast.state = BroadcastState.ended.value
         broadcast.ended_at = utcnow()
@@ -194,11 +212,24 @@ async def begin(
     return broadcast, recording
 
 
-async def heartbeat(db: AsyncSession, *, broadcast_id: int) -> bool:
-    """Refresh a live broadcast's heartbeat; False if it was ended meanwhile (elsewhere)."""
+async def mark_live(db: AsyncSession, *, broadcast_id: int) -> bool:
+    """A starting broadcast's first segment exists: it is live; False if it was ended
+    meanwhile (or was live already)."""
     result = await db.execute(
         update(Broadcast)
-        .where(Broadcast.id == broadcast_id, Broadcast.state == BroadcastState.live.value)
+        .where(Broadcast.id == broadcast_id, Broadcast.state == BroadcastState.starting.value)
+        .values(state=BroadcastState.live.value)
+    )
+    await db.commit()
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def heartbeat(db: AsyncSession, *, broadcast_id: int) -> bool:
+    """Refresh a starting or live broadcast's heartbeat; False if it was ended meanwhile
+    (elsewhere)."""
+    result = await db.execute(
+        update(Broadcast)
+        .where(Broadcast.id == broadcast_id, Broadcast.state.in_(ACTIVE_STATES))
         .values(heartbeat_at=utcnow())
     )
     await db.commit()
@@ -209,21 +240,34 @@ async def claim_end(db: AsyncSession, *, broadcast_id: int) -> bool:
     """Mark a broadcast ended; True if this call ended it (so the caller finalizes it)."""
     result = await db.execute(
         update(Broadcast)
-        .where(Broadcast.id == broadcast_id, Broadcast.state == BroadcastState.live.value)
+        .where(Broadcast.id == broadcast_id, Broadcast.state.in_(ACTIVE_STATES))
         .values(state=BroadcastState.ended.value, ended_at=utcnow())
     )
     await db.commit()
     return bool(getattr(result, "rowcount", 0))
 
 
+async def end_without_media(db: AsyncSession, *, broadcast_id: int) -> None:
+    """End a broadcast that never received media (or relabel it, if already claimed as
+    ended) as ``no_media``, and drop its recording's row: nothing was captured."""
+    broadcast = await db.get(Broadcast, broadcast_id)
+    if broadcast is None:
+        return
+    recording_id = broadcast.recording_id
+    broadcast.state = BroadcastState.no_media.value
+    broadcast.ended_at = broadcast.ended_at or utcnow()
+    broadcast.recording_id = None
+    await db.commit()
+    if recording_id is not None:
+        await forget_recording(db, recording_id=recording_id)
+
+
 def _stale() -> Any:
-    return (Broadcast.state == BroadcastState.live.value) & (
-        Broadcast.heartbeat_at < _fresh_after(utcnow())
-    )
+    return (Broadcast.state.in_(ACTIVE_STATES)) & (Broadcast.heartbeat_at < _fresh_after(utcnow()))
 
 
 async def stale_stage_ids(db: AsyncSession, *, stage_id: int | None = None) -> list[int]:
-    """Stages with a live broadcast whose holder died (only ``stage_id``, if given)."""
+    """Stages with a starting or live broadcast whose holder died (only ``stage_id``, if given)."""
     statement = select(Broadcast.stage_id).where(_stale()).distinct()
     if stage_id is not None:
         statement = statement.where(Broadcast.stage_id == stage_id)
@@ -231,7 +275,8 @@ async def stale_stage_ids(db: AsyncSession, *, stage_id: int | None = None) -> l
 
 
 async def claim_stale(db: AsyncSession, *, stage_id: int) -> list[Broadcast]:
-    """End the stage's live broadcasts whose holder died; returns those this call ended."""
+    """End the stage's starting or live broadcasts whose holder died; returns those this
+    call ended."""
     statement = select(Broadcast).where(_stale(), Broadcast.stage_id == stage_id)
     claimed: list[Broadcast] = []
     for broadcast in (await db.scalars(statement)).all():
@@ -239,7 +284,7 @@ async def claim_stale(db: AsyncSession, *, stage_id: int) -> list[Broadcast]:
         # once, exactly one ends (and finalizes) each broadcast.
         result = await db.execute(
             update(Broadcast)
-            .where(Broadcast.id == broadcast.id, Broadcast.state == BroadcastState.live.value)
+            .where(Broadcast.id == broadcast.id, Broadcast.state.in_(ACTIVE_STATES))
             .values(state=BroadcastState.ended.value, ended_at=utcnow())
         )
         await db.commit()

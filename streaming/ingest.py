@@ -1,6 +1,6 @@
 """The live stages this process feeds: a source's tracks in, one HLS ladder out per stage.
 
-A stage's source is any pair of aiortc tracks. WHIP (:meth:`IngestManager.publish_whip`)
+A stage's source is any pair of aiortc tracks. WHIP (:func:`streaming.whip_peer.publish`)
 takes them from a publisher's peer connection; a panel (streaming/panel.py) passes the
 tracks it composes. Both go through the same two calls:
 
@@ -12,13 +12,18 @@ tracks it composes. Both go through the same two calls:
     )                                      # -> LiveBroadcast; Conflict (409) if already live
     await runtime.ingests.stop_broadcast(handle.resource_id)   # -> bool (False: not here)
 
-``start_broadcast`` records the go-live (a Broadcast row, and a Recording unless the
-session may not be recorded), clears ``streams/<slug>/`` and starts one task per track
-feeding an :class:`HlsLadderWriter`; it returns once the stage is live. The broadcast stops
-on ``stop_broadcast``, when a track ends, when no video arrives for ``SILENCE_SECONDS``, when
-its row is ended by another process (a WHIP DELETE that landed there) and at shutdown.
-Stopping closes the writer in a thread, moves the folder to ``recordings/<id>/`` (or
-deletes it when nothing may be recorded) and tells viewers on ``stage:<slug>``.
+``start_broadcast`` records the start (a Broadcast row in state ``starting``, and a
+Recording unless the session may not be recorded), clears ``streams/<slug>/`` and starts
+one task per track feeding an :class:`HlsLadderWriter`; it returns once the stage is held.
+The stage goes live (the row, and ``stage.state`` to viewers) when the first segment of
+every rendition exists, so no viewer is sent to an empty stream. The broadcast stops on
+``stop_broadcast``, when a track ends, when no video arrives for ``SILENCE_SECONDS`` (or no
+first segment within ``START_SECONDS``), when its row is ended by another process (a WHIP
+DELETE that landed there) and at shutdown. Stopping closes the writer in a thread, moves
+the folder to ``recordings/<id>/`` (or deletes it when nothing may be recorded) and tells
+viewers on ``stage:<slug>``. A broadcast that never wrote a segment (ICE or DTLS never
+completed, no video came) ends as ``no_media``: its folder and recording row are deleted,
+and ``stage.publish_failed`` tells the studio why.
 """
 
 from __future__ import annotations
@@ -28,23 +33,18 @@ import contextlib
 import dataclasses
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import av
-from aiortc import (
-    MediaStreamTrack,
-    RTCConfiguration,
-    RTCPeerConnection,
-    RTCSessionDescription,
-)
+from aiortc import MediaStreamTrack
 from aiortc.mediastreams import MediaStreamError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conference.db.types import utcnow
-from conference.errors import Conflict, InvalidInput
 from conference.program.models import Stage
 from conference.realtime.protocol import encode
 from conference.settings import Settings
@@ -62,7 +62,23 @@ logger = logging.getLogger(__name__)
 # A publisher that sends no video for this long is gone (OBS killed, network lost); ICE
 # consent checks would notice too, but only after about 30 s.
 SILENCE_SECONDS = 15.0
-MAX_SDP_BYTES = 64 * 1024
+# A broadcast whose first segment does not exist this long after it started is given up
+# (video arrives but the encoder makes nothing of it).
+START_SECONDS = 20.0
+_FIRST_SEGMENT_POLL = 0.2
+
+# Why a broadcast ended before it went live, for the publisher (``stage.publish_failed``).
+NO_CONNECTION = (
+    "No media arrived: the connection to the stage (ICE and DTLS) never completed. "
+    "Check that this network lets UDP through to the server, then go live again."
+)
+NO_MEDIA = (
+    "No video arrived, so the stage never went live. Check the camera or the encoder's "
+    "output, then go live again."
+)
+SERVER_GONE = (
+    "The server process handling this broadcast stopped before any media arrived; go live again."
+)
 
 StopCallback = Callable[[], Awaitable[None]]
 
@@ -79,6 +95,9 @@ class LiveBroadcast:
     started_at: datetime
     writer: HlsLadderWriter
     on_stop: StopCallback | None = None
+    # Whether the source's transport ever connected (WHIP); None when there is none (panel).
+    connected: Callable[[], bool] | None = None
+    on_air: bool = False  # the first segment exists and viewers were told
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     video_frames: int = 0
     audio_frames: int = 0
@@ -89,6 +108,7 @@ class LiveBroadcast:
         return {
             "resource_id": self.resource_id,
             "started_at": self.started_at.isoformat(),
+            "on_air": self.on_air,
             "video_frames": self.video_frames,
             "audio_frames": self.audio_frames,
             "writer": dataclasses.asdict(self.writer.stats),
@@ -155,8 +175,11 @@ class IngestManager:
         publisher_id: int | None = None,
         stream_key_id: int | None = None,
         on_stop: StopCallback | None = None,
+        connected: Callable[[], bool] | None = None,
     ) -> LiveBroadcast:
-        """Put ``stage`` live from these tracks (see the module docstring)."""
+        """Start ``stage`` from these tracks; it goes live at its first segment (see the
+        module docstring). ``connected`` tells whether the source's transport ever
+        connected, for the reason given when no media arrives."""
         ctx = self.ctx
         async with self._lock(stage.id):
             await self._end_stale_locked(stage.id)
@@ -205,65 +228,40 @@ class IngestManager:
                 started_at=broadcast.started_at,
                 writer=writer,
                 on_stop=on_stop,
+                connected=connected,
             )
             self._live[live.resource_id] = live
             live.tasks.append(asyncio.create_task(self._feed(live, video, "video")))
             if audio is not None:
                 live.tasks.append(asyncio.create_task(self._feed(live, audio, "audio")))
-            async with ctx.db.session() as db:
-                await publish_stage_state(ctx, db, stage=stage)
-            logger.info("stage %s is live (broadcast %s)", stage.slug, broadcast.id)
+            live.tasks.append(asyncio.create_task(self._go_live(live, out_dir)))
+            logger.info("stage %s is starting (broadcast %s)", stage.slug, broadcast.id)
             return live
 
-    async def publish_whip(
-        self,
-        *,
-        stage: Stage,
-        offer_sdp: str,
-        publisher_id: int | None,
-        stream_key_id: int | None,
-    ) -> tuple[LiveBroadcast, str]:
-        """Answer a WHIP offer and put the stage live from its tracks; returns the answer.
-
-        Raises InvalidInput (422) for an offer that is not usable SDP or sends no video,
-        Conflict (409) if the stage is already live.
-        """
-        if len(offer_sdp) > MAX_SDP_BYTES or not offer_sdp.lstrip().startswith("v="):
-            raise InvalidInput("The body is not an SDP offer.")
+    async def _go_live(self, live: LiveBroadcast, out_dir: Path) -> None:
+        """Mark the broadcast live and tell viewers once every rendition has a segment;
+        give up after ``START_SECONDS``."""
+        names: Sequence[str] = [rendition.name for rendition in self.ladder]
+        deadline = time.monotonic() + START_SECONDS
+        while not await asyncio.to_thread(live_files.every_rendition_has_segment, out_dir, names):
+            if time.monotonic() > deadline:
+                logger.warning(
+                    "broadcast %s of %s wrote no segment in %.0f s: stopping it",
+                    live.broadcast_id,
+                    live.stage_slug,
+                    START_SECONDS,
+                )
+                self.stop_soon(live.resource_id)
+                return
+            await asyncio.sleep(_FIRST_SEGMENT_POLL)
         async with self.ctx.db.session() as db:
-            if await broadcasts.live_broadcast(db, stage_id=stage.id) is not None:
-                raise Conflict("This stage is already live; stop that first.")
-        # No STUN/TURN: the server is reachable where the operator says (ice_interfaces).
-        pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
-        tracks: dict[str, MediaStreamTrack] = {}
-        pc.on("track", lambda track: tracks.setdefault(track.kind, track))
-        try:
-            try:
-                await pc.setRemoteDescription(RTCSessionDescription(sdp=offer_sdp, type="offer"))
-            except Exception as exc:  # aiortc raises ValueError and others on bad SDP
-                raise InvalidInput(f"The SDP offer was refused: {str(exc)[:200]}") from exc
-            if "video" not in tracks:
-                raise InvalidInput("The offer must send a video track.")
-            # aiortc gathers every candidate before the answer (WHIP allows no trickle).
-            await pc.setLocalDescription(await pc.createAnswer())
-            live = await self.start_broadcast(
-                stage=stage,
-                video=tracks["video"],
-                audio=tracks.get("audio"),
-                publisher_id=publisher_id,
-                stream_key_id=stream_key_id,
-                on_stop=pc.close,
-            )
-        except BaseException:
-            await pc.close()
-            raise
-
-        @pc.on("connectionstatechange")
-        def _state_changed() -> None:
-            if pc.connectionState in ("failed", "closed"):
-                self._stop_soon(live.resource_id)
-
-        return live, pc.localDescription.sdp
+            if not await broadcasts.mark_live(db, broadcast_id=live.broadcast_id):
+                return  # ended meanwhile (a DELETE elsewhere): the upkeep stops it
+            live.on_air = True
+            stage = await db.get(Stage, live.stage_id)
+            if stage is not None:
+                await publish_stage_state(self.ctx, db, stage=stage)
+        logger.info("stage %s is live (broadcast %s)", live.stage_slug, live.broadcast_id)
 
     # Stopping ----------------------------------------------------------------------
 
@@ -296,12 +294,16 @@ class IngestManager:
                 duration = exc.result.duration_seconds if exc.result else None
             except Exception:
                 logger.exception("closing the HLS writer of %s failed", resource_id)
+            connected = live.connected() if live.connected is not None else True
             await self._finalize(
                 broadcast_id=live.broadcast_id,
                 stage_id=live.stage_id,
                 stage_slug=live.stage_slug,
                 recording_id=live.recording_id,
                 duration_seconds=duration,
+                no_media_reason=("no_media", NO_MEDIA)
+                if connected
+                else ("no_connection", NO_CONNECTION),
             )
             logger.info("stage %s stopped (broadcast %s)", live.stage_slug, live.broadcast_id)
             return True
@@ -314,11 +316,24 @@ class IngestManager:
         stage_slug: str,
         recording_id: int | None,
         duration_seconds: float | None = None,
+        no_media_reason: tuple[str, str] | None = None,
     ) -> None:
-        """Move the output to the recording (or delete it), then end the row and say so."""
+        """Move the output to the recording (or delete it), then end the row and say so.
+
+        Without a single segment written, the broadcast ends as ``no_media`` and leaves
+        nothing; ``no_media_reason`` (a code and a sentence) is then told to the studio."""
         ctx = self.ctx
         root = self.settings.media_root
         source = root / broadcasts.live_path(stage_slug)
+        if not await asyncio.to_thread(live_files.has_segments, source):
+            await self._end_without_media(
+                broadcast_id=broadcast_id,
+                stage_id=stage_id,
+                stage_slug=stage_slug,
+                source=source,
+                reason=no_media_reason,
+            )
+            return
         target = root / broadcasts.recording_path(recording_id) if recording_id else None
         # Talks marked "do not record" went out live; they are cut from the recording only.
         async with ctx.db.session() as db:
@@ -349,7 +364,34 @@ class IngestManager:
             if stage is not None:
                 await publish_stage_state(ctx, db, stage=stage)
 
-    def _stop_soon(self, resource_id: str) -> None:
+    async def _end_without_media(
+        self,
+        *,
+        broadcast_id: int,
+        stage_id: int,
+        stage_slug: str,
+        source: Path,
+        reason: tuple[str, str] | None,
+    ) -> None:
+        ctx = self.ctx
+        await asyncio.to_thread(live_files.remove_folder, source)
+        async with ctx.db.session() as db:
+            await broadcasts.end_without_media(db, broadcast_id=broadcast_id)
+            stage = await db.get(Stage, stage_id)
+            if stage is not None:
+                await publish_stage_state(ctx, db, stage=stage)
+        code, message = reason or ("no_media", NO_MEDIA)
+        logger.info(
+            "broadcast %s of %s ended before any media arrived (%s)", broadcast_id, stage_slug, code
+        )
+        channel = f"stage:{stage_slug}"
+        data = {"stage": stage_slug, "reason": code, "message": message}
+        await ctx.realtime.hub.publish(
+            channel, encode("stage.publish_failed", channel=channel, data=data)
+        )
+
+    def stop_soon(self, resource_id: str) -> None:
+        """Stop the broadcast in a task of its own (from callbacks and the feed tasks)."""
         if resource_id not in self._live:
             return
         task = asyncio.create_task(self.stop_broadcast(resource_id))
@@ -372,12 +414,12 @@ class IngestManager:
                     live.writer.push_audio(frame)
         except MediaStreamError:
             # The publisher's track ended: the broadcast is over.
-            self._stop_soon(live.resource_id)
+            self.stop_soon(live.resource_id)
         except asyncio.CancelledError:
             raise
         except Exception:
             logger.exception("feeding %s of %s failed", kind, live.resource_id)
-            self._stop_soon(live.resource_id)
+            self.stop_soon(live.resource_id)
 
     async def _maintain(self) -> None:
         """Refresh heartbeats, stop silent or remotely ended broadcasts, end stale ones."""
@@ -394,7 +436,7 @@ class IngestManager:
             async with self.ctx.db.session() as db:
                 still_live = await broadcasts.heartbeat(db, broadcast_id=live.broadcast_id)
             if not still_live or now - live.last_video > SILENCE_SECONDS:
-                self._stop_soon(live.resource_id)
+                self.stop_soon(live.resource_id)
         await self._sweep_stale(stage_id=None)
 
     async def end_stale(self) -> None:
@@ -425,6 +467,7 @@ class IngestManager:
                 stage_id=broadcast.stage_id,
                 stage_slug=stage_slug,
                 recording_id=broadcast.recording_id,
+                no_media_reason=("server_gone", SERVER_GONE),
             )
 
     def _lock(self, stage_id: int) -> asyncio.Lock:

@@ -48,8 +48,31 @@ def clear_folder(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
 
 
+def remove_folder(folder: Path) -> None:
+    """Delete a broadcast's folder and whatever it holds (nothing is kept of it)."""
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 def rendition_playlists(folder: Path) -> list[Path]:
     return sorted(folder.glob("*/index.m3u8"))
+
+
+def _lists_a_segment(playlist: Path) -> bool:
+    try:
+        text = playlist.read_text()
+    except FileNotFoundError:  # the muxer writes it with the first segment
+        return False
+    return any(line.strip() and not line.startswith("#") for line in text.splitlines())
+
+
+def every_rendition_has_segment(folder: Path, renditions: Sequence[str]) -> bool:
+    """Whether each rendition's playlist lists a segment: a player can start on any."""
+    return all(_lists_a_segment(folder / name / "index.m3u8") for name in renditions)
+
+
+def has_segments(folder: Path) -> bool:
+    """Whether any rendition in ``folder`` wrote a segment (the broadcast had media)."""
+    return any(_lists_a_segment(playlist) for playlist in rendition_playlists(folder))
 
 
 def close_playlists(folder: Path) -> float | None:

@@ -33,8 +33,17 @@ class StreamKey(Base):
 
 
 class BroadcastState(StrEnum):
+    # Holds the stage (a second publisher gets 409) but viewers see nothing yet: the stage
+    # goes live when the first segment of every rendition exists.
+    starting = "starting"
     live = "live"
     ended = "ended"
+    # Ended before any media arrived: no recording, nothing was shown.
+    no_media = "no_media"
+
+
+# The states that hold a stage (heartbeat, 409 to a second publisher, WHIP DELETE).
+ACTIVE_STATES = (BroadcastState.starting.value, BroadcastState.live.value)
 
 
 class Broadcast(Base):
@@ -50,7 +59,7 @@ class Broadcast(Base):
     stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id", ondelete="CASCADE"), index=True)
     # The published session on the stage when it went live (None between sessions).
     session_guid: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
-    state: Mapped[str] = mapped_column(String(16), default=BroadcastState.live.value)
+    state: Mapped[str] = mapped_column(String(16), default=BroadcastState.starting.value)
     # Path under MEDIA_DIR of this broadcast's HLS output (master.m3u8 inside).
     media_path: Mapped[str] = mapped_column(String(300))
     # The WHIP resource id (the DELETE URL's last part); secret enough to act as a handle.

@@ -19,9 +19,9 @@ from conference.context import AppContext
 from conference.deps import Context, DbSession, Organizer, PathId, viewer
 from conference.errors import Forbidden, InvalidInput, NotFound
 from conference.program.models import Stage
-from streaming import broadcasts, keys
+from streaming import broadcasts, keys, whip_peer
 from streaming.deps import Runtime
-from streaming.models import BroadcastState, StreamKey
+from streaming.models import ACTIVE_STATES, StreamKey
 
 router = APIRouter()
 keys_router_prefix = "/api/v1/streaming/stages/{slug}/keys"
@@ -146,8 +146,12 @@ async def whip_publish(slug: Slug, request: Request, ctx: Context, runtime: Runt
     """Go live: an SDP offer in, the SDP answer out, with the resource URL to DELETE."""
     stage, (publisher_id, stream_key_id) = await _authorized_stage(request, ctx, slug)
     offer = await read_sdp_offer(request)
-    live, answer = await runtime.ingests.publish_whip(
-        stage=stage, offer_sdp=offer, publisher_id=publisher_id, stream_key_id=stream_key_id
+    live, answer = await whip_peer.publish(
+        runtime.ingests,
+        stage=stage,
+        offer_sdp=offer,
+        publisher_id=publisher_id,
+        stream_key_id=stream_key_id,
     )
     return Response(
         content=answer,
@@ -168,7 +172,7 @@ async def whip_stop(
     stage, _ = await _authorized_stage(request, ctx, slug)
     async with ctx.db.session() as db:
         broadcast = await broadcasts.by_resource(db, stage=stage, resource_id=resource_id)
-    if broadcast is None or broadcast.state != BroadcastState.live.value:
+    if broadcast is None or broadcast.state not in ACTIVE_STATES:
         raise NotFound("There is no live broadcast at this address.")
     if not await runtime.ingests.stop_broadcast(resource_id):
         # Another process holds it: ending the row tells it (at its next heartbeat).

@@ -5,6 +5,10 @@
 // WHIP here: one RTCPeerConnection with send-only transceivers, the complete offer (ICE
 // gathered, no trickle) POSTed as application/sdp with the session cookie and the CSRF
 // header; 201 brings the answer and the resource URL that DELETE ends.
+//
+// Live means on air: the server says so (`stage.state` live, or the status endpoint) once
+// the first segment exists, not when the connection is up. A broadcast that ends before
+// that says why (`stage.publish_failed`), and the studio shows it.
 "use strict";
 
 (() => {
@@ -31,6 +35,8 @@
   let resource = null; // the WHIP resource URL while live
   let statsTimer = null;
   let lastSample = null;
+  let awaitingAir = false; // accepted by the server, not on air yet
+  let airTimer = null;
 
   function setStatus(text, isError = false) {
     statusLine.textContent = text;
@@ -97,6 +103,7 @@
 
   async function goLive() {
     if (!stream || pc) return;
+    awaitingAir = false;
     goLiveButton.disabled = true;
     setState("connecting", "Connecting…");
     setStatus("Connecting to the stage…");
@@ -108,9 +115,9 @@
     connection.addEventListener("connectionstatechange", () => {
       if (pc !== connection) return;
       const state = connection.connectionState;
-      if (state === "connected") {
-        setState("live", "Live");
-        setStatus("You are live.");
+      if (state === "connected" && awaitingAir) {
+        setState("connecting", "Starting…");
+        setStatus("Connected. The stage goes live with your first seconds of video…");
       } else if (state === "failed") {
         setStatus("The connection to the stage failed: go live again.", true);
         end(false);
@@ -138,10 +145,43 @@
       await connection.setRemoteDescription({ type: "answer", sdp: answer });
       stopButton.disabled = false;
       startStats();
+      awaitingAir = true;
+      watchForAir();
     } catch (error) {
       setStatus(`Could not go live: ${error.message}`, true);
       await end(true);
     }
+  }
+
+  function onAir() {
+    if (!pc || !awaitingAir) return;
+    awaitingAir = false;
+    clearInterval(airTimer);
+    setState("live", "Live");
+    setStatus("You are live.");
+  }
+
+  function notOnAir(message) {
+    // The server ended the broadcast before it went live, and says why.
+    if (!awaitingAir) return;
+    awaitingAir = false;
+    clearInterval(airTimer);
+    setStatus(`The stage did not go live. ${message}`, true);
+    if (pc) end(false);
+  }
+
+  function watchForAir() {
+    // The realtime event is the fast path; this covers a reconnecting socket.
+    clearInterval(airTimer);
+    airTimer = setInterval(async () => {
+      if (!awaitingAir) return clearInterval(airTimer);
+      try {
+        const response = await fetch(`/api/v1/streaming/stages/${encodeURIComponent(STAGE)}/status`, { credentials: "same-origin", headers: { Accept: "application/json" } });
+        if (response.ok && (await response.json()).state === "live") onAir();
+      } catch (error) {
+        // The next tick tries again.
+      }
+    }, 2000);
   }
 
   async function end(tellServer) {
@@ -150,6 +190,7 @@
     pc = null;
     resource = null;
     stopButton.disabled = true;
+    clearInterval(airTimer);
     clearInterval(statsTimer);
     lastSample = null;
     if (connection) connection.close();
@@ -171,6 +212,7 @@
 
   goLiveButton.addEventListener("click", goLive);
   stopButton.addEventListener("click", async () => {
+    awaitingAir = false;
     await end(true);
     setStatus("Stopped. The recording is being prepared.");
   });
@@ -240,6 +282,10 @@
           // This studio is subscribed too: it is not a viewer.
           const viewers = Math.max(0, Number(frame.data.viewers || 0) - 1);
           stat("viewers").textContent = String(viewers);
+        } else if (frame.type === "stage.state" && frame.data && frame.data.state === "live" && pc) {
+          onAir();
+        } else if (frame.type === "stage.publish_failed" && frame.data) {
+          notOnAir(String(frame.data.message || ""));
         } else if (frame.type === "stage.state" && frame.data && frame.data.state === "live" && !pc) {
           setState("busy", "Live from elsewhere");
         } else if (frame.type === "stage.state" && frame.data && frame.data.state !== "live" && !pc) {

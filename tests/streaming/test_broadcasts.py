@@ -68,6 +68,7 @@ async def test_a_dead_holders_broadcast_is_ended_and_its_recording_kept(
             ctx, db, stage=found, resource_id="crashed", stream_key_id=None, publisher_id=None
         )
         assert recording is not None
+        assert await broadcasts.mark_live(db, broadcast_id=live.id)  # its first segment
         _write_crashed_output(media_root / live.media_path)
         # Fresh: still live, and a second go-live is refused.
         with pytest.raises(Conflict):
@@ -142,6 +143,7 @@ async def test_a_session_that_may_not_be_recorded_gets_no_recording(
             ctx, db, stage=found, resource_id="private", stream_key_id=None, publisher_id=None
         )
         assert recording is None
+        assert await broadcasts.mark_live(db, broadcast_id=live.id)  # its first segment
         assert live.session_guid is not None
         state = await stage_status(ctx, db, stage=found, now=utcnow())
     assert state["state"] == "live"

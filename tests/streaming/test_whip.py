@@ -17,6 +17,7 @@ from fastapi import FastAPI
 from conference.accounts.models import Role
 from streaming import broadcasts, keys
 from streaming.ice import allow_ice_interfaces
+from streaming.whip_peer import as_dtls_server
 from tests.factories import UserFactory, csrf, sign_in
 from tests.program.factories import ProgramBuilder, organizer_client
 
@@ -244,3 +245,13 @@ def test_ice_interfaces_setting_chooses_host_candidates() -> None:
         assert "127.0.0.1" not in aioice.ice.get_host_addresses(True, False)
     finally:
         allow_ice_interfaces("")
+
+
+def test_answers_take_the_dtls_server_role_when_the_offer_lets_them() -> None:
+    answer = "v=0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=setup:active\r\na=mid:0\r\n"
+    passive = as_dtls_server("v=0\r\na=setup:actpass\r\n", answer)
+    assert passive == answer.replace("a=setup:active", "a=setup:passive")
+    # An offer that picked its role keeps what aiortc answered.
+    assert as_dtls_server("v=0\r\na=setup:passive\r\n", answer) == answer
+    held = answer.replace("active", "passive")
+    assert as_dtls_server("v=0\r\na=setup:active\r\n", held) == held
