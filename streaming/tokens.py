@@ -16,11 +16,16 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 import time
 
 from starlette.requests import HTTPConnection
 
 COOKIE = "media_token"
+# What ``issue`` writes, in ASCII only: ``str.isdigit`` and ``int`` also accept other
+# scripts' digits (and ``isdigit`` even "²", which ``int`` refuses), and
+# ``hmac.compare_digest`` raises on non-ASCII text; nginx's map admits the same form.
+_TOKEN = re.compile(r"(?P<expires>[0-9]{1,12})-(?P<digest>[A-Za-z0-9_-]{22})")
 
 
 def media_secret(secret_key: str) -> str:
@@ -48,16 +53,15 @@ def issue(secret: str, scope: str, *, ttl_seconds: int, now: float | None = None
 
 
 def verify(secret: str, scope: str, token: str | None, *, now: float | None = None) -> bool:
-    """Whether ``token`` admits to ``scope`` now."""
-    if not token or len(token) > 64:
+    """Whether ``token`` admits to ``scope`` now; False for anything malformed."""
+    found = _TOKEN.fullmatch(token or "")
+    if found is None:
         return False
-    expires_text, _, digest = token.partition("-")
-    if not expires_text.isdigit() or not digest:
-        return False
-    expires = int(expires_text)
+    expires = int(found["expires"])
     if expires < (now if now is not None else time.time()):
         return False
-    return hmac.compare_digest(digest, _digest(secret, scope, expires))
+    expected = _digest(secret, scope, expires).encode()
+    return hmac.compare_digest(found["digest"].encode(), expected)
 
 
 def presented(conn: HTTPConnection) -> tuple[str | None, bool]:

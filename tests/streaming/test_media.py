@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -76,6 +77,41 @@ async def test_live_files_need_a_token_for_their_stage(
         assert by_cookie.content == SEGMENT
         # The cookie's Path keeps it away from other scopes.
         assert viewer.cookies.get(tokens.COOKIE, path=f"/streams/{program.stage_slug}/")
+
+
+def _other_digits(token: str, zero: int) -> str:
+    expires, _, digest = token.partition("-")
+    return "".join(chr(zero + int(c)) for c in expires) + "-" + digest
+
+
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        lambda t: _other_digits(t, 0x0660),  # Arabic-Indic digits: int() reads them
+        lambda t: _other_digits(t, 0xFF10),  # fullwidth digits
+        lambda t: "\u00b2" + t,  # isdigit() but not int()
+        lambda t: t.replace("-", "\u00b2-", 1),
+        lambda t: t[:-1] + "\u00e9",  # compare_digest raises on non-ASCII text
+        lambda t: t[:-1] + "\u0661",
+        lambda t: t + "\u00e9",
+        lambda t: t.replace("-", "\u2010", 1),
+        lambda t: "+" + t,
+    ],
+)
+async def test_non_ascii_tokens_are_refused(
+    app: FastAPI, program: Program, live_dir: Path, mangle: Callable[[str], str]
+) -> None:
+    scope = tokens.stage_scope(program.stage_slug)
+    token = token_for(app, scope)
+    bad = mangle(token)
+    assert not tokens.verify(app.state.streaming.media_secret, scope, bad)
+    url = f"/streams/{program.stage_slug}/360p/seg_00001.m4s"
+    async with client_of(app, ATTENDEE) as viewer:
+        assert (await viewer.get(url, params={"token": bad})).status_code == 403
+        # A raw cookie header, as a client may send it (UTF-8 bytes, read as Latin-1).
+        cookie = f"{tokens.COOKIE}={bad}".encode()
+        assert (await viewer.get(url, headers={b"Cookie": cookie})).status_code == 403
+        assert (await viewer.get(url, params={"token": token})).status_code == 200
 
 
 async def test_token_of_a_stage_does_not_open_a_recording(app: FastAPI, program: Program) -> None:
