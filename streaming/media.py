@@ -18,13 +18,17 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
+import anyio
 from fastapi import APIRouter, Response
 from starlette.requests import Request
 from starlette.responses import FileResponse
+from starlette.types import Receive, Scope, Send
 
 from conference.accounts import service as accounts
 from conference.accounts.models import Role
@@ -60,8 +64,59 @@ _PART = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$")
 
 
 class MediaFileResponse(FileResponse):
+    """A file sent from a descriptor opened before the answer is made.
+
+    The HLS packager replaces playlists by renaming a new file over the old one; a path
+    opened again after its size was taken may be the next version, longer or shorter than
+    the Content-Length already sent. Size, ETag and bytes all come from this one open file,
+    so every answer is one whole version, for ranges and HEAD alike.
+    """
+
     # Fewer, larger reads: each read is a hop to a worker thread.
     chunk_size = 512 * 1024
+
+    def __init__(self, fd: int, path: Path, info: os.stat_result, **kwargs: Any) -> None:
+        super().__init__(path, stat_result=info, **kwargs)
+        self._file: BinaryIO | None = os.fdopen(fd, "rb")
+
+    def close(self) -> None:
+        """Release the descriptor (also done once the answer is sent)."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # "pathsend" would hand the server the path to open again: leave it out.
+        extensions = {
+            key: value
+            for key, value in scope.get("extensions", {}).items()
+            if key != "http.response.pathsend"
+        }
+        try:
+            await super().__call__({**scope, "extensions": extensions}, receive, send)
+        finally:
+            self.close()
+
+    @asynccontextmanager
+    async def _open_file(self) -> AsyncIterator[anyio.AsyncFile[bytes]]:
+        if self._file is None:
+            raise RuntimeError("the file of this response was already sent")
+        # Each answer reads it once (a range seeks first); closed by __call__.
+        yield anyio.wrap_file(self._file)
+
+
+def _open_regular(target: Path) -> tuple[int, os.stat_result] | None:
+    """A read descriptor of ``target`` and its status, if it is a regular file."""
+    try:
+        # O_NOFOLLOW: ``target`` is resolved, so a link put there since is refused.
+        fd = os.open(target, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        return None
+    return fd, info
 
 
 def _safe_relative(path: str) -> str | None:
@@ -94,18 +149,20 @@ def _serve(request: Request, base: Path, relative: str, *, live: bool) -> Respon
     try:
         root = base.resolve(strict=True)
         target = (root / relative).resolve(strict=True)
-        info = target.stat()
     except OSError as exc:
         raise NotFound("Not found.") from exc
     # Resolved, so a symbolic link pointing out of the folder is caught here too.
-    if not target.is_relative_to(root) or not stat.S_ISREG(info.st_mode):
+    opened = _open_regular(target) if target.is_relative_to(root) else None
+    if opened is None:
         raise NotFound("Not found.")
     headers = {"Cache-Control": _cache_control(relative, live=live)}
     if relative == DOWNLOAD:
         headers["Content-Disposition"] = 'attachment; filename="recording.mp4"'
-    response = MediaFileResponse(target, headers=headers, media_type=content_type, stat_result=info)
+    fd, info = opened
+    response = MediaFileResponse(fd, target, info, headers=headers, media_type=content_type)
     etag = response.headers["etag"]
     if etag in (request.headers.get("if-none-match") or "").split(", "):
+        response.close()
         return Response(status_code=304, headers={"ETag": etag, **headers})
     return response
 
