@@ -15,6 +15,7 @@ check tokens must not hand token-gated bytes to others (docs/PRODUCTION.md, "CDN
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import stat
@@ -57,6 +58,8 @@ VOD_PLAYLIST_CACHE = "private, max-age=60"
 # Replaceable by organizers (captions, poster) or large and rarely fetched twice (MP4).
 MUTABLE_CACHE = "private, max-age=60"
 DOWNLOAD = "recording.mp4"
+# A rewritten playlist is read whole: a 3-hour recording's is about 250 KB.
+MAX_PLAYLIST_BYTES = 4 * 1024 * 1024
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 # The internal location nginx names for X-Accel-Redirect (docs/nginx/conference.conf).
 _ACCEL_PREFIX = re.compile(r"^/[A-Za-z0-9_-]{1,40}/$")
@@ -105,18 +108,24 @@ class MediaFileResponse(FileResponse):
         yield anyio.wrap_file(self._file)
 
 
-def _open_regular(target: Path) -> tuple[int, os.stat_result] | None:
-    """A read descriptor of ``target`` and its status, if it is a regular file."""
+def _open_below(base: Path, relative: str) -> tuple[Path, int, os.stat_result]:
+    """The path, a read descriptor and the status of the regular file ``relative`` below
+    ``base``; 404 if there is none inside it."""
     try:
+        root = base.resolve(strict=True)
+        target = (root / relative).resolve(strict=True)
+        # Resolved, so a symbolic link pointing out of the folder is caught here too.
+        if not target.is_relative_to(root):
+            raise NotFound("Not found.")
         # O_NOFOLLOW: ``target`` is resolved, so a link put there since is refused.
         fd = os.open(target, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
-    except OSError:
-        return None
+    except OSError as exc:
+        raise NotFound("Not found.") from exc
     info = os.fstat(fd)
     if not stat.S_ISREG(info.st_mode):
         os.close(fd)
-        return None
-    return fd, info
+        raise NotFound("Not found.")
+    return target, fd, info
 
 
 def _safe_relative(path: str) -> str | None:
@@ -141,24 +150,20 @@ def _cache_control(relative: str, *, live: bool) -> str:
     return MUTABLE_CACHE
 
 
-def _serve(request: Request, base: Path, relative: str, *, live: bool) -> Response:
-    """The file ``relative`` below ``base`` (404 if it is not a regular file inside it)."""
+async def _serve(
+    request: Request, base: Path, relative: str, *, live: bool, carried: str | None
+) -> Response:
+    """The file ``relative`` below ``base`` (404 if it is not a regular file inside it); a
+    playlist with ``carried`` (a verified ``?token=``) added to the URIs it lists."""
     content_type = CONTENT_TYPES.get(os.path.splitext(relative)[1])
     if content_type is None:
         raise NotFound("Not found.")
-    try:
-        root = base.resolve(strict=True)
-        target = (root / relative).resolve(strict=True)
-    except OSError as exc:
-        raise NotFound("Not found.") from exc
-    # Resolved, so a symbolic link pointing out of the folder is caught here too.
-    opened = _open_regular(target) if target.is_relative_to(root) else None
-    if opened is None:
-        raise NotFound("Not found.")
+    target, fd, info = _open_below(base, relative)
     headers = {"Cache-Control": _cache_control(relative, live=live)}
     if relative == DOWNLOAD:
         headers["Content-Disposition"] = 'attachment; filename="recording.mp4"'
-    fd, info = opened
+    if carried is not None and relative.endswith(".m3u8"):
+        return await _playlist_with_token(request, fd, info, carried, headers=headers)
     response = MediaFileResponse(fd, target, info, headers=headers, media_type=content_type)
     etag = response.headers["etag"]
     if etag in (request.headers.get("if-none-match") or "").split(", "):
@@ -167,9 +172,35 @@ def _serve(request: Request, base: Path, relative: str, *, live: bool) -> Respon
     return response
 
 
-def _authorize(request: Request, runtime: StreamingRuntime, scope: str) -> None:
-    if not tokens.verify(runtime.media_secret, scope, tokens.presented(request)[0]):
+async def _playlist_with_token(
+    request: Request, fd: int, info: os.stat_result, token: str, *, headers: dict[str, str]
+) -> Response:
+    """A playlist asked for with ``?token=``: its URIs carry the token on, for players that
+    keep no cookies. Read whole from the one descriptor (playlists are small); ranges are
+    not offered on the rewritten text, which HTTP allows."""
+    with os.fdopen(fd, "rb") as file:
+        if info.st_size > MAX_PLAYLIST_BYTES:
+            raise NotFound("Not found.")
+        raw = await anyio.to_thread.run_sync(file.read, MAX_PLAYLIST_BYTES + 1)
+    try:
+        body = tokens.carry(raw.decode(), token).encode()
+    except UnicodeDecodeError:
+        raise NotFound("Not found.") from None
+    digest = hashlib.md5(body, usedforsecurity=False).hexdigest()
+    headers = {**headers, "ETag": f'"{digest}"'}
+    if headers["ETag"] in (request.headers.get("if-none-match") or "").split(", "):
+        return Response(status_code=304, headers=headers)
+    # HEAD: the same headers, and the server leaves the body out.
+    return Response(body, headers=headers, media_type=CONTENT_TYPES[".m3u8"])
+
+
+def _authorize(request: Request, runtime: StreamingRuntime, scope: str) -> str | None:
+    """Refuse (403) unless the request presents a token for ``scope``; the token if it
+    came as ``?token=`` (playlists then carry it on), else None."""
+    token, in_query = tokens.presented(request)
+    if not tokens.verify(runtime.media_secret, scope, token):
         raise Forbidden("A valid media token is needed: reload the player.")
+    return token if in_query else None
 
 
 @router.api_route(
@@ -180,8 +211,9 @@ async def live_file(request: Request, stage_slug: str, path: str, runtime: Runti
     relative = _safe_relative(path)
     if relative is None or not _SLUG.fullmatch(stage_slug):
         raise NotFound("Not found.")
-    _authorize(request, runtime, tokens.stage_scope(stage_slug))
-    return _serve(request, runtime.media_root / "streams" / stage_slug, relative, live=True)
+    carried = _authorize(request, runtime, tokens.stage_scope(stage_slug))
+    folder = runtime.media_root / "streams" / stage_slug
+    return await _serve(request, folder, relative, live=True, carried=carried)
 
 
 @router.api_route(
@@ -195,7 +227,7 @@ async def vod_file(
     relative = _safe_relative(path)
     if relative is None:
         raise NotFound("Not found.")
-    _authorize(request, runtime, tokens.recording_scope(recording_id))
+    carried = _authorize(request, runtime, tokens.recording_scope(recording_id))
     if relative == DOWNLOAD:
         async with ctx.db.session() as db:
             recording = await db.get(Recording, recording_id)
@@ -220,7 +252,7 @@ async def vod_file(
                 media_type=CONTENT_TYPES[".mp4"],
             )
     base = recordings.recording_dir(runtime.media_root, recording_id)
-    return _serve(request, base, relative, live=False)
+    return await _serve(request, base, relative, live=False, carried=carried)
 
 
 def grant(response: Response, *, runtime: StreamingRuntime, scope: str, now: datetime) -> datetime:
