@@ -198,7 +198,7 @@ def _authorize(request: Request, runtime: StreamingRuntime, scope: str) -> str |
     """Refuse (403) unless the request presents a token for ``scope``; the token if it
     came as ``?token=`` (playlists then carry it on), else None."""
     token, in_query = tokens.presented(request)
-    if not tokens.verify(runtime.media_secret, scope, token):
+    if not tokens.verify(runtime.media_secret, scope, token, now=runtime.clock()):
         raise Forbidden("A valid media token is needed: reload the player.")
     return token if in_query else None
 
@@ -255,10 +255,15 @@ async def vod_file(
     return await _serve(request, base, relative, live=False, carried=carried)
 
 
-def grant(response: Response, *, runtime: StreamingRuntime, scope: str, now: datetime) -> datetime:
-    """Set the ``media_token`` cookie for ``scope`` on ``response``; its expiry."""
+def grant(response: Response, *, runtime: StreamingRuntime, scope: str) -> datetime:
+    """Set the ``media_token`` cookie for ``scope`` on ``response``; its expiry.
+
+    Tokens are short-lived (MEDIA_TOKEN_SECONDS, 120 s by default) because they cannot be
+    revoked: nginx checks them without the database, so a recording hidden or deleted stays
+    open to a token handed out before for at most that long. Players renew them."""
     ttl = runtime.settings.media_token_seconds
-    token = tokens.issue(runtime.media_secret, scope, ttl_seconds=ttl, now=now.timestamp())
+    now = runtime.clock()
+    token = tokens.issue(runtime.media_secret, scope, ttl_seconds=ttl, now=now)
     response.set_cookie(
         tokens.COOKIE,
         token,
@@ -269,7 +274,7 @@ def grant(response: Response, *, runtime: StreamingRuntime, scope: str, now: dat
         secure=runtime.settings.is_production,
     )
     # Tokens carry whole seconds; the answer says when this one stops working.
-    return datetime.fromtimestamp(int(now.timestamp()) + ttl, UTC)
+    return datetime.fromtimestamp(int(now) + ttl, UTC)
 
 
 @router.get("/api/v1/streaming/stages/{slug}/status")
@@ -289,10 +294,10 @@ async def stage_status_endpoint(
         raise NotFound("There is no such stage.")
     now = utcnow()
     payload = await stage_status(ctx, db, stage=stage, now=now)
-    expires = grant(response, runtime=runtime, scope=tokens.stage_scope(stage.slug), now=now)
+    expires = grant(response, runtime=runtime, scope=tokens.stage_scope(stage.slug))
     if payload["recording"] is not None:
         scope = tokens.recording_scope(payload["recording"]["id"])
-        grant(response, runtime=runtime, scope=scope, now=now)
+        grant(response, runtime=runtime, scope=scope)
     response.headers["Cache-Control"] = "no-store"
     return {**payload, "token_expires_at": expires.isoformat()}
 
@@ -312,7 +317,6 @@ async def play_recording(
         db, meeting_id=meeting.id, recording_id=recording_id, user=user
     )
     info = await recordings.play_info(db, recording=recording)
-    now = utcnow()
-    expires = grant(response, runtime=runtime, scope=tokens.recording_scope(recording.id), now=now)
+    expires = grant(response, runtime=runtime, scope=tokens.recording_scope(recording.id))
     response.headers["Cache-Control"] = "no-store"
     return {**info, "token_expires_at": expires.isoformat()}

@@ -176,7 +176,8 @@ async def _premiering(
     """The recording, now, the token to carry into playlists (if given as ``?token=``) and
     the recording's folder; 403/404 unless a premiere the token opens has started."""
     token, in_query = tokens.presented(request)
-    if not tokens.verify(runtime.media_secret, tokens.recording_scope(recording_id), token):
+    scope = tokens.recording_scope(recording_id)
+    if not tokens.verify(runtime.media_secret, scope, token, now=runtime.clock()):
         raise Forbidden("A valid media token for this recording is needed.")
     recording = await db.get(Recording, recording_id)
     window = premiere_window(recording) if recording is not None else None
