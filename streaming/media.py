@@ -6,6 +6,9 @@ token is handed out, as an HttpOnly cookie whose Path is the scope, only by the 
 status and recording play endpoints below, which check who is asking; serving a segment
 then needs no database, so in production nginx checks the same token itself and serves the
 bytes (docs/PRODUCTION.md). The app's routes are the development path and the reference.
+A playlist asked for with ``?token=`` lists its URIs with that token (``tokens.carry``;
+nginx does the same with sub_filter), for players that keep no cookies. Tokens live
+MEDIA_TOKEN_SECONDS (120 s): that is also how long a hidden recording stays open to one.
 
 Caching: playlists are cached briefly (1 s live, 60 s on demand); segments and init
 segments for a year as immutable (each broadcast names its own files, and a recording's
