@@ -83,8 +83,10 @@ class Settings(BaseSettings):
     # offers as ICE candidates; empty means every non-loopback interface (aioice's default).
     # "lo" admits 127.0.0.1, for a publisher on the same machine.
     ice_interfaces: str = ""
-    # How long a media access token (the cookie the players send) stays valid.
-    media_token_seconds: Annotated[int, Field(ge=30, le=24 * 3600)] = 900
+    # How long a media access token (the cookie the players send) stays valid; also how long
+    # a hidden or deleted recording stays open to a token handed out before (tokens cannot
+    # be revoked one by one: nginx checks them without the database). Players renew halfway.
+    media_token_seconds: Annotated[int, Field(ge=30, le=24 * 3600)] = 120
     # Largest pre-recorded talk upload.
     max_upload_bytes: Annotated[int, Field(gt=0)] = 2 * 1024 * 1_048_576
     # Run transcode jobs inside the web process (the embedded default); false when

@@ -6,6 +6,9 @@ token is handed out, as an HttpOnly cookie whose Path is the scope, only by the 
 status and recording play endpoints below, which check who is asking; serving a segment
 then needs no database, so in production nginx checks the same token itself and serves the
 bytes (docs/PRODUCTION.md). The app's routes are the development path and the reference.
+A playlist asked for with ``?token=`` lists its URIs with that token (``tokens.carry``;
+nginx does the same with sub_filter), for players that keep no cookies. Tokens live
+MEDIA_TOKEN_SECONDS (120 s): that is also how long a hidden recording stays open to one.
 
 Caching: playlists are cached briefly (1 s live, 60 s on demand); segments and init
 segments for a year as immutable (each broadcast names its own files, and a recording's
@@ -15,16 +18,21 @@ check tokens must not hand token-gated bytes to others (docs/PRODUCTION.md, "CDN
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import stat
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
+import anyio
 from fastapi import APIRouter, Response
 from starlette.requests import Request
 from starlette.responses import FileResponse
+from starlette.types import Receive, Scope, Send
 
 from conference.accounts import service as accounts
 from conference.accounts.models import Role
@@ -53,6 +61,8 @@ VOD_PLAYLIST_CACHE = "private, max-age=60"
 # Replaceable by organizers (captions, poster) or large and rarely fetched twice (MP4).
 MUTABLE_CACHE = "private, max-age=60"
 DOWNLOAD = "recording.mp4"
+# A rewritten playlist is read whole: a 3-hour recording's is about 250 KB.
+MAX_PLAYLIST_BYTES = 4 * 1024 * 1024
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 # The internal location nginx names for X-Accel-Redirect (docs/nginx/conference.conf).
 _ACCEL_PREFIX = re.compile(r"^/[A-Za-z0-9_-]{1,40}/$")
@@ -60,8 +70,65 @@ _PART = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$")
 
 
 class MediaFileResponse(FileResponse):
+    """A file sent from a descriptor opened before the answer is made.
+
+    The HLS packager replaces playlists by renaming a new file over the old one; a path
+    opened again after its size was taken may be the next version, longer or shorter than
+    the Content-Length already sent. Size, ETag and bytes all come from this one open file,
+    so every answer is one whole version, for ranges and HEAD alike.
+    """
+
     # Fewer, larger reads: each read is a hop to a worker thread.
     chunk_size = 512 * 1024
+
+    def __init__(self, fd: int, path: Path, info: os.stat_result, **kwargs: Any) -> None:
+        super().__init__(path, stat_result=info, **kwargs)
+        self._file: BinaryIO | None = os.fdopen(fd, "rb")
+
+    def close(self) -> None:
+        """Release the descriptor (also done once the answer is sent)."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # "pathsend" would hand the server the path to open again: leave it out.
+        extensions = {
+            key: value
+            for key, value in scope.get("extensions", {}).items()
+            if key != "http.response.pathsend"
+        }
+        try:
+            await super().__call__({**scope, "extensions": extensions}, receive, send)
+        finally:
+            self.close()
+
+    @asynccontextmanager
+    async def _open_file(self) -> AsyncIterator[anyio.AsyncFile[bytes]]:
+        if self._file is None:
+            raise RuntimeError("the file of this response was already sent")
+        # Each answer reads it once (a range seeks first); closed by __call__.
+        yield anyio.wrap_file(self._file)
+
+
+def _open_below(base: Path, relative: str) -> tuple[Path, int, os.stat_result]:
+    """The path, a read descriptor and the status of the regular file ``relative`` below
+    ``base``; 404 if there is none inside it."""
+    try:
+        root = base.resolve(strict=True)
+        target = (root / relative).resolve(strict=True)
+        # Resolved, so a symbolic link pointing out of the folder is caught here too.
+        if not target.is_relative_to(root):
+            raise NotFound("Not found.")
+        # O_NOFOLLOW: ``target`` is resolved, so a link put there since is refused.
+        fd = os.open(target, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError as exc:
+        raise NotFound("Not found.") from exc
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise NotFound("Not found.")
+    return target, fd, info
 
 
 def _safe_relative(path: str) -> str | None:
@@ -86,33 +153,57 @@ def _cache_control(relative: str, *, live: bool) -> str:
     return MUTABLE_CACHE
 
 
-def _serve(request: Request, base: Path, relative: str, *, live: bool) -> Response:
-    """The file ``relative`` below ``base`` (404 if it is not a regular file inside it)."""
+async def _serve(
+    request: Request, base: Path, relative: str, *, live: bool, carried: str | None
+) -> Response:
+    """The file ``relative`` below ``base`` (404 if it is not a regular file inside it); a
+    playlist with ``carried`` (a verified ``?token=``) added to the URIs it lists."""
     content_type = CONTENT_TYPES.get(os.path.splitext(relative)[1])
     if content_type is None:
         raise NotFound("Not found.")
-    try:
-        root = base.resolve(strict=True)
-        target = (root / relative).resolve(strict=True)
-        info = target.stat()
-    except OSError as exc:
-        raise NotFound("Not found.") from exc
-    # Resolved, so a symbolic link pointing out of the folder is caught here too.
-    if not target.is_relative_to(root) or not stat.S_ISREG(info.st_mode):
-        raise NotFound("Not found.")
+    target, fd, info = _open_below(base, relative)
     headers = {"Cache-Control": _cache_control(relative, live=live)}
     if relative == DOWNLOAD:
         headers["Content-Disposition"] = 'attachment; filename="recording.mp4"'
-    response = MediaFileResponse(target, headers=headers, media_type=content_type, stat_result=info)
+    if carried is not None and relative.endswith(".m3u8"):
+        return await _playlist_with_token(request, fd, info, carried, headers=headers)
+    response = MediaFileResponse(fd, target, info, headers=headers, media_type=content_type)
     etag = response.headers["etag"]
     if etag in (request.headers.get("if-none-match") or "").split(", "):
+        response.close()
         return Response(status_code=304, headers={"ETag": etag, **headers})
     return response
 
 
-def _authorize(request: Request, runtime: StreamingRuntime, scope: str) -> None:
-    if not tokens.verify(runtime.media_secret, scope, tokens.presented(request)[0]):
+async def _playlist_with_token(
+    request: Request, fd: int, info: os.stat_result, token: str, *, headers: dict[str, str]
+) -> Response:
+    """A playlist asked for with ``?token=``: its URIs carry the token on, for players that
+    keep no cookies. Read whole from the one descriptor (playlists are small); ranges are
+    not offered on the rewritten text, which HTTP allows."""
+    with os.fdopen(fd, "rb") as file:
+        if info.st_size > MAX_PLAYLIST_BYTES:
+            raise NotFound("Not found.")
+        raw = await anyio.to_thread.run_sync(file.read, MAX_PLAYLIST_BYTES + 1)
+    try:
+        body = tokens.carry(raw.decode(), token).encode()
+    except UnicodeDecodeError:
+        raise NotFound("Not found.") from None
+    digest = hashlib.md5(body, usedforsecurity=False).hexdigest()
+    headers = {**headers, "ETag": f'"{digest}"'}
+    if headers["ETag"] in (request.headers.get("if-none-match") or "").split(", "):
+        return Response(status_code=304, headers=headers)
+    # HEAD: the same headers, and the server leaves the body out.
+    return Response(body, headers=headers, media_type=CONTENT_TYPES[".m3u8"])
+
+
+def _authorize(request: Request, runtime: StreamingRuntime, scope: str) -> str | None:
+    """Refuse (403) unless the request presents a token for ``scope``; the token if it
+    came as ``?token=`` (playlists then carry it on), else None."""
+    token, in_query = tokens.presented(request)
+    if not tokens.verify(runtime.media_secret, scope, token, now=runtime.clock()):
         raise Forbidden("A valid media token is needed: reload the player.")
+    return token if in_query else None
 
 
 @router.api_route(
@@ -123,8 +214,9 @@ async def live_file(request: Request, stage_slug: str, path: str, runtime: Runti
     relative = _safe_relative(path)
     if relative is None or not _SLUG.fullmatch(stage_slug):
         raise NotFound("Not found.")
-    _authorize(request, runtime, tokens.stage_scope(stage_slug))
-    return _serve(request, runtime.media_root / "streams" / stage_slug, relative, live=True)
+    carried = _authorize(request, runtime, tokens.stage_scope(stage_slug))
+    folder = runtime.media_root / "streams" / stage_slug
+    return await _serve(request, folder, relative, live=True, carried=carried)
 
 
 @router.api_route(
@@ -138,7 +230,7 @@ async def vod_file(
     relative = _safe_relative(path)
     if relative is None:
         raise NotFound("Not found.")
-    _authorize(request, runtime, tokens.recording_scope(recording_id))
+    carried = _authorize(request, runtime, tokens.recording_scope(recording_id))
     if relative == DOWNLOAD:
         async with ctx.db.session() as db:
             recording = await db.get(Recording, recording_id)
@@ -163,13 +255,18 @@ async def vod_file(
                 media_type=CONTENT_TYPES[".mp4"],
             )
     base = recordings.recording_dir(runtime.media_root, recording_id)
-    return _serve(request, base, relative, live=False)
+    return await _serve(request, base, relative, live=False, carried=carried)
 
 
-def grant(response: Response, *, runtime: StreamingRuntime, scope: str, now: datetime) -> datetime:
-    """Set the ``media_token`` cookie for ``scope`` on ``response``; its expiry."""
+def grant(response: Response, *, runtime: StreamingRuntime, scope: str) -> datetime:
+    """Set the ``media_token`` cookie for ``scope`` on ``response``; its expiry.
+
+    Tokens are short-lived (MEDIA_TOKEN_SECONDS, 120 s by default) because they cannot be
+    revoked: nginx checks them without the database, so a recording hidden or deleted stays
+    open to a token handed out before for at most that long. Players renew them."""
     ttl = runtime.settings.media_token_seconds
-    token = tokens.issue(runtime.media_secret, scope, ttl_seconds=ttl, now=now.timestamp())
+    now = runtime.clock()
+    token = tokens.issue(runtime.media_secret, scope, ttl_seconds=ttl, now=now)
     response.set_cookie(
         tokens.COOKIE,
         token,
@@ -180,7 +277,7 @@ def grant(response: Response, *, runtime: StreamingRuntime, scope: str, now: dat
         secure=runtime.settings.is_production,
     )
     # Tokens carry whole seconds; the answer says when this one stops working.
-    return datetime.fromtimestamp(int(now.timestamp()) + ttl, UTC)
+    return datetime.fromtimestamp(int(now) + ttl, UTC)
 
 
 @router.get("/api/v1/streaming/stages/{slug}/status")
@@ -200,10 +297,10 @@ async def stage_status_endpoint(
         raise NotFound("There is no such stage.")
     now = utcnow()
     payload = await stage_status(ctx, db, stage=stage, now=now)
-    expires = grant(response, runtime=runtime, scope=tokens.stage_scope(stage.slug), now=now)
+    expires = grant(response, runtime=runtime, scope=tokens.stage_scope(stage.slug))
     if payload["recording"] is not None:
         scope = tokens.recording_scope(payload["recording"]["id"])
-        grant(response, runtime=runtime, scope=scope, now=now)
+        grant(response, runtime=runtime, scope=scope)
     response.headers["Cache-Control"] = "no-store"
     return {**payload, "token_expires_at": expires.isoformat()}
 
@@ -223,7 +320,6 @@ async def play_recording(
         db, meeting_id=meeting.id, recording_id=recording_id, user=user
     )
     info = await recordings.play_info(db, recording=recording)
-    now = utcnow()
-    expires = grant(response, runtime=runtime, scope=tokens.recording_scope(recording.id), now=now)
+    expires = grant(response, runtime=runtime, scope=tokens.recording_scope(recording.id))
     response.headers["Cache-Control"] = "no-store"
     return {**info, "token_expires_at": expires.isoformat()}

@@ -144,21 +144,6 @@ def _iso(instant: datetime) -> str:
     return instant.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def with_token(master: str, token_query: str) -> str:
-    """The master playlist with ``token_query`` appended to each variant URI."""
-    if not token_query:
-        return master
-    lines = []
-    for line in master.splitlines():
-        stripped = line.strip()
-        if stripped and not stripped.startswith("#"):
-            line = stripped + token_query
-        elif 'URI="' in line:
-            line = re.sub(r'URI="([^"]+)"', lambda m: f'URI="{m.group(1)}{token_query}"', line)
-        lines.append(line)
-    return "\n".join(lines) + "\n"
-
-
 class _PlaylistCache:
     """Parsed rendition playlists, keyed by file identity (a recording's files never change
     once ready, and every viewer asks every second)."""
@@ -187,9 +172,12 @@ _cache = _PlaylistCache()
 
 async def _premiering(
     request: Request, runtime: Runtime, db: DbSession, recording_id: int
-) -> tuple[Recording, datetime, str, Path]:
+) -> tuple[Recording, datetime, str | None, Path]:
+    """The recording, now, the token to carry into playlists (if given as ``?token=``) and
+    the recording's folder; 403/404 unless a premiere the token opens has started."""
     token, in_query = tokens.presented(request)
-    if not tokens.verify(runtime.media_secret, tokens.recording_scope(recording_id), token):
+    scope = tokens.recording_scope(recording_id)
+    if not tokens.verify(runtime.media_secret, scope, token, now=runtime.clock()):
         raise Forbidden("A valid media token for this recording is needed.")
     recording = await db.get(Recording, recording_id)
     window = premiere_window(recording) if recording is not None else None
@@ -198,8 +186,8 @@ async def _premiering(
     now = datetime.now(UTC)
     if now < window[0]:
         raise NotFound(f"The premiere starts at {_iso(window[0])}.")
-    token_query = f"?token={token}" if in_query else ""
-    return recording, now, token_query, runtime.media_root / recording.media_path
+    carried = token if in_query and token is not None else None
+    return recording, now, carried, runtime.media_root / recording.media_path
 
 
 def _playlist(body: str) -> Response:
@@ -211,12 +199,12 @@ async def premiere_master(
     recording_id: PathId, request: Request, runtime: Runtime, db: DbSession
 ) -> Response:
     """The master playlist of a premiere that has started."""
-    _, _, token_query, folder = await _premiering(request, runtime, db, recording_id)
+    _, _, carried, folder = await _premiering(request, runtime, db, recording_id)
     try:
         master = (folder / "master.m3u8").read_text()
     except OSError:
         raise NotFound("This recording's files are missing.") from None
-    return _playlist(with_token(master, token_query))
+    return _playlist(tokens.carry(master, carried) if carried else master)
 
 
 @router.get("/vod/{recording_id}/premiere/{rendition}/index.m3u8")
@@ -224,7 +212,7 @@ async def premiere_rendition(
     recording_id: PathId, rendition: str, request: Request, runtime: Runtime, db: DbSession
 ) -> Response:
     """A rendition playlist of a premiere as it stands now (see the module's docstring)."""
-    recording, now, token_query, folder = await _premiering(request, runtime, db, recording_id)
+    recording, now, carried, folder = await _premiering(request, runtime, db, recording_id)
     assert recording.premiere_at is not None  # checked by premiere_window
     if not _RENDITION.match(rendition):
         raise NotFound("No such rendition.")
@@ -237,6 +225,5 @@ async def premiere_rendition(
         rendition=rendition,
         premiere_at=recording.premiere_at,
         now=now,
-        token_query=token_query,
     )
-    return _playlist(body)
+    return _playlist(tokens.carry(body, carried) if carried else body)

@@ -7,7 +7,8 @@ recordings exist?) is in the database, so any process can answer a viewer.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,8 @@ class StreamingRuntime:
     panels: PanelManager
     worker: JobWorker
     started: bool = field(default=False)
+    # Seconds since the epoch for media tokens (issued and checked); tests move it.
+    clock: Callable[[], float] = field(default=time.time)
 
     @property
     def media_root(self) -> Path:

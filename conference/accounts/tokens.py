@@ -44,7 +44,9 @@ class Tokens:
     def csrf_valid(self, csrf_secret: str | None, token: str | None) -> bool:
         if not csrf_secret or not token:
             return False
-        return hmac.compare_digest(self.csrf_token(csrf_secret), token)
+        # As bytes: compare_digest raises TypeError on non-ASCII text, and the token is
+        # whatever the client sent.
+        return hmac.compare_digest(self.csrf_token(csrf_secret).encode(), token.encode())
 
     # Password reset: the link names the user and a fingerprint of the current password
     # hash, so it stops working once used (the hash changes) and after max_age.
@@ -62,7 +64,7 @@ class Tokens:
 
     @staticmethod
     def reset_matches(password_hash: str, fingerprint: str) -> bool:
-        return hmac.compare_digest(_fingerprint(password_hash), fingerprint)
+        return hmac.compare_digest(_fingerprint(password_hash).encode(), fingerprint.encode())
 
 
 def _fingerprint(password_hash: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -26,6 +27,11 @@ from conference.program.published import PublishedProgram, SessionView
 # Bound on what a feed token may be before it is even parsed (user id, dash, 32 hex).
 _MAX_TOKEN_LENGTH = 64
 _FEED_CONTEXT = b"conference.agenda-feed:"
+# ASCII only: ``isdigit``/``int`` accept other scripts' digits (``isdigit`` even "²", which
+# ``int`` refuses) and ``compare_digest`` raises on non-ASCII text. The id stays within
+# the database's integer column.
+_FEED_TOKEN = re.compile(r"(?P<user>[1-9][0-9]{0,9})-(?P<mac>[0-9a-f]{32})")
+_MAX_USER_ID = 2_147_483_647
 
 
 # Stars -------------------------------------------------------------------------------
@@ -253,12 +259,10 @@ async def reset_feed(db: AsyncSession, *, user_id: int) -> None:
 
 async def feed_owner(db: AsyncSession, *, secret: str, token: str) -> int | None:
     """The user id a feed token belongs to, or None if it is malformed, forged or revoked."""
-    if len(token) > _MAX_TOKEN_LENGTH:
+    found = _FEED_TOKEN.fullmatch(token) if len(token) <= _MAX_TOKEN_LENGTH else None
+    if found is None or int(found["user"]) > _MAX_USER_ID:
         return None
-    user_part, _, mac = token.partition("-")
-    if not user_part.isdigit() or len(user_part) > 12 or not mac:
-        return None
-    user_id = int(user_part)
+    user_id = int(found["user"])
     # One query: the account must still exist and be active, and its feed's generation.
     row = (
         await db.execute(
@@ -270,7 +274,7 @@ async def feed_owner(db: AsyncSession, *, secret: str, token: str) -> int | None
     if row is None or not row[0]:
         return None
     expected = feed_token(secret, user_id=user_id, created_at=row[1], generation=row[2] or 1)
-    return user_id if hmac.compare_digest(expected, token) else None
+    return user_id if hmac.compare_digest(expected.encode(), token.encode()) else None
 
 
 async def export_user_agenda(db: AsyncSession, user: User) -> dict[str, Any]:

@@ -7,6 +7,7 @@ same events, so a question asked from a phone in the hall appears live for every
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -185,7 +186,8 @@ async def vote_submit(
     form = await read_form(request)
     try:
         raw = form.get("question_id", "")
-        if not raw.isdigit() or not 1 <= int(raw) <= 2_147_483_647:
+        # ASCII digits only: isdigit() also accepts "²", which int() refuses.
+        if not re.fullmatch(r"[0-9]{1,10}", raw) or not 1 <= int(raw) <= 2_147_483_647:
             raise InvalidInput("Choose a question to upvote.", field="question_id")
         _throttle(ctx, user, "vote")
         _, event = await qa_service.vote(db, guid=guid, user=user, question_id=int(raw))

@@ -9,7 +9,12 @@
 
 (() => {
   const POLL_MS = 15000;
-  const TOKEN_MARGIN_MS = 60000; // ask again this long before the media token expires
+  // Ask again this long before the media token expires (MEDIA_TOKEN_SECONDS, 120 s by
+  // default), or halfway through its life if that is sooner.
+  const TOKEN_MARGIN_MS = 60000;
+  // The server's clock less ours (from the Date header of the last API answer): token
+  // expiry is the server's time, and a viewer's clock may be minutes off.
+  let serverOffsetMs = 0;
   const BACKOFF_MAX_MS = 30000;
   const PING_EVERY_MS = 25000;
 
@@ -53,6 +58,8 @@
       failure.status = response.status;
       throw failure;
     }
+    const serverDate = Date.parse(response.headers.get("Date") || "");
+    if (!Number.isNaN(serverDate)) serverOffsetMs = serverDate - Date.now();
     return response.json();
   }
 
@@ -292,7 +299,8 @@
       clearTimeout(this.tokenTimer);
       const at = Date.parse(expiresAt || "");
       if (Number.isNaN(at)) return;
-      const delay = Math.max(5000, at - Date.now() - TOKEN_MARGIN_MS);
+      const left = at - (Date.now() + serverOffsetMs);
+      const delay = Math.max(5000, Math.min(left - TOKEN_MARGIN_MS, left / 2));
       this.tokenTimer = setTimeout(renew, delay);
     }
 

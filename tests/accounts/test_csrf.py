@@ -70,3 +70,19 @@ async def test_csrf_cookie_is_httponly_and_lax(client: httpx.AsyncClient) -> Non
     again = await client.get("/api/v1/auth/csrf")
     assert "set-cookie" not in again.headers
     assert again.json()["csrf_token"] == response.json()["csrf_token"]
+
+
+@pytest.mark.parametrize("token", ["\u00e9", "\u0661\u0662\u0663", "\uff10" * 64, "\u00b2"])
+async def test_non_ascii_tokens_are_refused_not_errors(
+    client: httpx.AsyncClient, users: UserFactory, token: str
+) -> None:
+    await users.create(Role.attendee, email="c@example.org")
+    await csrf(client)
+    del client.headers["X-CSRF-Token"]
+    by_form = await client.post("/signin", data={"csrf_token": token, **LOGIN})
+    assert by_form.status_code == 403
+    latin1 = token.encode("latin-1", "ignore") or b"\xe9"
+    by_header = await client.post(
+        "/api/v1/auth/login", json=LOGIN, headers={b"X-CSRF-Token": latin1}
+    )
+    assert by_header.status_code == 403

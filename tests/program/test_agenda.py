@@ -228,6 +228,18 @@ async def test_feed_is_secret_and_revocable(
             "nonsense",
             f"{user_id}-",
             "9" * 70,
+            # Beyond the database's integer column (PostgreSQL refuses such a parameter).
+            f"99999999999-{mac}",
+            f"{user_id}-{mac.upper()}",
+            # Other scripts' digits pass isdigit() and int() reads them (as the same id);
+            # "²" passes isdigit() and int() refuses it; non-ASCII in the MAC made
+            # compare_digest raise.
+            f"{user_id.translate(ARABIC_INDIC)}-{mac}",
+            f"{user_id.translate(FULLWIDTH)}-{mac}",
+            f"{user_id}\u00b2-{mac}",
+            f"\u00b2-{mac}",
+            f"{user_id}-{mac[:-1]}\u00e9",
+            f"{user_id}-{mac[:-1]}\u0661",
         ):
             assert (await anonymous.get(f"/agenda/feed/{bad}.ics")).status_code == 404, bad
 
@@ -247,6 +259,12 @@ async def test_feed_is_secret_and_revocable(
         # A second reset revokes the second address too.
         await client.post("/agenda/feed/reset", data={"csrf_token": csrf.group(1)})
         assert (await anonymous.get(new_path)).status_code == 404
+
+
+ARABIC_INDIC = str.maketrans(
+    "0123456789", "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669"
+)
+FULLWIDTH = str.maketrans("0123456789", "".join(chr(0xFF10 + n) for n in range(10)))
 
 
 def test_a_reused_account_id_gets_a_different_feed_address() -> None:

@@ -156,6 +156,10 @@ def test_phone_page_asks_and_votes_through_forms(live: TestClient) -> None:
         assert not_approved.status_code == 409
         bad = live.post(f"/q/{guid}/vote", data={"question_id": "x", "csrf_token": token})
         assert bad.status_code == 422
+        # isdigit() accepts these; int() refuses "²" and reads the others as numbers.
+        for digits in ("²", "\u0661\u0662\u0663", "\uff11\uff12", str(seed_id) + "\u00b9"):
+            odd = live.post(f"/q/{guid}/vote", data={"question_id": digits, "csrf_token": token})
+            assert odd.status_code == 422, digits
         assert drain(organizer) == []
     unknown = live.get("/q/00000000-0000-0000-0000-000000000000")
     assert unknown.status_code == 404

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from fastapi import FastAPI
 from conference.db.types import utcnow
 from conference.main import create_app
 from conference.program.demo import seed_meeting
+from conference.settings import Settings
 from streaming import tokens
 from streaming.models import BroadcastState, RecordingStatus
 from tests.app_settings import app_settings
@@ -69,13 +72,48 @@ async def test_live_files_need_a_token_for_their_stage(
         assert f"Path=/streams/{program.stage_slug}/" in cookie
         assert "HttpOnly" in cookie
         assert "samesite=lax" in cookie.lower()
-        assert "Max-Age=900" in cookie
+        assert "Max-Age=120" in cookie
         assert "Secure" not in cookie  # development; production adds it
         by_cookie = await viewer.get(url)
         assert by_cookie.status_code == 200
         assert by_cookie.content == SEGMENT
         # The cookie's Path keeps it away from other scopes.
         assert viewer.cookies.get(tokens.COOKIE, path=f"/streams/{program.stage_slug}/")
+
+
+def _other_digits(token: str, zero: int) -> str:
+    expires, _, digest = token.partition("-")
+    return "".join(chr(zero + int(c)) for c in expires) + "-" + digest
+
+
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        lambda t: _other_digits(t, 0x0660),  # Arabic-Indic digits: int() reads them
+        lambda t: _other_digits(t, 0xFF10),  # fullwidth digits
+        lambda t: "\u00b2" + t,  # isdigit() but not int()
+        lambda t: t.replace("-", "\u00b2-", 1),
+        lambda t: t[:-1] + "\u00e9",  # compare_digest raises on non-ASCII text
+        lambda t: t[:-1] + "\u0661",
+        lambda t: t + "\u00e9",
+        lambda t: t.replace("-", "\u2010", 1),
+        lambda t: "+" + t,
+    ],
+)
+async def test_non_ascii_tokens_are_refused(
+    app: FastAPI, program: Program, live_dir: Path, mangle: Callable[[str], str]
+) -> None:
+    scope = tokens.stage_scope(program.stage_slug)
+    token = token_for(app, scope)
+    bad = mangle(token)
+    assert not tokens.verify(app.state.streaming.media_secret, scope, bad)
+    url = f"/streams/{program.stage_slug}/360p/seg_00001.m4s"
+    async with client_of(app, ATTENDEE) as viewer:
+        assert (await viewer.get(url, params={"token": bad})).status_code == 403
+        # A raw cookie header, as a client may send it (UTF-8 bytes, read as Latin-1).
+        cookie = f"{tokens.COOKIE}={bad}".encode()
+        assert (await viewer.get(url, headers={b"Cookie": cookie})).status_code == 403
+        assert (await viewer.get(url, params={"token": token})).status_code == 200
 
 
 async def test_token_of_a_stage_does_not_open_a_recording(app: FastAPI, program: Program) -> None:
@@ -196,6 +234,54 @@ async def test_ranges_head_and_conditional_requests(app: FastAPI, program: Progr
         assert refused.status_code == 403
 
 
+class Clock:
+    """The streaming runtime's clock for media tokens, moved by the test."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self.now = time.time()
+        app.state.streaming.clock = lambda: self.now
+
+
+def documented_token_seconds() -> int:
+    """MEDIA_TOKEN_SECONDS's default as the README's settings table states it."""
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    found = re.search(r"^\| `MEDIA_TOKEN_SECONDS` \| `(\d+)` \|", readme, re.MULTILINE)
+    assert found is not None
+    return int(found[1])
+
+
+async def test_a_token_stops_opening_an_unpublished_recording_within_its_lifetime(
+    app: FastAPI, client: httpx.AsyncClient, program: Program
+) -> None:
+    lifetime = documented_token_seconds()
+    assert lifetime == Settings.model_fields["media_token_seconds"].default == 120
+    assert ctx_of(app).settings.media_token_seconds == lifetime
+    clock = Clock(app)
+    recording_id = await add_recording(app, stage_id=program.stage_id)
+    files = [f"/vod/{recording_id}/master.m3u8", f"/vod/{recording_id}/360p/seg_00001.m4s"]
+    async with client_of(app, ATTENDEE) as viewer:
+        play = await viewer.get(f"/api/v1/streaming/recordings/{recording_id}/play")
+        assert play.status_code == 200
+        assert f"Max-Age={lifetime}" in play.headers["set-cookie"]
+        token = viewer.cookies.get(tokens.COOKIE, path=f"/vod/{recording_id}/")
+        assert token is not None
+        # ``client`` is the organizer.
+        url = f"/api/v1/streaming/recordings/{recording_id}"
+        assert (await client.patch(url, json={"published": False})).status_code == 200
+        refused = await viewer.get(f"/api/v1/streaming/recordings/{recording_id}/play")
+        assert refused.status_code == 404
+        # No new token; the one handed out before works to the end of its lifetime...
+        clock.now += lifetime - 1
+        for url in files:
+            assert (await viewer.get(url)).status_code == 200, url
+            assert (await viewer.get(url, params={"token": token})).status_code == 200, url
+        # ...and not a second longer, by cookie or in the query.
+        clock.now += 2
+        for url in files:
+            assert (await viewer.get(url)).status_code == 403, url
+            assert (await viewer.get(url, params={"token": token})).status_code == 403, url
+
+
 async def test_unpublished_recording_is_only_for_organizers(
     app: FastAPI, client: httpx.AsyncClient, program: Program
 ) -> None:
@@ -223,7 +309,7 @@ async def test_play_answers_what_the_player_needs(app: FastAPI, program: Program
     assert response.status_code == 200
     body = response.json()
     expires = body.pop("token_expires_at")
-    assert abs(expires_in(expires) - 900) <= 2
+    assert abs(expires_in(expires) - 120) <= 2
     assert body == {
         "id": recording_id,
         "title": "Interferon keynote",
