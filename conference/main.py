@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import gc
 import logging
 import signal
@@ -141,6 +142,7 @@ def build_context(settings: Settings) -> AppContext:
         programs=ProgramCache(),
     )
     ctx.pages.page_context.append(lambda request: {"banners": announcements.page_banners(request)})
+    ctx.realtime.hub.reauthorize = functools.partial(realtime_gateway.reauthorize, ctx)
     return ctx
 
 

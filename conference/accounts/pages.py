@@ -220,7 +220,7 @@ async def account_password_submit(
     change, errors = validate(PasswordChange, await read_form(request))
     if change is not None:
         try:
-            await service.change_password(
+            ended = await service.change_password(
                 db,
                 user=user,
                 current_password=change.current_password,
@@ -231,6 +231,7 @@ async def account_password_submit(
         except ServiceError as exc:
             errors = {exc.field or "form": exc.detail}
         else:
+            await cookies.sessions_ended(ctx, user_id=user.id, session_ids=ended)
             # Every session ended with the password change; this browser gets a new one.
             response = RedirectResponse("/account?saved=password", status_code=303)
             await cookies.sign_in(response, request, db, ctx, user)
@@ -263,6 +264,7 @@ async def account_delete_submit(
         except ServiceError as exc:
             errors = {"delete_password": exc.detail}
         else:
+            await cookies.account_deleted(ctx, user_id=user.id)
             response = RedirectResponse("/?deleted=1", status_code=303)
             await cookies.sign_out(response, request, db, ctx)
             return response
@@ -316,7 +318,7 @@ async def reset_submit(
     body, errors = validate(PasswordResetConfirm, form)
     if body is not None:
         try:
-            await service.reset_password(
+            account = await service.reset_password(
                 db,
                 token=body.token,
                 new_password=body.new_password,
@@ -327,6 +329,7 @@ async def reset_submit(
         except ServiceError as exc:
             errors = {exc.field or "form": exc.detail}
         else:
+            await cookies.sessions_ended(ctx, user_id=account.id, session_ids=None)
             return RedirectResponse("/signin?reset=1", status_code=303)
     context = {
         "token": form.get("token", ""),

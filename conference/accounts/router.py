@@ -98,7 +98,7 @@ async def request_password_reset(
 async def confirm_password_reset(
     body: PasswordResetConfirm, db: DbSession, ctx: Context
 ) -> Message:
-    await service.reset_password(
+    user = await service.reset_password(
         db,
         token=body.token,
         new_password=body.new_password,
@@ -106,6 +106,7 @@ async def confirm_password_reset(
         passwords=ctx.passwords,
         max_age=timedelta(minutes=ctx.settings.password_reset_minutes),
     )
+    await cookies.sessions_ended(ctx, user_id=user.id, session_ids=None)
     return Message(detail="Your password has been changed. Please sign in.")
 
 
@@ -126,7 +127,7 @@ async def change_my_password(
     body: PasswordChange, request: Request, user: CurrentUser, db: DbSession, ctx: Context
 ) -> Response:
     """Change the password; other signed-in browsers are signed out."""
-    await service.change_password(
+    ended = await service.change_password(
         db,
         user=user,
         current_password=body.current_password,
@@ -134,6 +135,7 @@ async def change_my_password(
         passwords=ctx.passwords,
         keep_token=session_token(request, ctx),
     )
+    await cookies.sessions_ended(ctx, user_id=user.id, session_ids=ended)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -159,6 +161,7 @@ async def delete_me(
 ) -> Response:
     """Delete my account for good (the password confirms it)."""
     await service.delete_account(db, user=user, password=body.password, passwords=ctx.passwords)
+    await cookies.account_deleted(ctx, user_id=user.id)
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
     await cookies.sign_out(response, request, db, ctx)
     return response
@@ -177,10 +180,13 @@ async def list_users(
 
 
 @router.put("/users/{user_id}/roles", response_model=UserOut)
-async def set_user_roles(user_id: PathId, body: RolesUpdate, _: Admin, db: DbSession) -> UserOut:
-    """Replace a user's roles (admins only)."""
+async def set_user_roles(
+    user_id: PathId, body: RolesUpdate, _: Admin, db: DbSession, ctx: Context
+) -> UserOut:
+    """Replace a user's roles (admins only); their open sockets are re-authorized at once."""
     user = await db.get(User, user_id)
     if user is None:
         raise NotFound(f"No user with id {user_id}.")
     await service.set_roles(db, user=user, roles=body.roles)
+    await ctx.realtime.hub.roles_changed(user_id=user.id)
     return await service.user_out(db, user=user)

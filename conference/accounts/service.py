@@ -211,16 +211,26 @@ async def session_user(db: AsyncSession, *, token: str) -> tuple[UserSession, Us
     return session, session.user
 
 
-async def end_session(db: AsyncSession, *, token: str) -> None:
-    await db.execute(delete(UserSession).where(UserSession.id == digest(token)))
+async def end_session(db: AsyncSession, *, token: str) -> int | None:
+    """End the session behind ``token``; returns its user's id (None if there was none).
+
+    Its sockets are the caller's to close (``Hub.end_sessions`` with ``digest(token)``).
+    """
+    user_id = await db.scalar(
+        delete(UserSession).where(UserSession.id == digest(token)).returning(UserSession.user_id)
+    )
     await db.commit()
+    return user_id
 
 
-async def end_other_sessions(db: AsyncSession, *, user_id: int, keep_token: str | None) -> None:
+async def end_other_sessions(
+    db: AsyncSession, *, user_id: int, keep_token: str | None
+) -> list[str]:
+    """End the user's sessions but the one behind ``keep_token``; returns the ended ids."""
     query = delete(UserSession).where(UserSession.user_id == user_id)
     if keep_token is not None:
         query = query.where(UserSession.id != digest(keep_token))
-    await db.execute(query)
+    return list(await db.scalars(query.returning(UserSession.id)))
 
 
 # Profile and password ----------------------------------------------------------------
@@ -251,14 +261,15 @@ async def change_password(
     new_password: str,
     passwords: Passwords,
     keep_token: str | None,
-) -> None:
-    """Change the password and sign out every other browser."""
+) -> list[str]:
+    """Change the password and sign out every other browser; returns the ended sessions."""
     if not await passwords.verify(user.password_hash, current_password):
         raise InvalidInput("The current password is not correct.", field="current_password")
     user.password_hash = await passwords.hash(new_password)
     user.password_changed_at = utcnow()
-    await end_other_sessions(db, user_id=user.id, keep_token=keep_token)
+    ended = await end_other_sessions(db, user_id=user.id, keep_token=keep_token)
     await db.commit()
+    return ended
 
 
 async def password_reset_token(
