@@ -55,7 +55,13 @@ class Settings(BaseSettings):
     max_import_bytes: Annotated[int, Field(gt=0)] = 16 * 1_048_576
     session_days: Annotated[int, Field(gt=0, le=90)] = 14
     password_reset_minutes: Annotated[int, Field(gt=0, le=24 * 60)] = 60
+    # Sign-in throttling (conference.accounts.service.SignInLimits): free failures per
+    # account+address, then a delay doubling per failure up to the maximum; and a much
+    # higher count of failures per address (a venue network shares one), all within the window.
     sign_in_max_failures: Annotated[int, Field(gt=0)] = 5
+    sign_in_delay_seconds: Annotated[int, Field(gt=0)] = 30
+    sign_in_max_delay_seconds: Annotated[int, Field(gt=0)] = 900
+    sign_in_max_failures_per_address: Annotated[int, Field(gt=0)] = 100
     sign_in_window_minutes: Annotated[int, Field(gt=0)] = 15
     # argon2id cost; the defaults are argon2-cffi's RFC 9106 "low memory" profile.
     argon2_time_cost: Annotated[int, Field(ge=1)] = 3

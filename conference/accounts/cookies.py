@@ -47,6 +47,17 @@ async def sign_in(
     )
 
 
+def sign_in_limits(ctx: AppContext) -> service.SignInLimits:
+    settings = ctx.settings
+    return service.SignInLimits(
+        free_failures=settings.sign_in_max_failures,
+        address_failures=settings.sign_in_max_failures_per_address,
+        delay=timedelta(seconds=settings.sign_in_delay_seconds),
+        max_delay=timedelta(seconds=settings.sign_in_max_delay_seconds),
+        window=timedelta(minutes=settings.sign_in_window_minutes),
+    )
+
+
 async def check_credentials(
     conn: HTTPConnection, db: AsyncSession, ctx: AppContext, *, email: str, password: str
 ) -> User:
@@ -58,8 +69,7 @@ async def check_credentials(
             password=password,
             ip_address=client_address(conn),
             passwords=ctx.passwords,
-            max_failures=ctx.settings.sign_in_max_failures,
-            window=timedelta(minutes=ctx.settings.sign_in_window_minutes),
+            limits=sign_in_limits(ctx),
         )
     except Throttled:
         ctx.metrics.sign_ins.labels("throttled").inc()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -107,6 +108,29 @@ async def user_out(db: AsyncSession, *, user: User) -> UserOut:
 # Sign-in -----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class SignInLimits:
+    """Sign-in throttling (README: ``SIGN_IN_*``).
+
+    - per account and address: ``free_failures`` wrong passwords, then each further attempt
+      from that address for that account must wait ``delay`` after the latest failure,
+      doubling with every failure up to ``max_delay``. Another address is not slowed, so
+      nobody can lock an account out from elsewhere, and the owner's correct password from
+      their own address gets in;
+    - per address: ``address_failures`` failures (any accounts) within ``window`` stop the
+      address until the oldest of them leaves the window; high, because a venue or campus
+      network shares one address.
+
+    An unknown email is throttled exactly like a known one, so the answers reveal nothing.
+    """
+
+    free_failures: int
+    address_failures: int
+    delay: timedelta
+    max_delay: timedelta
+    window: timedelta
+
+
 async def authenticate(
     db: AsyncSession,
     *,
@@ -114,63 +138,80 @@ async def authenticate(
     password: str,
     ip_address: str,
     passwords: Passwords,
-    max_failures: int,
-    window: timedelta,
+    limits: SignInLimits,
 ) -> User:
-    """Check a sign-in, throttled per account and per address.
-
-    After ``max_failures`` failures for the account or from the address within ``window``,
-    every further attempt is refused with :class:`Throttled` until the oldest of those
-    failures leaves the window, even with the right password.
-    """
+    """Check a sign-in, throttled per account+address and per address (:class:`SignInLimits`)."""
     email = email.strip().lower()
     now = utcnow()
-    await _refuse_if_throttled(
-        db, email=email, ip_address=ip_address, max_failures=max_failures, window=window, now=now
-    )
+    await _refuse_if_throttled(db, email=email, ip_address=ip_address, limits=limits, now=now)
     user = await get_user_by_email(db, email=email)
     ok = await passwords.verify(user.password_hash if user else None, password)
     if not ok or user is None or not user.is_active:
         db.add(SignInFailure(email=email, ip_address=ip_address, failed_at=now))
         await db.commit()
         raise Unauthenticated("The email address or password is not correct.")
-    await db.execute(delete(SignInFailure).where(SignInFailure.email == email))
+    # Only this address's failures are forgiven: a success elsewhere must not reset the
+    # delay of someone guessing from another address.
+    await db.execute(
+        delete(SignInFailure).where(
+            SignInFailure.email == email, SignInFailure.ip_address == ip_address
+        )
+    )
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = await passwords.hash(password)
     await db.commit()
     return user
 
 
+def _aware(value: datetime) -> datetime:
+    """Aggregates lose nothing on PostgreSQL; on SQLite a bare max() may come back naive."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def pair_delay(failures: int, limits: SignInLimits) -> timedelta:
+    """How long after its latest failure an account+address pair waits (0: free)."""
+    over = failures - limits.free_failures
+    if over < 0:
+        return timedelta(0)
+    # The shift is bounded so a long run of failures cannot build a huge integer.
+    return min(limits.delay * (1 << min(over, 30)), limits.max_delay)
+
+
 async def _refuse_if_throttled(
-    db: AsyncSession,
-    *,
-    email: str,
-    ip_address: str,
-    max_failures: int,
-    window: timedelta,
-    now: datetime,
+    db: AsyncSession, *, email: str, ip_address: str, limits: SignInLimits, now: datetime
 ) -> None:
-    since = now - window
+    since = now - limits.window
     await db.execute(delete(SignInFailure).where(SignInFailure.failed_at < since))
-    retry_after = 0
-    for column, value in ((SignInFailure.email, email), (SignInFailure.ip_address, ip_address)):
-        rows = (
-            await db.scalars(
-                select(SignInFailure.failed_at)
-                .where(column == value, SignInFailure.failed_at >= since)
-                .order_by(SignInFailure.failed_at.desc())
-                .limit(max_failures)
+    retry_after = 0.0
+    pair_count, pair_latest = (
+        await db.execute(
+            select(func.count(), func.max(SignInFailure.failed_at)).where(
+                SignInFailure.email == email,
+                SignInFailure.ip_address == ip_address,
+                SignInFailure.failed_at >= since,
             )
-        ).all()
-        if len(rows) >= max_failures:
-            # Free again when the oldest of the newest max_failures leaves the window.
-            wait = (rows[-1] + window - now).total_seconds()
-            retry_after = max(retry_after, math.ceil(wait), 1)
-    if retry_after:
+        )
+    ).one()
+    if pair_latest is not None:
+        latest = _aware(pair_latest)
+        retry_after = (latest + pair_delay(pair_count, limits) - now).total_seconds()
+    address_rows = (
+        await db.scalars(
+            select(SignInFailure.failed_at)
+            .where(SignInFailure.ip_address == ip_address, SignInFailure.failed_at >= since)
+            .order_by(SignInFailure.failed_at.desc())
+            .limit(limits.address_failures)
+        )
+    ).all()
+    if len(address_rows) >= limits.address_failures:
+        # Free again when the oldest of the newest ``address_failures`` leaves the window.
+        oldest = _aware(address_rows[-1])
+        retry_after = max(retry_after, (oldest + limits.window - now).total_seconds())
+    if retry_after > 0:
         await db.commit()
         raise Throttled(
             "Too many failed sign-ins. Please wait before trying again.",
-            retry_after=retry_after,
+            retry_after=max(1, math.ceil(retry_after)),
         )
 
 
