@@ -173,6 +173,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         try:
             await ensure_migrated(ctx)
+            await ctx.mailer.start()
             await ctx.realtime.hub.start()
             await announcements.start(ctx)
             async with streaming_runtime.running(ctx, streaming):
@@ -183,6 +184,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 yield
         finally:
             await announcements.stop(ctx)
+            await ctx.mailer.stop()
             await ctx.realtime.hub.close()
             await ctx.db.dispose()
 

@@ -63,6 +63,12 @@ class Settings(BaseSettings):
     sign_in_max_delay_seconds: Annotated[int, Field(gt=0)] = 900
     sign_in_max_failures_per_address: Annotated[int, Field(gt=0)] = 100
     sign_in_window_minutes: Annotated[int, Field(gt=0)] = 15
+    # Per client address and per target email, within the window (conference.accounts.limits).
+    reset_limit_per_address: Annotated[int, Field(gt=0)] = 10
+    reset_limit_per_email: Annotated[int, Field(gt=0)] = 3
+    register_limit_per_address: Annotated[int, Field(gt=0)] = 10
+    register_limit_per_email: Annotated[int, Field(gt=0)] = 3
+    account_limit_window_minutes: Annotated[int, Field(gt=0)] = 60
     # argon2id cost; the defaults are argon2-cffi's RFC 9106 "low memory" profile.
     argon2_time_cost: Annotated[int, Field(ge=1)] = 3
     argon2_memory_kib: Annotated[int, Field(ge=8)] = 65_536

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from conference.accounts import cookies, service
+from conference.accounts import cookies, flows, service
 from conference.accounts.models import User
 from conference.accounts.schemas import (
     AccountDeletion,
@@ -39,8 +39,6 @@ from conference.web.csrf import csrf_token
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
 
-RESET_ACCEPTED = "If an account exists for that address, a reset link is on its way."
-
 
 @router.get("/auth/csrf", response_model=CsrfOut)
 async def get_csrf_token(request: Request, ctx: Context) -> CsrfOut:
@@ -48,12 +46,23 @@ async def get_csrf_token(request: Request, ctx: Context) -> CsrfOut:
     return CsrfOut(csrf_token=csrf_token(request, ctx.tokens))
 
 
-@router.post("/auth/register", response_model=UserOut, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/auth/register",
+    response_model=UserOut,
+    status_code=status.HTTP_201_CREATED,
+    responses={202: {"model": Message, "description": "The email is taken: its holder is mailed"}},
+)
 async def register(
     registration: Registration, request: Request, response: Response, db: DbSession, ctx: Context
-) -> UserOut:
-    """Create an attendee account and sign it in."""
-    user = await service.register_user(db, registration=registration, passwords=ctx.passwords)
+) -> UserOut | JSONResponse:
+    """Create an attendee account and sign it in (limited per address and per email).
+
+    A taken email creates nothing and says nothing about the account: the answer is 202
+    with a neutral message, and the account's holder gets a notice by email.
+    """
+    user = await flows.register(request, db, ctx, registration=registration)
+    if user is None:
+        return JSONResponse({"detail": flows.REGISTRATION_MAILED}, status_code=202)
     await cookies.sign_in(response, request, db, ctx, user)
     return await service.user_out(db, user=user)
 
@@ -79,19 +88,12 @@ async def logout(request: Request, db: DbSession, ctx: Context) -> Response:
 
 @router.post("/auth/password-reset", response_model=Message, status_code=202)
 async def request_password_reset(
-    body: PasswordResetRequest, db: DbSession, ctx: Context
+    body: PasswordResetRequest, request: Request, db: DbSession, ctx: Context
 ) -> Message:
-    """Email a reset link. The answer is the same whether or not the account exists."""
-    found = await service.password_reset_token(db, email=body.email, tokens=ctx.tokens)
-    if found is not None:
-        user, token = found
-        link = cookies.reset_link(ctx, token)
-        await ctx.mailer.send(
-            to=user.email,
-            subject=f"Reset your {ctx.settings.site_name} password",
-            text=cookies.reset_mail_text(ctx, user, link),
-        )
-    return Message(detail=RESET_ACCEPTED)
+    """Email a reset link. The answer is the same whether or not the account exists
+    (limited per address, 429; and per email, silently)."""
+    await flows.request_password_reset(request, db, ctx, email=body.email)
+    return Message(detail=flows.RESET_ACCEPTED)
 
 
 @router.post("/auth/password-reset/confirm", response_model=Message)

@@ -42,7 +42,11 @@ async def register_user(
     passwords: Passwords,
     roles: Iterable[Role] = (Role.attendee,),
 ) -> User:
-    """Create an account; a taken email is refused and nothing is written."""
+    """Create an account; a taken email is refused and nothing is written.
+
+    The password is hashed first, taken email or not, so both take as long.
+    """
+    password_hash = await passwords.hash(registration.password)
     if await get_user_by_email(db, email=registration.email) is not None:
         raise Conflict("An account with this email address already exists.", field="email")
     now = utcnow()
@@ -52,7 +56,7 @@ async def register_user(
         affiliation=registration.affiliation,
         country=registration.country,
         time_zone=registration.time_zone,
-        password_hash=await passwords.hash(registration.password),
+        password_hash=password_hash,
         is_healthcare_professional=registration.is_healthcare_professional,
         hcp_declared_at=now if registration.is_healthcare_professional else None,
         password_changed_at=now,

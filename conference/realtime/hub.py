@@ -231,6 +231,12 @@ class Hub:
             except Exception:
                 logger.exception("delivery to a connection failed on %s", channel)
 
+    async def hit(self, key: str, window_seconds: int) -> tuple[int, int]:
+        """Count one event under ``key`` across every process (fixed window): the count so
+        far in this window and the seconds until it ends. Used for rate limits that must
+        hold for the whole deployment, not per process."""
+        return await self.backend.hit(key, window_seconds)
+
     # Ephemeral: reactions and presence ---------------------------------------------
 
     def react(self, channel: str, emoji: str) -> None:
