@@ -45,6 +45,7 @@ from conference.realtime.channels import register_core_channels
 from conference.realtime.hub import Hub
 from conference.realtime.registry import Realtime
 from conference.settings import Settings, load_settings
+from conference.web import apidocs
 from conference.web.csrf import CsrfCookieMiddleware, verify_csrf
 from conference.web.errors import install_error_handlers
 from conference.web.headers import SecurityHeadersMiddleware
@@ -193,13 +194,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
         dependencies=[Depends(verify_csrf)],
-        docs_url="/api/docs",
+        # Served by conference.web.apidocs (own origin, organizers only in production).
+        docs_url=None,
         redoc_url=None,
+        openapi_url=None,
     )
     app.state.ctx = ctx
     app.state.streaming = streaming
 
     app.include_router(health_router)
+    app.include_router(apidocs.router)
     for feature_router in (chat.router, qa.router, polls.router, announcements.router):
         app.include_router(feature_router)
     app.include_router(realtime_pages.router)
@@ -236,6 +240,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             check_dir=False,
         ),
         name="vendor_hls",
+    )
+    # Swagger UI for /api/docs, the same way (see conference.web.apidocs).
+    app.mount(
+        "/static/vendor/swagger-ui",
+        StaticFiles(
+            directory=settings.static_dir.parent / "node_modules" / "swagger-ui-dist",
+            check_dir=False,
+        ),
+        name="vendor_swagger_ui",
     )
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
 

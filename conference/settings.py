@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 from enum import StrEnum
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Annotated, Literal, Self
 
@@ -92,6 +93,11 @@ class Settings(BaseSettings):
     # separate `conference worker` processes do them.
     inline_worker: bool = True
 
+    # /metrics in production: a scraper sends "Authorization: Bearer <metrics_token>", or
+    # scrapes from one of these networks (comma-separated CIDRs); in development it is open.
+    metrics_token: str = ""
+    metrics_networks: str = "127.0.0.0/8,::1/128"
+
     templates_dir: Path = ROOT / "templates"
     static_dir: Path = ROOT / "static"
 
@@ -118,7 +124,21 @@ class Settings(BaseSettings):
                 )
             if not self.base_url.startswith("https://"):
                 raise ValueError("CONFERENCE_BASE_URL must be an https:// URL in production")
+            if self.metrics_token and len(self.metrics_token) < 16:
+                raise ValueError("CONFERENCE_METRICS_TOKEN must be at least 16 characters")
+        try:
+            self.metrics_allowed_networks()
+        except ValueError as exc:
+            raise ValueError(f"CONFERENCE_METRICS_NETWORKS: {exc}") from exc
         return self
+
+    def metrics_allowed_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:
+        """The networks ``/metrics`` answers in production without a token."""
+        return tuple(
+            ip_network(part.strip(), strict=False)
+            for part in self.metrics_networks.split(",")
+            if part.strip()
+        )
 
     @property
     def is_production(self) -> bool:
