@@ -22,7 +22,7 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(PIP) install --quiet -c constraints.txt -e '.[test]'
 	touch $@
 
-# Browser libraries (hls.js) from npm, pinned by package-lock.json; served from /static/vendor.
+# Browser libraries (hls.js, swagger-ui-dist) from npm, pinned by package-lock.json; served from /static/vendor.
 node_modules/.installed: package.json package-lock.json
 	@command -v npm >/dev/null 2>&1 || { echo "npm (Node.js 18 or newer) is needed"; exit 1; }
 	npm ci --no-audit --no-fund

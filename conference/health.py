@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import hmac
+from ipaddress import ip_address
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy.exc import SQLAlchemyError
@@ -45,6 +47,36 @@ async def readyz(ctx: Context) -> JSONResponse:
 
 
 @router.get("/metrics", include_in_schema=False)
-async def metrics(ctx: Context) -> Response:
-    """Prometheus exposition of this process's metrics."""
+async def metrics(request: Request, ctx: Context) -> Response:
+    """Prometheus exposition of this process's metrics.
+
+    In production only for a scraper presenting ``CONFERENCE_METRICS_TOKEN`` as a bearer
+    token or connecting from ``CONFERENCE_METRICS_NETWORKS`` (loopback by default): route
+    names, error rates and sign-in failures are no one else's business.
+    """
+    if ctx.settings.is_production and not _may_scrape(request, ctx):
+        if ctx.settings.metrics_token:
+            return JSONResponse(
+                {"detail": "Send the metrics token as a bearer token."},
+                status_code=401,
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        return JSONResponse({"detail": "Metrics are for the operators' scraper."}, status_code=403)
     return Response(generate_latest(ctx.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+def _may_scrape(request: Request, ctx: Context) -> bool:
+    token = ctx.settings.metrics_token
+    if token:
+        scheme, _, presented = request.headers.get("authorization", "").partition(" ")
+        # Bytes: compare_digest refuses non-ASCII str, and a header may hold anything.
+        if scheme.lower() == "bearer" and hmac.compare_digest(
+            presented.strip().encode(), token.encode()
+        ):
+            return True
+    host = request.client.host if request.client else ""
+    try:
+        address = ip_address(host)
+    except ValueError:
+        return False
+    return any(address in network for network in ctx.settings.metrics_allowed_networks())

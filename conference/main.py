@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import gc
 import logging
 import signal
@@ -44,6 +45,7 @@ from conference.realtime.channels import register_core_channels
 from conference.realtime.hub import Hub
 from conference.realtime.registry import Realtime
 from conference.settings import Settings, load_settings
+from conference.web import apidocs
 from conference.web.csrf import CsrfCookieMiddleware, verify_csrf
 from conference.web.errors import install_error_handlers
 from conference.web.headers import SecurityHeadersMiddleware
@@ -149,6 +151,7 @@ def build_context(settings: Settings) -> AppContext:
         programs=ProgramCache(),
     )
     ctx.pages.page_context.append(lambda request: {"banners": announcements.page_banners(request)})
+    ctx.realtime.hub.reauthorize = functools.partial(realtime_gateway.reauthorize, ctx)
     return ctx
 
 
@@ -179,6 +182,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         try:
             await ensure_migrated(ctx)
+            await ctx.mailer.start()
             await ctx.realtime.hub.start()
             await announcements.start(ctx)
             async with streaming_runtime.running(ctx, streaming):
@@ -189,6 +193,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 yield
         finally:
             await announcements.stop(ctx)
+            await ctx.mailer.stop()
             await ctx.realtime.hub.close()
             await ctx.db.dispose()
 
@@ -197,13 +202,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
         dependencies=[Depends(verify_csrf)],
-        docs_url="/api/docs",
+        # Served by conference.web.apidocs (own origin, organizers only in production).
+        docs_url=None,
         redoc_url=None,
+        openapi_url=None,
     )
     app.state.ctx = ctx
     app.state.streaming = streaming
 
     app.include_router(health_router)
+    app.include_router(apidocs.router)
     for feature_router in (chat.router, qa.router, polls.router, announcements.router):
         app.include_router(feature_router)
     app.include_router(realtime_pages.router)
@@ -240,6 +248,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             check_dir=False,
         ),
         name="vendor_hls",
+    )
+    # Swagger UI for /api/docs, the same way (see conference.web.apidocs).
+    app.mount(
+        "/static/vendor/swagger-ui",
+        StaticFiles(
+            directory=settings.static_dir.parent / "node_modules" / "swagger-ui-dist",
+            check_dir=False,
+        ),
+        name="vendor_swagger_ui",
     )
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 from enum import StrEnum
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Annotated, Literal, Self
 
@@ -66,8 +67,20 @@ class Settings(BaseSettings):
     max_import_bytes: Annotated[int, Field(gt=0)] = 16 * 1_048_576
     session_days: Annotated[int, Field(gt=0, le=90)] = 14
     password_reset_minutes: Annotated[int, Field(gt=0, le=24 * 60)] = 60
+    # Sign-in throttling (conference.accounts.service.SignInLimits): free failures per
+    # account+address, then a delay doubling per failure up to the maximum; and a much
+    # higher count of failures per address (a venue network shares one), all within the window.
     sign_in_max_failures: Annotated[int, Field(gt=0)] = 5
+    sign_in_delay_seconds: Annotated[int, Field(gt=0)] = 30
+    sign_in_max_delay_seconds: Annotated[int, Field(gt=0)] = 900
+    sign_in_max_failures_per_address: Annotated[int, Field(gt=0)] = 100
     sign_in_window_minutes: Annotated[int, Field(gt=0)] = 15
+    # Per client address and per target email, within the window (conference.accounts.limits).
+    reset_limit_per_address: Annotated[int, Field(gt=0)] = 10
+    reset_limit_per_email: Annotated[int, Field(gt=0)] = 3
+    register_limit_per_address: Annotated[int, Field(gt=0)] = 10
+    register_limit_per_email: Annotated[int, Field(gt=0)] = 3
+    account_limit_window_minutes: Annotated[int, Field(gt=0)] = 60
     # argon2id cost; the defaults are argon2-cffi's RFC 9106 "low memory" profile.
     argon2_time_cost: Annotated[int, Field(ge=1)] = 3
     argon2_memory_kib: Annotated[int, Field(ge=8)] = 65_536
@@ -92,6 +105,11 @@ class Settings(BaseSettings):
     # Run transcode jobs inside the web process (the embedded default); false when
     # separate `conference worker` processes do them.
     inline_worker: bool = True
+
+    # /metrics in production: a scraper sends "Authorization: Bearer <metrics_token>", or
+    # scrapes from one of these networks (comma-separated CIDRs); in development it is open.
+    metrics_token: str = ""
+    metrics_networks: str = "127.0.0.0/8,::1/128"
 
     templates_dir: Path = ROOT / "templates"
     static_dir: Path = ROOT / "static"
@@ -121,7 +139,21 @@ class Settings(BaseSettings):
                 )
             if not self.base_url.startswith("https://"):
                 raise ValueError("CONFERENCE_BASE_URL must be an https:// URL in production")
+            if self.metrics_token and len(self.metrics_token) < 16:
+                raise ValueError("CONFERENCE_METRICS_TOKEN must be at least 16 characters")
+        try:
+            self.metrics_allowed_networks()
+        except ValueError as exc:
+            raise ValueError(f"CONFERENCE_METRICS_NETWORKS: {exc}") from exc
         return self
+
+    def metrics_allowed_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:
+        """The networks ``/metrics`` answers in production without a token."""
+        return tuple(
+            ip_network(part.strip(), strict=False)
+            for part in self.metrics_networks.split(",")
+            if part.strip()
+        )
 
     @property
     def is_production(self) -> bool:

@@ -7,7 +7,6 @@ stream key is shown once, on the page that issued it; everything else redirects 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -20,12 +19,12 @@ from conference.console.web import (
     Id,
     parse_local,
     render,
-    see_other,
 )
 from conference.context import AppContext
 from conference.deps import Context, CurrentMeeting, DbSession
 from conference.errors import InvalidInput, ServiceError
 from conference.program.models import Meeting, Stage
+from conference.web import flash
 from streaming import keys, recordings
 from streaming.models import Caption, StreamKey
 
@@ -74,7 +73,6 @@ async def _page(
         "sessions": program.by_guid if program else {},
         "stage_names": {stage.id: stage.name for stage in stages},
         "whip_base": ctx.settings.base_url.rstrip("/") + "/whip/",
-        "notice": request.query_params.get("notice", "")[:200],
         **(extra or {}),
     }
     return render(
@@ -88,8 +86,21 @@ async def _page(
     )
 
 
-def _back(notice: str, anchor: str = "") -> Response:
-    return see_other(f"{PAGE}?notice={quote(notice)}{anchor}")
+KEY_REVOKED = flash.message("streaming.key_revoked", "Key {hint}… of {stage} is revoked.")
+RECORDING_SAVED = flash.message("streaming.recording_saved", "Recording #{id} is saved.")
+CAPTIONS_ADDED = flash.message("streaming.captions_added", "Captions added to recording #{id}.")
+RECORDING_DELETED = flash.message("streaming.recording_deleted", "Recording #{id} is deleted.")
+
+
+def _back(ctx: AppContext, key: str, anchor: str = "", **values: str | int) -> Response:
+    """Back to the page, which confirms the action once (conference.web.flash)."""
+    return flash.redirect(
+        PAGE + anchor,
+        secret_key=ctx.settings.secret_key,
+        key=key,
+        secure=ctx.settings.is_production,
+        **values,
+    )
 
 
 @router.get(PAGE, name="console_streaming")
@@ -131,12 +142,12 @@ async def issue_key(
 
 @router.post(PAGE + "/stages/{slug}/keys/{key_id}/revoke")
 async def revoke_key(
-    slug: str, key_id: Id, user: ConsoleUser, db: DbSession, meeting: CurrentMeeting
+    slug: str, key_id: Id, user: ConsoleUser, ctx: Context, db: DbSession, meeting: CurrentMeeting
 ) -> Response:
     """Refuse the key from now on (a stream using it is not cut off)."""
     stage = await _stage(db, meeting, slug)
     key = await keys.revoke_key(db, stage=stage, key_id=key_id)
-    return _back(f"Key {key.hint}… of {stage.name} is revoked.", f"#stage-{stage.slug}")
+    return _back(ctx, KEY_REVOKED, f"#stage-{stage.slug}", hint=key.hint, stage=stage.name)
 
 
 def _checked(form: Any, name: str) -> bool:
@@ -183,7 +194,7 @@ async def update_recording(
         return await _page(
             request, ctx, db, user, meeting, {"recording_error": error}, status_code=exc.status_code
         )
-    return _back(f"Recording #{recording_id} is saved.", f"#recording-{recording_id}")
+    return _back(ctx, RECORDING_SAVED, f"#recording-{recording_id}", id=recording_id)
 
 
 @router.post(PAGE + "/recordings/{recording_id}/captions")
@@ -218,7 +229,7 @@ async def upload_captions(
         return await _page(
             request, ctx, db, user, meeting, {"recording_error": error}, status_code=exc.status_code
         )
-    return _back(f"Captions added to recording #{recording_id}.", f"#recording-{recording_id}")
+    return _back(ctx, CAPTIONS_ADDED, f"#recording-{recording_id}", id=recording_id)
 
 
 @router.post(PAGE + "/recordings/{recording_id}/delete")
@@ -228,4 +239,4 @@ async def delete_recording(
     """Delete the recording and its files."""
     recording = await recordings.get_recording(db, meeting_id=meeting.id, recording_id=recording_id)
     await recordings.delete_recording(db, settings=ctx.settings, recording=recording)
-    return _back(f"Recording #{recording_id} is deleted.")
+    return _back(ctx, RECORDING_DELETED, id=recording_id)

@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from conference.accounts import service
 from conference.accounts.models import User
+from conference.accounts.tokens import digest
 from conference.context import AppContext
 from conference.deps import client_address, session_token
 from conference.errors import ServiceError, Throttled
@@ -26,7 +27,7 @@ async def sign_in(
     """
     old = session_token(conn, ctx)
     if old is not None:
-        await service.end_session(db, token=old)
+        await end_session(ctx, db, token=old, reason="signed in again")
     lifetime = timedelta(days=ctx.settings.session_days)
     token = await service.start_session(
         db,
@@ -46,6 +47,17 @@ async def sign_in(
     )
 
 
+def sign_in_limits(ctx: AppContext) -> service.SignInLimits:
+    settings = ctx.settings
+    return service.SignInLimits(
+        free_failures=settings.sign_in_max_failures,
+        address_failures=settings.sign_in_max_failures_per_address,
+        delay=timedelta(seconds=settings.sign_in_delay_seconds),
+        max_delay=timedelta(seconds=settings.sign_in_max_delay_seconds),
+        window=timedelta(minutes=settings.sign_in_window_minutes),
+    )
+
+
 async def check_credentials(
     conn: HTTPConnection, db: AsyncSession, ctx: AppContext, *, email: str, password: str
 ) -> User:
@@ -57,8 +69,7 @@ async def check_credentials(
             password=password,
             ip_address=client_address(conn),
             passwords=ctx.passwords,
-            max_failures=ctx.settings.sign_in_max_failures,
-            window=timedelta(minutes=ctx.settings.sign_in_window_minutes),
+            limits=sign_in_limits(ctx),
         )
     except Throttled:
         ctx.metrics.sign_ins.labels("throttled").inc()
@@ -75,10 +86,31 @@ async def sign_out(
 ) -> None:
     token = session_token(conn, ctx)
     if token is not None:
-        await service.end_session(db, token=token)
+        await end_session(ctx, db, token=token, reason="signed out")
     response.delete_cookie(
         SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=ctx.settings.is_production
     )
+
+
+async def end_session(ctx: AppContext, db: AsyncSession, *, token: str, reason: str) -> None:
+    """End the session behind ``token`` and close its sockets in every process."""
+    user_id = await service.end_session(db, token=token)
+    if user_id is not None:
+        await ctx.realtime.hub.end_sessions(
+            user_id=user_id, session_ids=[digest(token)], reason=reason
+        )
+
+
+async def sessions_ended(ctx: AppContext, *, user_id: int, session_ids: list[str] | None) -> None:
+    """Close the sockets of sessions a password change or reset ended (None: all)."""
+    await ctx.realtime.hub.end_sessions(
+        user_id=user_id, session_ids=session_ids, reason="password changed: sign in again"
+    )
+
+
+async def account_deleted(ctx: AppContext, *, user_id: int) -> None:
+    """Close every socket of a deleted account, in every process."""
+    await ctx.realtime.hub.end_sessions(user_id=user_id, session_ids=None, reason="account deleted")
 
 
 def reset_link(ctx: AppContext, token: str) -> str:

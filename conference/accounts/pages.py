@@ -10,10 +10,11 @@ import pycountry
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from conference.accounts import cookies, service
+from conference.accounts import cookies, flows, service
+from conference.accounts.flows import REGISTRATION_MAILED, RESET_ACCEPTED
 from conference.accounts.models import CONSENT_LABELS, ConsentKind, User
 from conference.accounts.passwords import MIN_PASSWORD_LENGTH
-from conference.accounts.router import RESET_ACCEPTED, export_user
+from conference.accounts.router import export_user
 from conference.accounts.schemas import (
     AccountDeletion,
     PasswordChange,
@@ -129,20 +130,26 @@ async def register_submit(request: Request, db: DbSession, ctx: Context) -> Resp
         "consents": {kind.value: checked(form, f"consent_{kind.value}") for kind in ConsentKind},
     }
     registration, errors = validate(Registration, data)
+    status = 422
     if registration is not None:
         try:
-            user = await service.register_user(
-                db, registration=registration, passwords=ctx.passwords
-            )
-        except ServiceError as exc:
-            errors = {exc.field or "form": exc.detail}
+            user = await flows.register(request, db, ctx, registration=registration)
+        except Throttled as exc:
+            errors, status = {"form": exc.detail}, 429
         else:
+            if user is None:  # the email is taken: its holder was mailed
+                return ctx.pages.render(
+                    request,
+                    "accounts/register_sent.html",
+                    {"notice": REGISTRATION_MAILED},
+                    user=None,
+                    status_code=202,
+                )
             response = RedirectResponse("/", status_code=303)
             await cookies.sign_in(response, request, db, ctx, user)
             return response
     data.pop("password")
     context = {"form": data, "errors": errors, **_form_choices()}
-    status = 409 if "already exists" in errors.get("email", "") else 422
     return ctx.pages.render(
         request, "accounts/register.html", context, user=None, status_code=status
     )
@@ -220,7 +227,7 @@ async def account_password_submit(
     change, errors = validate(PasswordChange, await read_form(request))
     if change is not None:
         try:
-            await service.change_password(
+            ended = await service.change_password(
                 db,
                 user=user,
                 current_password=change.current_password,
@@ -231,6 +238,7 @@ async def account_password_submit(
         except ServiceError as exc:
             errors = {exc.field or "form": exc.detail}
         else:
+            await cookies.sessions_ended(ctx, user_id=user.id, session_ids=ended)
             # Every session ended with the password change; this browser gets a new one.
             response = RedirectResponse("/account?saved=password", status_code=303)
             await cookies.sign_in(response, request, db, ctx, user)
@@ -263,6 +271,7 @@ async def account_delete_submit(
         except ServiceError as exc:
             errors = {"delete_password": exc.detail}
         else:
+            await cookies.account_deleted(ctx, user_id=user.id)
             response = RedirectResponse("/?deleted=1", status_code=303)
             await cookies.sign_out(response, request, db, ctx)
             return response
@@ -287,14 +296,18 @@ async def forgot_submit(
         return ctx.pages.render(
             request, "accounts/forgot.html", {"errors": errors}, user=user, status_code=422
         )
-    found = await service.password_reset_token(db, email=body.email, tokens=ctx.tokens)
-    if found is not None:
-        account, token = found
-        await ctx.mailer.send(
-            to=account.email,
-            subject=f"Reset your {ctx.settings.site_name} password",
-            text=cookies.reset_mail_text(ctx, account, cookies.reset_link(ctx, token)),
+    try:
+        await flows.request_password_reset(request, db, ctx, email=body.email)
+    except Throttled as exc:
+        response = ctx.pages.render(
+            request,
+            "accounts/forgot.html",
+            {"errors": {"email": exc.detail}},
+            user=user,
+            status_code=429,
         )
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
     return ctx.pages.render(
         request, "accounts/forgot.html", {"errors": {}, "notice": RESET_ACCEPTED}, user=user
     )
@@ -316,7 +329,7 @@ async def reset_submit(
     body, errors = validate(PasswordResetConfirm, form)
     if body is not None:
         try:
-            await service.reset_password(
+            account = await service.reset_password(
                 db,
                 token=body.token,
                 new_password=body.new_password,
@@ -327,6 +340,7 @@ async def reset_submit(
         except ServiceError as exc:
             errors = {exc.field or "form": exc.detail}
         else:
+            await cookies.sessions_ended(ctx, user_id=account.id, session_ids=None)
             return RedirectResponse("/signin?reset=1", status_code=303)
     context = {
         "token": form.get("token", ""),

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from conference.accounts import cookies, service
+from conference.accounts import cookies, flows, service
 from conference.accounts.models import User
 from conference.accounts.schemas import (
     AccountDeletion,
@@ -39,8 +39,6 @@ from conference.web.csrf import csrf_token
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
 
-RESET_ACCEPTED = "If an account exists for that address, a reset link is on its way."
-
 
 @router.get("/auth/csrf", response_model=CsrfOut)
 async def get_csrf_token(request: Request, ctx: Context) -> CsrfOut:
@@ -48,12 +46,23 @@ async def get_csrf_token(request: Request, ctx: Context) -> CsrfOut:
     return CsrfOut(csrf_token=csrf_token(request, ctx.tokens))
 
 
-@router.post("/auth/register", response_model=UserOut, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/auth/register",
+    response_model=UserOut,
+    status_code=status.HTTP_201_CREATED,
+    responses={202: {"model": Message, "description": "The email is taken: its holder is mailed"}},
+)
 async def register(
     registration: Registration, request: Request, response: Response, db: DbSession, ctx: Context
-) -> UserOut:
-    """Create an attendee account and sign it in."""
-    user = await service.register_user(db, registration=registration, passwords=ctx.passwords)
+) -> UserOut | JSONResponse:
+    """Create an attendee account and sign it in (limited per address and per email).
+
+    A taken email creates nothing and says nothing about the account: the answer is 202
+    with a neutral message, and the account's holder gets a notice by email.
+    """
+    user = await flows.register(request, db, ctx, registration=registration)
+    if user is None:
+        return JSONResponse({"detail": flows.REGISTRATION_MAILED}, status_code=202)
     await cookies.sign_in(response, request, db, ctx, user)
     return await service.user_out(db, user=user)
 
@@ -79,26 +88,19 @@ async def logout(request: Request, db: DbSession, ctx: Context) -> Response:
 
 @router.post("/auth/password-reset", response_model=Message, status_code=202)
 async def request_password_reset(
-    body: PasswordResetRequest, db: DbSession, ctx: Context
+    body: PasswordResetRequest, request: Request, db: DbSession, ctx: Context
 ) -> Message:
-    """Email a reset link. The answer is the same whether or not the account exists."""
-    found = await service.password_reset_token(db, email=body.email, tokens=ctx.tokens)
-    if found is not None:
-        user, token = found
-        link = cookies.reset_link(ctx, token)
-        await ctx.mailer.send(
-            to=user.email,
-            subject=f"Reset your {ctx.settings.site_name} password",
-            text=cookies.reset_mail_text(ctx, user, link),
-        )
-    return Message(detail=RESET_ACCEPTED)
+    """Email a reset link. The answer is the same whether or not the account exists
+    (limited per address, 429; and per email, silently)."""
+    await flows.request_password_reset(request, db, ctx, email=body.email)
+    return Message(detail=flows.RESET_ACCEPTED)
 
 
 @router.post("/auth/password-reset/confirm", response_model=Message)
 async def confirm_password_reset(
     body: PasswordResetConfirm, db: DbSession, ctx: Context
 ) -> Message:
-    await service.reset_password(
+    user = await service.reset_password(
         db,
         token=body.token,
         new_password=body.new_password,
@@ -106,6 +108,7 @@ async def confirm_password_reset(
         passwords=ctx.passwords,
         max_age=timedelta(minutes=ctx.settings.password_reset_minutes),
     )
+    await cookies.sessions_ended(ctx, user_id=user.id, session_ids=None)
     return Message(detail="Your password has been changed. Please sign in.")
 
 
@@ -126,7 +129,7 @@ async def change_my_password(
     body: PasswordChange, request: Request, user: CurrentUser, db: DbSession, ctx: Context
 ) -> Response:
     """Change the password; other signed-in browsers are signed out."""
-    await service.change_password(
+    ended = await service.change_password(
         db,
         user=user,
         current_password=body.current_password,
@@ -134,6 +137,7 @@ async def change_my_password(
         passwords=ctx.passwords,
         keep_token=session_token(request, ctx),
     )
+    await cookies.sessions_ended(ctx, user_id=user.id, session_ids=ended)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -159,6 +163,7 @@ async def delete_me(
 ) -> Response:
     """Delete my account for good (the password confirms it)."""
     await service.delete_account(db, user=user, password=body.password, passwords=ctx.passwords)
+    await cookies.account_deleted(ctx, user_id=user.id)
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
     await cookies.sign_out(response, request, db, ctx)
     return response
@@ -177,10 +182,13 @@ async def list_users(
 
 
 @router.put("/users/{user_id}/roles", response_model=UserOut)
-async def set_user_roles(user_id: PathId, body: RolesUpdate, _: Admin, db: DbSession) -> UserOut:
-    """Replace a user's roles (admins only)."""
+async def set_user_roles(
+    user_id: PathId, body: RolesUpdate, _: Admin, db: DbSession, ctx: Context
+) -> UserOut:
+    """Replace a user's roles (admins only); their open sockets are re-authorized at once."""
     user = await db.get(User, user_id)
     if user is None:
         raise NotFound(f"No user with id {user_id}.")
     await service.set_roles(db, user=user, roles=body.roles)
+    await ctx.realtime.hub.roles_changed(user_id=user.id)
     return await service.user_out(db, user=user)

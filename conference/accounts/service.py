@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -41,7 +42,11 @@ async def register_user(
     passwords: Passwords,
     roles: Iterable[Role] = (Role.attendee,),
 ) -> User:
-    """Create an account; a taken email is refused and nothing is written."""
+    """Create an account; a taken email is refused and nothing is written.
+
+    The password is hashed first, taken email or not, so both take as long.
+    """
+    password_hash = await passwords.hash(registration.password)
     if await get_user_by_email(db, email=registration.email) is not None:
         raise Conflict("An account with this email address already exists.", field="email")
     now = utcnow()
@@ -51,7 +56,7 @@ async def register_user(
         affiliation=registration.affiliation,
         country=registration.country,
         time_zone=registration.time_zone,
-        password_hash=await passwords.hash(registration.password),
+        password_hash=password_hash,
         is_healthcare_professional=registration.is_healthcare_professional,
         hcp_declared_at=now if registration.is_healthcare_professional else None,
         password_changed_at=now,
@@ -107,6 +112,29 @@ async def user_out(db: AsyncSession, *, user: User) -> UserOut:
 # Sign-in -----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class SignInLimits:
+    """Sign-in throttling (README: ``SIGN_IN_*``).
+
+    - per account and address: ``free_failures`` wrong passwords, then each further attempt
+      from that address for that account must wait ``delay`` after the latest failure,
+      doubling with every failure up to ``max_delay``. Another address is not slowed, so
+      nobody can lock an account out from elsewhere, and the owner's correct password from
+      their own address gets in;
+    - per address: ``address_failures`` failures (any accounts) within ``window`` stop the
+      address until the oldest of them leaves the window; high, because a venue or campus
+      network shares one address.
+
+    An unknown email is throttled exactly like a known one, so the answers reveal nothing.
+    """
+
+    free_failures: int
+    address_failures: int
+    delay: timedelta
+    max_delay: timedelta
+    window: timedelta
+
+
 async def authenticate(
     db: AsyncSession,
     *,
@@ -114,63 +142,80 @@ async def authenticate(
     password: str,
     ip_address: str,
     passwords: Passwords,
-    max_failures: int,
-    window: timedelta,
+    limits: SignInLimits,
 ) -> User:
-    """Check a sign-in, throttled per account and per address.
-
-    After ``max_failures`` failures for the account or from the address within ``window``,
-    every further attempt is refused with :class:`Throttled` until the oldest of those
-    failures leaves the window, even with the right password.
-    """
+    """Check a sign-in, throttled per account+address and per address (:class:`SignInLimits`)."""
     email = email.strip().lower()
     now = utcnow()
-    await _refuse_if_throttled(
-        db, email=email, ip_address=ip_address, max_failures=max_failures, window=window, now=now
-    )
+    await _refuse_if_throttled(db, email=email, ip_address=ip_address, limits=limits, now=now)
     user = await get_user_by_email(db, email=email)
     ok = await passwords.verify(user.password_hash if user else None, password)
     if not ok or user is None or not user.is_active:
         db.add(SignInFailure(email=email, ip_address=ip_address, failed_at=now))
         await db.commit()
         raise Unauthenticated("The email address or password is not correct.")
-    await db.execute(delete(SignInFailure).where(SignInFailure.email == email))
+    # Only this address's failures are forgiven: a success elsewhere must not reset the
+    # delay of someone guessing from another address.
+    await db.execute(
+        delete(SignInFailure).where(
+            SignInFailure.email == email, SignInFailure.ip_address == ip_address
+        )
+    )
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = await passwords.hash(password)
     await db.commit()
     return user
 
 
+def _aware(value: datetime) -> datetime:
+    """Aggregates lose nothing on PostgreSQL; on SQLite a bare max() may come back naive."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def pair_delay(failures: int, limits: SignInLimits) -> timedelta:
+    """How long after its latest failure an account+address pair waits (0: free)."""
+    over = failures - limits.free_failures
+    if over < 0:
+        return timedelta(0)
+    # The shift is bounded so a long run of failures cannot build a huge integer.
+    return min(limits.delay * (1 << min(over, 30)), limits.max_delay)
+
+
 async def _refuse_if_throttled(
-    db: AsyncSession,
-    *,
-    email: str,
-    ip_address: str,
-    max_failures: int,
-    window: timedelta,
-    now: datetime,
+    db: AsyncSession, *, email: str, ip_address: str, limits: SignInLimits, now: datetime
 ) -> None:
-    since = now - window
+    since = now - limits.window
     await db.execute(delete(SignInFailure).where(SignInFailure.failed_at < since))
-    retry_after = 0
-    for column, value in ((SignInFailure.email, email), (SignInFailure.ip_address, ip_address)):
-        rows = (
-            await db.scalars(
-                select(SignInFailure.failed_at)
-                .where(column == value, SignInFailure.failed_at >= since)
-                .order_by(SignInFailure.failed_at.desc())
-                .limit(max_failures)
+    retry_after = 0.0
+    pair_count, pair_latest = (
+        await db.execute(
+            select(func.count(), func.max(SignInFailure.failed_at)).where(
+                SignInFailure.email == email,
+                SignInFailure.ip_address == ip_address,
+                SignInFailure.failed_at >= since,
             )
-        ).all()
-        if len(rows) >= max_failures:
-            # Free again when the oldest of the newest max_failures leaves the window.
-            wait = (rows[-1] + window - now).total_seconds()
-            retry_after = max(retry_after, math.ceil(wait), 1)
-    if retry_after:
+        )
+    ).one()
+    if pair_latest is not None:
+        latest = _aware(pair_latest)
+        retry_after = (latest + pair_delay(pair_count, limits) - now).total_seconds()
+    address_rows = (
+        await db.scalars(
+            select(SignInFailure.failed_at)
+            .where(SignInFailure.ip_address == ip_address, SignInFailure.failed_at >= since)
+            .order_by(SignInFailure.failed_at.desc())
+            .limit(limits.address_failures)
+        )
+    ).all()
+    if len(address_rows) >= limits.address_failures:
+        # Free again when the oldest of the newest ``address_failures`` leaves the window.
+        oldest = _aware(address_rows[-1])
+        retry_after = max(retry_after, (oldest + limits.window - now).total_seconds())
+    if retry_after > 0:
         await db.commit()
         raise Throttled(
             "Too many failed sign-ins. Please wait before trying again.",
-            retry_after=retry_after,
+            retry_after=max(1, math.ceil(retry_after)),
         )
 
 
@@ -211,16 +256,26 @@ async def session_user(db: AsyncSession, *, token: str) -> tuple[UserSession, Us
     return session, session.user
 
 
-async def end_session(db: AsyncSession, *, token: str) -> None:
-    await db.execute(delete(UserSession).where(UserSession.id == digest(token)))
+async def end_session(db: AsyncSession, *, token: str) -> int | None:
+    """End the session behind ``token``; returns its user's id (None if there was none).
+
+    Its sockets are the caller's to close (``Hub.end_sessions`` with ``digest(token)``).
+    """
+    user_id = await db.scalar(
+        delete(UserSession).where(UserSession.id == digest(token)).returning(UserSession.user_id)
+    )
     await db.commit()
+    return user_id
 
 
-async def end_other_sessions(db: AsyncSession, *, user_id: int, keep_token: str | None) -> None:
+async def end_other_sessions(
+    db: AsyncSession, *, user_id: int, keep_token: str | None
+) -> list[str]:
+    """End the user's sessions but the one behind ``keep_token``; returns the ended ids."""
     query = delete(UserSession).where(UserSession.user_id == user_id)
     if keep_token is not None:
         query = query.where(UserSession.id != digest(keep_token))
-    await db.execute(query)
+    return list(await db.scalars(query.returning(UserSession.id)))
 
 
 # Profile and password ----------------------------------------------------------------
@@ -251,14 +306,15 @@ async def change_password(
     new_password: str,
     passwords: Passwords,
     keep_token: str | None,
-) -> None:
-    """Change the password and sign out every other browser."""
+) -> list[str]:
+    """Change the password and sign out every other browser; returns the ended sessions."""
     if not await passwords.verify(user.password_hash, current_password):
         raise InvalidInput("The current password is not correct.", field="current_password")
     user.password_hash = await passwords.hash(new_password)
     user.password_changed_at = utcnow()
-    await end_other_sessions(db, user_id=user.id, keep_token=keep_token)
+    ended = await end_other_sessions(db, user_id=user.id, keep_token=keep_token)
     await db.commit()
+    return ended
 
 
 async def password_reset_token(

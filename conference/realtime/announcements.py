@@ -16,7 +16,7 @@ from fastapi.responses import Response
 from starlette.requests import HTTPConnection
 
 from conference.accounts.models import User
-from conference.console.web import ConsoleRoute, ConsoleUser, Id, parse_local, render, see_other
+from conference.console.web import ConsoleRoute, ConsoleUser, Id, parse_local, render
 from conference.context import AppContext
 from conference.db.types import utcnow
 from conference.deps import Context, CurrentMeeting, DbSession, Organizer, PathId
@@ -26,6 +26,7 @@ from conference.realtime import announcements_service as service
 from conference.realtime import events
 from conference.realtime.models import ChannelEvent
 from conference.realtime.registry import Realtime
+from conference.web import flash
 from conference.web.forms import read_form, validate
 
 api = APIRouter(prefix="/api/v1/announcements", tags=["announcements"])
@@ -84,6 +85,21 @@ async def end(
 # Console page ------------------------------------------------------------------------
 
 
+SENT = flash.message("announcements.sent", "Announcement sent.")
+SCHEDULED = flash.message("announcements.scheduled", "Announcement scheduled.")
+ENDED = flash.message("announcements.ended", "Announcement ended.")
+
+
+def _done(ctx: AppContext, key: str) -> Response:
+    """Back to the console page, which confirms the action once (conference.web.flash)."""
+    return flash.redirect(
+        "/console/announcements",
+        secret_key=ctx.settings.secret_key,
+        key=key,
+        secure=ctx.settings.is_production,
+    )
+
+
 def _page(
     request: Request,
     user: User,
@@ -98,7 +114,6 @@ def _page(
         "announcements": [(item, service.status(item, now)) for item in items],
         "form": form,
         "errors": errors,
-        "notice": request.query_params.get("notice", "")[:200],
     }
     return render(
         request,
@@ -149,8 +164,7 @@ async def console_create(
     _, event = await service.create(db, user=user, data=parsed)
     await db.commit()
     await _publish(ctx, db, event)
-    notice = "Announcement sent." if event else "Announcement scheduled."
-    return see_other(f"/console/announcements?notice={notice.replace(' ', '+')}")
+    return _done(ctx, SENT if event else SCHEDULED)
 
 
 @console.post("/{announcement_id}/end")
@@ -177,7 +191,7 @@ async def console_end(
         )
     await db.commit()
     await _publish(ctx, db, event)
-    return see_other("/console/announcements?notice=Announcement+ended.")
+    return _done(ctx, ENDED)
 
 
 router.include_router(api)

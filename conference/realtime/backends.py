@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -44,6 +45,8 @@ class HubBackend(Protocol):
     def upstream_channels(self) -> frozenset[str]: ...
 
     async def presence(self, channel: str, member: str, count: int) -> int: ...
+
+    async def hit(self, key: str, window_seconds: int) -> tuple[int, int]: ...
 
 
 # A process's presence count is forgotten this long after its last report (a crashed
@@ -91,6 +94,8 @@ class MemoryBackend:
 
     def __init__(self) -> None:
         self._handlers = _Handlers()
+        # Fixed-window counters for :meth:`hit`: key -> (count, window end, monotonic).
+        self._counters: dict[str, tuple[int, float]] = {}
 
     async def start(self) -> None:
         return None
@@ -116,6 +121,17 @@ class MemoryBackend:
     async def presence(self, channel: str, member: str, count: int) -> int:
         """Report this process's viewers of ``channel``; returns the total (one process)."""
         return count
+
+    async def hit(self, key: str, window_seconds: int) -> tuple[int, int]:
+        """Count one event under ``key``; (events in the current window, seconds left)."""
+        now = time.monotonic()
+        if len(self._counters) > 10_000:  # forget ended windows now and then
+            self._counters = {k: v for k, v in self._counters.items() if v[1] > now}
+        count, ends = self._counters.get(key, (0, 0.0))
+        if ends <= now:
+            count, ends = 0, now + window_seconds
+        self._counters[key] = (count + 1, ends)
+        return count + 1, max(1, math.ceil(ends - now))
 
 
 class RedisBackend:
@@ -209,6 +225,17 @@ class RedisBackend:
             if stamp.isdigit() and now - int(stamp) <= PRESENCE_TTL and number.isdigit():
                 total += int(number)
         return total
+
+    async def hit(self, key: str, window_seconds: int) -> tuple[int, int]:
+        """Count one event under ``key`` for every process; (events in the current window,
+        seconds left)."""
+        name = f"{self._prefix}limit:{key}"
+        async with self._connection().pipeline(transaction=True) as pipe:
+            pipe.set(name, 0, ex=window_seconds, nx=True)
+            pipe.incr(name)
+            pipe.ttl(name)
+            _, count, ttl = await pipe.execute()
+        return int(count), max(1, int(ttl))
 
     def _ensure_pubsub(self) -> PubSub:
         if self._pubsub is None:

@@ -52,13 +52,25 @@ class Connection:
         "disconnected",
         "dropped_slow",
         "reader",
+        "session_id",
         "user_id",
         "user_name",
     )
 
-    def __init__(self, send: Send, *, user_id: int, user_name: str, queue_size: int) -> None:
+    def __init__(
+        self,
+        send: Send,
+        *,
+        user_id: int,
+        user_name: str,
+        queue_size: int,
+        session_id: str = "",
+    ) -> None:
         self._send = send
         self.user_id = user_id
+        # The signed-in session (its stored id) this socket acts for: ending that session
+        # closes the socket.
+        self.session_id = session_id
         self.user_name = user_name
         self.channels: set[str] = set()
         # Frames not yet handed to the socket, oldest first. At most ``queue_size`` long,

@@ -16,9 +16,11 @@ connection.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 import json
 import logging
+from collections.abc import Collection
 from urllib.parse import urlsplit
 
 from pydantic import ValidationError
@@ -27,8 +29,9 @@ from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from conference.accounts import service as accounts
-from conference.accounts.models import User
+from conference.accounts.models import User, UserSession
 from conference.context import AppContext
+from conference.db.types import utcnow
 from conference.deps import session_token
 from conference.errors import ServiceError, Unauthenticated
 from conference.realtime import events
@@ -89,14 +92,15 @@ def origin_allowed(origin: str, *, host_header: str, settings: Settings) -> bool
     )
 
 
-async def _authenticate(conn: HTTPConnection, ctx: AppContext) -> tuple[int, str] | None:
-    """The signed-in user's id and name (plain values: the ORM object is not kept)."""
+async def _authenticate(conn: HTTPConnection, ctx: AppContext) -> tuple[int, str, str] | None:
+    """The signed-in user's id and name and the session's id (plain values: the ORM
+    objects are not kept)."""
     token = session_token(conn, ctx)
     if token is None:
         return None
     async with ctx.db.session() as db:
         found = await accounts.session_user(db, token=token)
-    return (found[1].id, found[1].name) if found else None
+    return (found[1].id, found[1].name, found[0].id) if found else None
 
 
 async def _refuse(send: Send, code: int, reason: str) -> None:
@@ -140,17 +144,30 @@ async def websocket_endpoint(scope: Scope, receive: Receive, send: Send) -> None
     if found is None:
         await _refuse(send, CLOSE_UNAUTHENTICATED, "sign in first")
         return
+    # Account changes must reach this socket from the moment it counts as connected.
+    await ctx.realtime.hub.watch_control()
     await send({"type": "websocket.accept"})
-    await _serve(ctx, receive, send, user_id=found[0], user_name=found[1])
+    await _serve(ctx, receive, send, user_id=found[0], user_name=found[1], session_id=found[2])
 
 
 async def _serve(
-    ctx: AppContext, receive: Receive, send: Send, *, user_id: int, user_name: str
+    ctx: AppContext, receive: Receive, send: Send, *, user_id: int, user_name: str, session_id: str
 ) -> None:
     hub = ctx.realtime.hub
-    connection = Connection(send, user_id=user_id, user_name=user_name, queue_size=hub.queue_size)
+    connection = Connection(
+        send,
+        user_id=user_id,
+        user_name=user_name,
+        queue_size=hub.queue_size,
+        session_id=session_id,
+    )
     connection.start()
     hub.register(connection)
+    # A sign-out between the handshake's check and ``register`` published its control
+    # event before this socket could be found: look again now that it can be.
+    async with ctx.db.session() as db:
+        with contextlib.suppress(ServiceError):
+            await _current_user(db, connection)
     connection.send(
         encode(
             "welcome",
@@ -292,12 +309,53 @@ async def _subscription(ctx: AppContext, connection: Connection, message: Client
 
 
 async def _current_user(db: AsyncSession, connection: Connection) -> User:
-    """The connection's user as of now (roles may have changed since it connected)."""
-    user = await db.get(User, connection.user_id)
-    if user is None or not user.is_active:
+    """The connection's user as of now (roles may have changed since it connected).
+
+    The socket's session is checked on every action too: the control event that closes
+    sockets of an ended session travels by pub/sub, which may lose it (a Redis reconnect),
+    and an action already being read when it arrives must not run as the user.
+    """
+    session = await db.get(UserSession, connection.session_id)
+    if session is None or session.user_id != connection.user_id:
+        connection.close(CLOSE_UNAUTHENTICATED, "session ended: sign in again")
+        raise Unauthenticated("This session has ended: sign in again.")
+    user = session.user
+    if session.expires_at <= utcnow() or not user.is_active:
         connection.close(CLOSE_UNAUTHENTICATED, "account no longer active")
         raise Unauthenticated("This account is no longer active.")
     return user
+
+
+async def reauthorize(ctx: AppContext, connections: Collection[Connection]) -> None:
+    """Re-check every channel of these sockets against its policy (after a role change);
+    a channel no longer allowed is left and the client told with ``unsubscribed``."""
+    hub = ctx.realtime.hub
+    async with ctx.db.session() as db:
+        for connection in connections:
+            if connection.closing:
+                continue
+            try:
+                user = await _current_user(db, connection)
+            except ServiceError:
+                for channel in tuple(connection.channels):
+                    await hub.leave(connection, channel)
+                continue
+            for channel in tuple(connection.channels):
+                kind, argument = channel_kind(channel)
+                policy = ctx.realtime.policies.get(kind)
+                if policy is not None and await policy(ctx, db, user, argument):
+                    continue
+                await hub.leave(connection, channel)
+                connection.send(
+                    encode(
+                        "unsubscribed",
+                        channel=channel,
+                        data={
+                            "code": "forbidden",
+                            "message": "Your roles changed: you may no longer follow this channel.",
+                        },
+                    )
+                )
 
 
 def _describe(exc: Exception) -> str:

@@ -7,20 +7,25 @@ Concurrency invariants:
   hands that same string to each subscriber's bounded queue (:meth:`Connection.deliver`),
   never awaiting a client;
 - presence and reactions are ephemeral: counted in memory (and Redis for presence) and
-  sent at most once a second per channel by :meth:`Hub.tick`.
+  sent at most once a second per channel by :meth:`Hub.tick`;
+- account changes (a session ended, roles changed, an account deleted) travel on the
+  :data:`CONTROL_CHANNEL` to every process, which acts on its own sockets of that user,
+  found through a per-user index rather than a scan of every connection.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import uuid
 from collections import Counter, defaultdict
+from collections.abc import Awaitable, Callable, Collection
 
 from conference.realtime.backends import HubBackend
 from conference.realtime.connection import Connection
-from conference.realtime.protocol import CLOSE_GOING_AWAY, encode
+from conference.realtime.protocol import CLOSE_GOING_AWAY, CLOSE_UNAUTHENTICATED, encode
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +34,11 @@ TICK_SECONDS = 1.0
 # send a frame to every connected user each time anyone arrives or leaves.
 PRESENCE_KINDS = frozenset({"session", "poster", "booth", "stage"})
 REACTIONS = ("👏", "❤️", "💡", "😂", "🎉", "🤔")
+# Where account changes go to every process. Clients cannot name it (protocol.CHANNEL_PATTERN).
+CONTROL_CHANNEL = "control:accounts"
+
+# Re-checks the channels of a user's sockets after a role change (set by the gateway).
+Reauthorizer = Callable[[Collection[Connection]], Awaitable[None]]
 
 
 class Hub:
@@ -38,6 +48,13 @@ class Hub:
         self.process_id = uuid.uuid4().hex[:12]
         self._subscribers: defaultdict[str, set[Connection]] = defaultdict(set)
         self._connections: set[Connection] = set()
+        # The sockets of each user, so account changes reach them without a full scan.
+        self._by_user: dict[int, set[Connection]] = {}
+        self.reauthorize: Reauthorizer | None = None
+        self._control_subscribed = False
+        self._control_lock = asyncio.Lock()
+        # Control work in flight (a reference keeps each task alive until it is done).
+        self._control_tasks: set[asyncio.Task[None]] = set()
         self._reactions: defaultdict[str, Counter[str]] = defaultdict(Counter)
         self._presence_sent: dict[str, int] = {}
         self._ticker: asyncio.Task[None] | None = None
@@ -48,23 +65,44 @@ class Hub:
     async def start(self) -> None:
         await self.backend.start()
         self._ticker = asyncio.create_task(self._tick_forever(), name="hub-ticker")
+        try:
+            await self.watch_control()
+        except Exception:  # Redis down at start: the first socket subscribes (or fails)
+            logger.warning("could not subscribe to account changes yet", exc_info=True)
 
     async def close(self) -> None:
         if self._ticker is not None:
             self._ticker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._ticker
+        for task in tuple(self._control_tasks):
+            task.cancel()
         for connection in tuple(self._connections):
             connection.close(CLOSE_GOING_AWAY, "server restarting: reconnect with since")
         for channel in tuple(self._subscribers):
             await self._clear_presence(channel)
         await self.backend.close()
 
+    async def watch_control(self) -> None:
+        """Subscribe to account changes once per process (before any socket is served)."""
+        if self._control_subscribed:
+            return
+        async with self._control_lock:
+            if not self._control_subscribed:
+                await self.backend.subscribe(CONTROL_CHANNEL, self._on_control)
+                self._control_subscribed = True
+
     def register(self, connection: Connection) -> None:
         self._connections.add(connection)
+        self._by_user.setdefault(connection.user_id, set()).add(connection)
 
     async def unregister(self, connection: Connection) -> None:
         self._connections.discard(connection)
+        mine = self._by_user.get(connection.user_id)
+        if mine is not None:
+            mine.discard(connection)
+            if not mine:
+                del self._by_user[connection.user_id]
         if connection.dropped_slow:
             self.slow_drops += 1
         for channel in tuple(connection.channels):
@@ -73,6 +111,68 @@ class Hub:
     @property
     def connection_count(self) -> int:
         return len(self._connections)
+
+    def user_connections(self, user_id: int) -> frozenset[Connection]:
+        """This process's sockets of ``user_id``."""
+        return frozenset(self._by_user.get(user_id, ()))
+
+    # Account changes ---------------------------------------------------------------
+
+    async def end_sessions(
+        self, *, user_id: int, session_ids: Collection[str] | None, reason: str
+    ) -> None:
+        """Close, in every process, the user's sockets bound to ``session_ids`` (None: all).
+
+        Call it after the sessions' rows are gone, so a socket connecting meanwhile is
+        refused by its own check of the session (see the gateway).
+        """
+        if session_ids is not None and not session_ids:
+            return
+        ids = None if session_ids is None else sorted(session_ids)
+        event = {"kind": "end", "user_id": user_id, "sessions": ids, "reason": reason}
+        await self.backend.publish(CONTROL_CHANNEL, json.dumps(event).encode())
+
+    async def roles_changed(self, *, user_id: int) -> None:
+        """Re-check, in every process, each channel the user's sockets are subscribed to."""
+        event = {"kind": "roles", "user_id": user_id}
+        await self.backend.publish(CONTROL_CHANNEL, json.dumps(event).encode())
+
+    def _on_control(self, channel: str, payload: bytes) -> None:
+        try:
+            event = json.loads(payload)
+            user_id = int(event["user_id"])
+            kind = event["kind"]
+        except (ValueError, KeyError, TypeError):
+            logger.warning("ignored a malformed account change on %s", channel)
+            return
+        connections = self._by_user.get(user_id)
+        if not connections:
+            return
+        if kind == "end":
+            sessions = event.get("sessions")
+            reason = str(event.get("reason") or "session ended")[:100]
+            for connection in tuple(connections):
+                if sessions is None or connection.session_id in sessions:
+                    self._spawn(self._end(connection, reason))
+        elif kind == "roles" and self.reauthorize is not None:
+            self._spawn(self.reauthorize(tuple(connections)))
+
+    def _spawn(self, work: Awaitable[None]) -> None:
+        async def run() -> None:
+            try:
+                await work
+            except Exception:
+                logger.exception("acting on an account change failed")
+
+        task = asyncio.get_running_loop().create_task(run())
+        self._control_tasks.add(task)
+        task.add_done_callback(self._control_tasks.discard)
+
+    async def _end(self, connection: Connection, reason: str) -> None:
+        """Stop sending at once, leave every channel, and tell the client why (4001)."""
+        connection.close(CLOSE_UNAUTHENTICATED, reason)
+        for channel in tuple(connection.channels):
+            await self.leave(connection, channel)
 
     # Channels ----------------------------------------------------------------------
 
@@ -130,6 +230,12 @@ class Hub:
                 connection.deliver(channel, frame, None)
             except Exception:
                 logger.exception("delivery to a connection failed on %s", channel)
+
+    async def hit(self, key: str, window_seconds: int) -> tuple[int, int]:
+        """Count one event under ``key`` across every process (fixed window): the count so
+        far in this window and the seconds until it ends. Used for rate limits that must
+        hold for the whole deployment, not per process."""
+        return await self.backend.hit(key, window_seconds)
 
     # Ephemeral: reactions and presence ---------------------------------------------
 

@@ -2,8 +2,11 @@
 
 A random secret lives in an HttpOnly cookie; forms carry ``csrf_token`` and the JSON API
 sends ``X-CSRF-Token``, both holding an HMAC of that secret (``GET /api/v1/auth/csrf``
-returns it). A request authenticated only by an ``Authorization`` header (a WHIP stream
-key, say) carries no ambient credential and so is not subject to the check.
+returns it). The one exemption is exact: the WHIP ingest routes (``/whip/...``) without a
+session cookie, whose only credential is the stream key as a bearer token (a header a
+forged cross-site request cannot set). Any other ``Authorization`` header proves nothing: a
+Basic-auth proxy in front of the site adds one to every browser request, and skipping the
+check then would reopen login CSRF.
 """
 
 from __future__ import annotations
@@ -43,8 +46,6 @@ def csrf_token(conn: HTTPConnection, tokens: Tokens) -> str:
 async def verify_csrf(conn: HTTPConnection) -> None:
     """App-wide dependency: refuse an unsafe request without a valid token (403)."""
     if conn.scope["type"] != "http" or conn.scope["method"] in SAFE_METHODS:
-        return
-    if "authorization" in conn.headers and SESSION_COOKIE not in conn.cookies:
         return
     if conn.url.path.startswith(BEARER_ONLY_PREFIXES) and SESSION_COOKIE not in conn.cookies:
         # WHIP clients without any credential must get the protocol's 401 challenge, not

@@ -19,6 +19,7 @@ from conference.accounts.tokens import Tokens
 from conference.program.page_cache import starred_part
 from conference.settings import Settings
 from conference.timezones import format_day, format_instant
+from conference.web import flash
 from conference.web.csrf import CSRF_FORM_FIELD, csrf_token
 from conference.web.navigation import NavItem, visible_items
 
@@ -27,6 +28,8 @@ class Pages:
     def __init__(self, *, settings: Settings, tokens: Tokens, navigation: tuple[NavItem, ...]):
         self.templates = Jinja2Templates(directory=str(settings.templates_dir))
         self.tokens = tokens
+        self._secret_key = settings.secret_key
+        self._secure = settings.is_production
         self.navigation = navigation
         # Values every page shows (announcement banners), added by main.py.
         self.page_context: list[Callable[[Request], dict[str, Any]]] = []
@@ -84,6 +87,8 @@ class Pages:
             "viewer_zone": user.time_zone if user else None,
             "now": datetime.now().astimezone(),
             "banners": [],
+            # A one-time confirmation of the action just done (conference.web.flash).
+            "flash": flash.read(request, secret_key=self._secret_key),
         }
         for provider in self.page_context:
             values.update(provider(request))
@@ -108,4 +113,6 @@ class Pages:
     ) -> HTMLResponse:
         """Render ``name`` with the signed-in ``user``, navigation and a CSRF token."""
         values = self.values(request, context, user=user)
-        return self.templates.TemplateResponse(request, name, values, status_code=status_code)
+        response = self.templates.TemplateResponse(request, name, values, status_code=status_code)
+        flash.consume(request, response, secure=self._secure)
+        return response

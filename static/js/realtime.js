@@ -347,6 +347,13 @@
       setStatus(errorText(data), "is-error");
       return;
     }
+    if (type === "unsubscribed") {
+      // The server dropped a channel we may no longer follow (our roles changed).
+      wanted.delete(channel);
+      if (channel === MODERATION) stopModerating();
+      else setStatus(errorText(data), "is-error");
+      return;
+    }
     if (type === "subscribed") {
       subscribing.delete(ref);
       onSubscribed(channel, data);
@@ -1084,6 +1091,18 @@
     root.classList.add("is-moderator");
     const tab = $("#live-tab-moderation");
     tab.hidden = false;
+    rerenderMessages();
+    renderQuestions();
+    renderPolls();
+  }
+
+  function stopModerating() {
+    isModerator = false;
+    if (!root.classList.contains("is-moderator")) return;
+    root.classList.remove("is-moderator");
+    const tab = $("#live-tab-moderation");
+    if (tab.getAttribute("aria-selected") === "true" && tabs.length) selectTab(tabs[0]);
+    tab.hidden = true;
     rerenderMessages();
     renderQuestions();
     renderPolls();

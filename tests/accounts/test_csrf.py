@@ -86,3 +86,21 @@ async def test_non_ascii_tokens_are_refused_not_errors(
         "/api/v1/auth/login", json=LOGIN, headers={b"X-CSRF-Token": latin1}
     )
     assert by_header.status_code == 403
+
+
+@pytest.mark.parametrize(
+    "authorization", ["Basic dXNlcjpwYXNz", "Bearer not-a-stream-key", "Digest x"]
+)
+async def test_authorization_header_does_not_skip_csrf(
+    client: httpx.AsyncClient, users: UserFactory, authorization: str
+) -> None:
+    """Behind a Basic-auth proxy every request carries Authorization: login CSRF stays shut."""
+    await users.create(Role.attendee, email="c@example.org")
+    await client.get("/signin")  # a CSRF cookie, but the forged form has no token
+    response = await client.post("/signin", data=LOGIN, headers={"Authorization": authorization})
+    assert response.status_code == 403
+    assert "cytokines_session" not in response.cookies
+    api = await client.post(
+        "/api/v1/auth/login", json=LOGIN, headers={"Authorization": authorization}
+    )
+    assert api.status_code == 403

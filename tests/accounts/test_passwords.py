@@ -12,7 +12,7 @@ from itsdangerous import TimestampSigner
 from conference.main import create_app
 from conference.settings import Settings
 from tests.factories import PASSWORD, UserFactory, csrf, sign_in
-from tests.mailbox import Mailbox, smtp_server
+from tests.mailbox import Mailbox, outbox_files, smtp_server
 
 NEW_PASSWORD = "a brand new passphrase"
 
@@ -100,6 +100,7 @@ async def test_reset_by_emailed_link(
         "/api/v1/auth/password-reset", json={"email": "LOST@example.org"}
     )
     assert response.status_code == 202
+    await smtp_app.state.ctx.mailer.flush()  # mail goes out after the answer
     [message] = mailbox.messages
     assert message["To"] == "lost@example.org"
     assert message["Subject"] == "Reset your Cytokines 2021 password"
@@ -121,7 +122,7 @@ async def test_reset_by_emailed_link(
 
 
 async def test_reset_for_unknown_email_sends_nothing_and_looks_the_same(
-    smtp_client: httpx.AsyncClient, mailbox_port: tuple[Mailbox, int]
+    smtp_client: httpx.AsyncClient, smtp_app: FastAPI, mailbox_port: tuple[Mailbox, int]
 ) -> None:
     mailbox, _ = mailbox_port
     await csrf(smtp_client)
@@ -132,6 +133,7 @@ async def test_reset_for_unknown_email_sends_nothing_and_looks_the_same(
     assert response.json() == {
         "detail": "If an account exists for that address, a reset link is on its way."
     }
+    await smtp_app.state.ctx.mailer.flush()
     assert mailbox.messages == []
 
 
@@ -171,7 +173,7 @@ async def test_without_smtp_mail_goes_to_the_outbox(
     await users.create(email="dev@example.org")
     await csrf(client)
     await client.post("/api/v1/auth/password-reset", json={"email": "dev@example.org"})
-    [eml] = list(settings.outbox_dir.glob("*.eml"))
+    [eml] = await outbox_files(settings, 1)
     text = eml.read_text()
     assert "To: dev@example.org" in text
     assert "http://testserver/password/reset?token=" in text
@@ -189,6 +191,7 @@ async def test_reset_page_flow(
     )
     assert sent.status_code == 200
     assert "a reset link is on its way" in sent.text
+    await smtp_app.state.ctx.mailer.flush()
     link_token = reset_token(mailbox)
     page = await smtp_client.get("/password/reset", params={"token": link_token})
     assert page.status_code == 200

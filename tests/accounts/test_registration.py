@@ -3,9 +3,12 @@ from __future__ import annotations
 import httpx
 from sqlalchemy import func, select
 
+from conference.accounts.flows import REGISTRATION_MAILED
 from conference.accounts.models import ConsentRecord, User
 from conference.context import AppContext
+from conference.settings import Settings
 from tests.factories import csrf
+from tests.mailbox import outbox_files
 
 NEW = {
     "name": "Grace Investigator",
@@ -62,7 +65,7 @@ async def test_consents_and_declaration_are_recorded_with_time(
 
 
 async def test_duplicate_email_is_refused_and_changes_nothing(
-    client: httpx.AsyncClient, app
+    client: httpx.AsyncClient, app, settings: Settings
 ) -> None:
     await csrf(client)
     assert (await client.post("/api/v1/auth/register", json=NEW)).status_code == 201
@@ -70,12 +73,18 @@ async def test_duplicate_email_is_refused_and_changes_nothing(
     await csrf(client)
     again = {**NEW, "email": "grace@EXAMPLE.org", "name": "Someone Else"}
     response = await client.post("/api/v1/auth/register", json=again)
-    assert response.status_code == 409
-    assert response.json() == {
-        "detail": "An account with this email address already exists.",
-        "field": "email",
-    }
+    # Until issue 9 this was a 409 saying "An account with this email address already
+    # exists." (it told anyone who had an account); now the answer is neutral and the
+    # holder is told by email.
+    assert response.status_code == 202
+    assert response.json() == {"detail": REGISTRATION_MAILED}
+    assert "cytokines_session" not in response.cookies
     assert await count_users(app.state.ctx) == 1
+    [notice] = await outbox_files(settings, 1)
+    text = notice.read_text()
+    assert "To: grace@example.org" in text
+    assert "Dear Grace Investigator" in text
+    assert "http://testserver/password/forgot" in text
 
 
 async def test_bad_time_zone_is_422_and_creates_nothing(client: httpx.AsyncClient, app) -> None:

@@ -105,16 +105,19 @@ async def test_five_failures_for_an_account_then_429(
     assert response.json()["detail"].startswith("Too many failed sign-ins")
 
 
-async def test_throttle_per_address_across_accounts(
+async def test_failures_on_other_accounts_do_not_stop_a_shared_address(
     client: httpx.AsyncClient, users: UserFactory
 ) -> None:
+    # Until issue 9 this asserted a 429: five failures for any accounts locked the whole
+    # address (a venue network) out. The per-address limit is now much higher
+    # (tests/accounts/test_sign_in_throttle.py); the victim signs in.
     await users.create(email="victim@example.org")
     await csrf(client)
     for n in range(5):
         body = {"email": f"guess{n}@example.org", "password": "wrong password!"}
         assert (await client.post("/api/v1/auth/login", json=body)).status_code == 401
     body = {"email": "victim@example.org", "password": PASSWORD}
-    assert (await client.post("/api/v1/auth/login", json=body)).status_code == 429
+    assert (await client.post("/api/v1/auth/login", json=body)).status_code == 200
 
 
 async def test_throttle_does_not_block_other_addresses(

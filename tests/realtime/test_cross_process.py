@@ -25,6 +25,7 @@ import pytest
 
 from tests import databases, services
 from tests.realtime.cluster import (
+    RECEIVE_TIMEOUT,
     Account,
     Cluster,
     Frame,
@@ -390,3 +391,44 @@ async def test_since_replay_across_processes(clients: Clients, session_guids: li
     await back.expect(lambda f: f.get("ref") == "end", "pong")
     bodies = [f["data"]["body"] for f in back.seen if mine(f)]
     assert bodies == [*missed, after], f"each event exactly once, in order: {bodies}"
+
+
+async def test_role_removal_and_sign_out_on_a_reach_sockets_on_b(
+    cluster: Cluster, session_guids: list[str]
+) -> None:
+    """An admin on A demotes a user whose socket is on B: B drops its moderation channel;
+    the user signs out on A: B closes the socket with 4001."""
+    a, b = cluster.servers
+    admin = sign_in(a, "admin@demo.test")
+    staff = sign_in(a, "exhibitor@demo.test")
+    moderation = f"moderation:{session_guids[-1]}"
+    with admin.http(a) as http:
+        granted = http.put(
+            f"/api/v1/users/{staff.user_id}/roles", json={"roles": ["exhibitor", "organizer"]}
+        )
+        assert granted.status_code == 200, granted.text
+    socket_b = await WsClient.open("exhibitor@B", b, staff, cluster.origin)
+    try:
+        await socket_b.subscribe(f"session:{session_guids[-1]}")
+        await socket_b.subscribe(moderation)
+        with admin.http(a) as http:
+            demoted = http.put(
+                f"/api/v1/users/{staff.user_id}/roles", json={"roles": ["exhibitor"]}
+            )
+            assert demoted.status_code == 200, demoted.text
+        dropped = await socket_b.expect(
+            lambda f: f["type"] == "unsubscribed", "the moderation channel dropped on B"
+        )
+        assert dropped["channel"] == moderation
+        assert dropped["data"]["code"] == "forbidden"
+        answer = await socket_b.request("subscribe", moderation)
+        assert answer["type"] == "error"
+        assert answer["data"]["code"] == "forbidden"
+
+        with staff.http(a) as http:
+            assert http.post("/api/v1/auth/logout").status_code == 204
+        await asyncio.wait_for(socket_b.socket.wait_closed(), RECEIVE_TIMEOUT)
+        assert socket_b.socket.close_code == 4001
+        assert socket_b.socket.close_reason == "signed out"
+    finally:
+        await socket_b.close()

@@ -46,6 +46,9 @@ def signed_in(client: TestClient, email: str, *roles: Role) -> TestClient:
             )
 
     client.portal.call(make)  # type: ignore[union-attr]
+    # Another user signs in as if in another browser: signing in from this one would end
+    # the session of the websockets it already opened (and close them).
+    client.cookies.delete("cytokines_session")
     token = client.get("/api/v1/auth/csrf").json()["csrf_token"]
     client.headers["X-CSRF-Token"] = token
     response = client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
