@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from conference.accounts import cookies, service
 from conference.accounts.models import CONSENT_LABELS, ConsentKind, User
 from conference.accounts.passwords import MIN_PASSWORD_LENGTH
-from conference.accounts.router import RESET_ACCEPTED, export_user
+from conference.accounts.router import RESET_ACCEPTED, delete_account, export_user
 from conference.accounts.schemas import (
     AccountDeletion,
     PasswordChange,
@@ -257,9 +257,7 @@ async def account_delete_submit(
     deletion, errors = validate(AccountDeletion, await read_form(request))
     if deletion is not None:
         try:
-            await service.delete_account(
-                db, user=user, password=deletion.password, passwords=ctx.passwords
-            )
+            await delete_account(db, ctx, user, deletion.password)
         except ServiceError as exc:
             errors = {"delete_password": exc.detail}
         else:
