@@ -50,8 +50,11 @@ def problem(meeting: Meeting, starts: datetime, ends: datetime, *, what: str) ->
         return f"{what} is out of range: keep it near the meeting's dates"
     earliest, latest = window(meeting)
     if starts < earliest or ends > latest:
+        zone = ZoneInfo(meeting.time_zone)
+        first = earliest.astimezone(zone).date()
+        last = (latest - timedelta(seconds=1)).astimezone(zone).date()
         return (
-            f"{what} must take place between {earliest:%Y-%m-%d} and {latest:%Y-%m-%d} "
+            f"{what} must take place between {first} and {last} "
             f"(the meeting's dates and a year either side)"
         )
     if ends - starts > MAX_DURATION:
