@@ -96,7 +96,7 @@ def live(settings: Settings) -> Iterator[TestClient]:
 def answers_to(ws: WebSocketTestSession, ref: str) -> list[dict[str, Any]]:
     """Every frame up to the pong for ``ref``; the connection must still answer."""
     ws.send_json({"type": "ping", "ref": ref})
-    frames = []
+    frames: list[dict[str, Any]] = []
     while True:
         frame = receive(ws)
         if frame["type"] == "pong" and frame.get("ref") == ref:
