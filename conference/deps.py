@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated
 
-from fastapi import Depends, Path
+from fastapi import Depends, Path, Query
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import HTTPConnection
 
@@ -19,6 +19,9 @@ from conference.web.csrf import SESSION_COOKIE
 
 # A row id in a URL: out-of-range ids are a 422, never a database error.
 PathId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+# A list's offset: past the row ids' range nothing is there, and PostgreSQL's OFFSET takes
+# at most a 64-bit integer; refused as input (422), never a database error.
+Offset = Annotated[int, Query(ge=0, le=2_147_483_647)]
 
 
 def get_context(conn: HTTPConnection) -> AppContext:

@@ -5,7 +5,7 @@ main.py fills one :class:`Extensions` per app; the core only iterates what is th
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +15,7 @@ from starlette.requests import Request
 
 from conference.accounts.models import User
 from conference.program.published import SessionView
+from conference.realtime.models import ChannelEvent
 
 # Seeds a domain's part of the demo meeting; returns lines for the operator to read,
 # given the server's base URL (the addresses in them must be the ones actually served).
@@ -23,6 +24,10 @@ DemoSeeder = Callable[[AsyncSession, str], Awaitable[list[str]]]
 HomeSection = Callable[[Request, AsyncSession, User | None], Awaitable[Markup]]
 # Adds a domain's data about a user to "export my data".
 UserDataExporter = Callable[[AsyncSession, User], Awaitable[Any]]
+# Erases or anonymises what a package holds about a user whose account is being deleted,
+# in the deletion's transaction (before the user row goes); returns the durable events to
+# publish once it commits.
+AccountEraser = Callable[[AsyncSession, User], Awaitable[Sequence[ChannelEvent]]]
 # Says where to watch a published session (a stage player, a recording) for a viewer;
 # None when it has nothing for that session. The session page lists what these return.
 # Hooks run inside the request and read through the request's session they are given:
@@ -37,4 +42,5 @@ class Extensions:
     demo_seeders: list[DemoSeeder] = field(default_factory=list)
     home_sections: list[HomeSection] = field(default_factory=list)
     user_data_exporters: dict[str, UserDataExporter] = field(default_factory=dict)
+    account_erasers: list[AccountEraser] = field(default_factory=list)
     session_watch_links: list[SessionWatchLink] = field(default_factory=list)

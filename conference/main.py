@@ -40,6 +40,7 @@ from conference.program.published import ProgramCache
 from conference.realtime import announcements, chat, polls, qa, reactions
 from conference.realtime import gateway as realtime_gateway
 from conference.realtime import pages as realtime_pages
+from conference.realtime import privacy as realtime_privacy
 from conference.realtime.backends import create_backend
 from conference.realtime.channels import register_core_channels
 from conference.realtime.hub import Hub
@@ -104,6 +105,8 @@ def build_extensions() -> Extensions:
     extensions.demo_seeders.append(streaming_demo.seed_stream_key)
     extensions.home_sections.append(exhibitors_router.sponsors_home_section)
     extensions.user_data_exporters["agenda"] = agenda.export_user_agenda
+    extensions.user_data_exporters["realtime"] = realtime_privacy.export_user
+    extensions.account_erasers.append(realtime_privacy.erase_user)
     extensions.session_watch_links.append(streaming_pages.session_watch_link)
     return extensions
 

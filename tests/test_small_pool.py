@@ -41,7 +41,7 @@ async def small_pool_app(database_url: str, tmp_path: Path) -> AsyncIterator[Fas
     application = create_app(settings)
     async with application.router.lifespan_context(application):
         ctx = application.state.ctx
-        await seed_demo(ctx.db, ctx.passwords, ctx.extensions)
+        await seed_demo(ctx.db, ctx.passwords, ctx.extensions, base_url=ctx.settings.base_url)
         yield application
 
 

@@ -14,7 +14,7 @@ from conference.accounts import cookies, flows, service
 from conference.accounts.flows import REGISTRATION_MAILED, RESET_ACCEPTED
 from conference.accounts.models import CONSENT_LABELS, ConsentKind, User
 from conference.accounts.passwords import MIN_PASSWORD_LENGTH
-from conference.accounts.router import export_user
+from conference.accounts.router import delete_account, export_user
 from conference.accounts.schemas import (
     AccountDeletion,
     PasswordChange,
@@ -265,13 +265,10 @@ async def account_delete_submit(
     deletion, errors = validate(AccountDeletion, await read_form(request))
     if deletion is not None:
         try:
-            await service.delete_account(
-                db, user=user, password=deletion.password, passwords=ctx.passwords
-            )
+            await delete_account(db, ctx, user, deletion.password)
         except ServiceError as exc:
             errors = {"delete_password": exc.detail}
         else:
-            await cookies.account_deleted(ctx, user_id=user.id)
             response = RedirectResponse("/?deleted=1", status_code=303)
             await cookies.sign_out(response, request, db, ctx)
             return response

@@ -30,11 +30,13 @@ from conference.deps import (
     Context,
     CurrentUser,
     DbSession,
+    Offset,
     Organizer,
     PathId,
     session_token,
 )
 from conference.errors import NotFound
+from conference.realtime import events
 from conference.web.csrf import csrf_token
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
@@ -157,13 +159,27 @@ async def export_user(db: DbSession, ctx: Context, user: User) -> dict[str, Any]
     return data
 
 
+async def delete_account(db: DbSession, ctx: Context, user: User, password: str) -> None:
+    """Delete ``user``'s account (erasing what other packages hold), then tell open pages
+    and close the user's sockets in every process."""
+    stored = await service.delete_account(
+        db,
+        user=user,
+        password=password,
+        passwords=ctx.passwords,
+        erasers=ctx.extensions.account_erasers,
+    )
+    for event in stored:
+        await ctx.realtime.hub.publish(event.channel, events.frame(event), event_id=event.id)
+    await cookies.account_deleted(ctx, user_id=user.id)
+
+
 @router.delete("/me", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_me(
     body: AccountDeletion, request: Request, user: CurrentUser, db: DbSession, ctx: Context
 ) -> Response:
     """Delete my account for good (the password confirms it)."""
-    await service.delete_account(db, user=user, password=body.password, passwords=ctx.passwords)
-    await cookies.account_deleted(ctx, user_id=user.id)
+    await delete_account(db, ctx, user, body.password)
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
     await cookies.sign_out(response, request, db, ctx)
     return response
@@ -174,7 +190,7 @@ async def list_users(
     _: Organizer,
     db: DbSession,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> UserPage:
     """Accounts, for organizers and admins."""
     users, total = await service.list_users(db, limit=limit, offset=offset)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -26,6 +26,8 @@ from conference.accounts.schemas import ProfileUpdate, Registration, UserOut
 from conference.accounts.tokens import Tokens, digest, new_secret
 from conference.db.types import utcnow
 from conference.errors import Conflict, InvalidInput, Throttled, Unauthenticated
+
+T = TypeVar("T")
 
 # A session's last_seen_at is written at most this often, not on every request.
 _TOUCH_INTERVAL = timedelta(minutes=5)
@@ -403,14 +405,28 @@ async def export_user_data(db: AsyncSession, *, user: User) -> dict[str, Any]:
 
 
 async def delete_account(
-    db: AsyncSession, *, user: User, password: str, passwords: Passwords
-) -> None:
-    """Delete the account after checking the password; its rows go with it (cascade)."""
+    db: AsyncSession,
+    *,
+    user: User,
+    password: str,
+    passwords: Passwords,
+    erasers: Sequence[Callable[[AsyncSession, User], Awaitable[Sequence[T]]]] = (),
+) -> list[T]:
+    """Delete the account after checking the password; its rows go with it (cascade).
+
+    ``erasers`` first anonymise what other packages keep under the user's name (chat,
+    questions), in the same transaction; what they return (events to publish after the
+    commit) is returned.
+    """
     if not await passwords.verify(user.password_hash, password):
         raise InvalidInput("The password is not correct.", field="password")
+    collected: list[T] = []
+    for erase in erasers:
+        collected.extend(await erase(db, user))
     await db.execute(delete(SignInFailure).where(SignInFailure.email == user.email))
     await db.delete(user)
     await db.commit()
+    return collected
 
 
 async def ensure_user(

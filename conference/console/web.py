@@ -26,6 +26,7 @@ from conference.accounts.models import Role, User
 from conference.context import AppContext
 from conference.deps import OptionalUser
 from conference.errors import Forbidden, ServiceError, Unauthenticated
+from conference.program import bounds
 from conference.program.models import Meeting, Person
 
 FORMAT_HINT = "YYYY-MM-DD HH:MM"
@@ -175,6 +176,9 @@ def parse_local(value: str, zone_name: str, *, what: str) -> tuple[datetime | No
         parsed = datetime.fromisoformat(text)
     except ValueError:
         return None, f"Enter the {what} as {FORMAT_HINT} ({zone_name} time)."
+    # The year first: converting a time near year 1 or 9999 between zones overflows.
+    if not bounds.representable(parsed.replace(tzinfo=UTC)):
+        return None, f"Enter the {what} near the meeting's dates."
     if parsed.tzinfo is not None:
         return parsed, None
     zone = ZoneInfo(zone_name)

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from conference.jsonlimits import TooDeep, loads_bounded
 from conference.program.frab_export import META_KEY
 from conference.program.frab_schedule2 import ClassicEvent, classic_events, is_schedule2
 from conference.program.import_plan import (
@@ -36,6 +37,7 @@ from conference.program.import_plan import (
     TrackSpec,
     clean_text,
     derived_guid,
+    in_range,
     instant,
     normal_color,
     normal_guid,
@@ -43,6 +45,10 @@ from conference.program.import_plan import (
     separate_shared_stage_guids,
     session_type_for,
 )
+
+# No schedule nests deeper than about ten levels (schedule.conference.days[].rooms{}[]
+# .persons[]...); extras of other systems get room to spare.
+MAX_DEPTH = 64
 
 
 class _Loose(BaseModel):
@@ -163,9 +169,12 @@ def json_path(location: tuple[int | str, ...]) -> str:
 def load_json(content: bytes) -> object:
     """A file's bytes as JSON, or a refusal naming where it stops being JSON."""
     try:
-        return json.loads(content)
+        return loads_bounded(content, limit=MAX_DEPTH)
     except UnicodeDecodeError:
         raise ImportRefused([Problem("file", "the file is not UTF-8 text")]) from None
+    except TooDeep:
+        message = f"the JSON nests more than {MAX_DEPTH} levels deep; no schedule does"
+        raise ImportRefused([Problem("file", message)]) from None
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno}, column {exc.colno}"
         raise ImportRefused([Problem(where, f"malformed JSON: {exc.msg}")]) from None
@@ -320,7 +329,7 @@ class _Reader:
         else:
             raise refuse(f"{where}.guid", "an event needs a guid or an id")
         title = clean_text(event.title, f"{where}.title", MAX_TITLE, required=True)
-        starts = self._start(event, day, where)
+        starts = in_range(self._start(event, day, where), f"{where}.date", str(day.on))
         if event.end:
             ends = instant(event.end, f"{where}.end")
         elif event.duration:

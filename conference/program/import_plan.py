@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel, SerializerFunctionWrapHandler, model_serializer
 
 from conference.errors import InvalidInput
+from conference.program import bounds
 from conference.program.models import SessionType
 
 # Derived GUIDs (events without one, CSV rows) are uuid5 names in this namespace, so the
@@ -276,6 +277,14 @@ def instant(text: str, where: str) -> datetime:
             f"'{text}' has no time zone: write it with its UTC offset, "
             f"as in '{text}+01:00' or '{text}Z'",
         )
+    return in_range(value, where, text)
+
+
+def in_range(value: datetime, where: str, text: str) -> datetime:
+    """``value`` if date arithmetic on it cannot overflow; the meeting's own window is
+    checked when the plan is applied."""
+    if not bounds.representable(value):
+        raise refuse(where, f"'{text}' is out of range: keep it near the meeting's dates")
     return value
 
 

@@ -11,6 +11,7 @@ never delete a session that the file does not mention.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -19,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from conference.errors import Conflict
+from conference.program import bounds
 from conference.program.import_matching import match_people, match_stages, match_tracks
 from conference.program.import_plan import (
     ImportDiff,
@@ -54,6 +56,7 @@ async def apply_import(
     stay loaded. A dry run makes the same changes and rolls them back, so what it
     reports is exactly what the import would do, database constraints included.
     """
+    _check_times(meeting, program)
     diff = ImportDiff(dry_run=dry_run, warnings=[str(w) for w in program.warnings])
     async with AsyncSession(db.bind, expire_on_commit=False) as work:
         try:
@@ -74,6 +77,26 @@ async def apply_import(
                 "The import clashes with a change made meanwhile; nothing was imported. Try again."
             ) from exc
     return diff
+
+
+def _check_times(meeting: Meeting, program: ProgramSpec) -> None:
+    """Refuse a file placing anything outside the meeting's window (see ``bounds``)."""
+    problems: list[Problem] = []
+    for session in program.sessions:
+        found = bounds.problem(meeting, session.starts_at, session.ends_at, what="the session")
+        if found is not None:
+            problems.append(Problem(session.where, found))
+            continue
+        for i, talk in enumerate(session.talks):
+            if not bounds.representable(talk.starts_at):
+                found = "the talk is out of range"
+            else:
+                ends = talk.starts_at + timedelta(minutes=talk.duration_minutes)
+                found = bounds.problem(meeting, talk.starts_at, ends, what="the talk")
+            if found is not None:
+                problems.append(Problem(f"{session.where}.talks[{i}]", found))
+    if problems:
+        raise ImportRefused(problems)
 
 
 async def _check_guids(db: AsyncSession, *, meeting: Meeting, program: ProgramSpec) -> None:

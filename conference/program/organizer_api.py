@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from conference.deps import CurrentMeeting, DbSession, Organizer, PathId
+from conference.deps import CurrentMeeting, DbSession, Offset, Organizer, PathId
 from conference.program import people, publishing, sessions, stages
 from conference.program.models import Person, Stage, Track
 from conference.program.schemas import (
@@ -114,7 +114,7 @@ async def list_people(
     response: Response,
     q: Annotated[str, Query(max_length=100)] = "",
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> list[PersonOut]:
     found, total = await people.list_people(db, query=q, limit=limit, offset=offset)
     response.headers["X-Total-Count"] = str(total)

@@ -7,6 +7,7 @@ version number, whatever the size of the program.
 
 from __future__ import annotations
 
+import logging
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -16,8 +17,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from conference.program.bounds import MAX_DURATION_MINUTES, renderable, representable
 from conference.program.models import SESSION_TYPE_LABELS, ProgramVersion, SessionType
 from conference.program.snapshot import Snapshot
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -138,7 +142,14 @@ class PublishedProgram:
         tracks = {t.slug: t for t in self.tracks}
         sessions = []
         for doc in snapshot["sessions"]:
-            talks = tuple(self._talk(t) for t in doc["talks"])
+            starts_at = datetime.fromisoformat(doc["starts_at"])
+            ends_at = datetime.fromisoformat(doc["ends_at"])
+            if not renderable(starts_at, ends_at):
+                # Published before the program's bounds were checked: leave it out rather
+                # than fail every page (a year-9999 slot cannot be shown in any zone).
+                logger.warning("published session %s is out of range: left out", doc["guid"])
+                continue
+            talks = tuple(t for t in map(self._talk, doc["talks"]) if t is not None)
             chairs = tuple(self.people[g] for g in doc["chairs"] if g in self.people)
             search = " ".join(
                 [doc["title"], doc["description"]]
@@ -154,8 +165,8 @@ class PublishedProgram:
                     type=SessionType(doc["type"]),
                     track=tracks.get(doc["track"]) if doc["track"] else None,
                     stage=stages.get(doc["stage"]) if doc["stage"] else None,
-                    starts_at=datetime.fromisoformat(doc["starts_at"]),
-                    ends_at=datetime.fromisoformat(doc["ends_at"]),
+                    starts_at=starts_at,
+                    ends_at=ends_at,
                     cme_accredited=doc["cme_accredited"],
                     cme_minutes=doc["cme_minutes"],
                     may_be_recorded=doc["may_be_recorded"],
@@ -173,14 +184,18 @@ class PublishedProgram:
                 by_person[person.guid].append(session)
         self.sessions_of_person = dict(by_person)
 
-    def _talk(self, doc: dict[str, Any]) -> TalkView:
+    def _talk(self, doc: dict[str, Any]) -> TalkView | None:
         start = datetime.fromisoformat(doc["starts_at"])
+        minutes = doc["duration_minutes"]
+        if not (representable(start) and 0 < minutes <= MAX_DURATION_MINUTES):
+            logger.warning("published talk %s is out of range: left out", doc["guid"])
+            return None
         return TalkView(
             guid=doc["guid"],
             title=doc["title"],
             abstract=doc["abstract"],
             starts_at=start,
-            ends_at=start + timedelta(minutes=doc["duration_minutes"]),
+            ends_at=start + timedelta(minutes=minutes),
             speakers=tuple(self.people[g] for g in doc["speakers"] if g in self.people),
             # Snapshots published before talks had the flag: the talk may be recorded.
             may_be_recorded=doc.get("may_be_recorded", True),

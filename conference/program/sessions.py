@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload, subqueryload
 from sqlalchemy.sql.base import ExecutableOption
 
 from conference.errors import InvalidInput, NotFound
+from conference.program import bounds
 from conference.program.editing import people_in_order
 from conference.program.models import (
     Meeting,
@@ -89,6 +90,7 @@ async def _check_placement(
 
 
 async def create_session(db: AsyncSession, *, meeting: Meeting, data: SessionIn) -> ProgramSession:
+    bounds.check_session(meeting, data.starts_at, data.ends_at)
     await _check_placement(db, meeting=meeting, stage_id=data.stage_id, track_id=data.track_id)
     chairs = await people_in_order(db, data.chair_ids, "chair_ids")
     session = ProgramSession(
@@ -115,6 +117,8 @@ async def update_session(
     ends = changes.get("ends_at") or session.ends_at
     if ends <= starts:
         raise InvalidInput("A session must end after it starts.", field="ends_at")
+    if "starts_at" in changes or "ends_at" in changes:
+        bounds.check_session(meeting, starts, ends)
     if "chair_ids" in changes:
         chairs = await people_in_order(db, changes.pop("chair_ids") or [], "chair_ids")
         # Empty the list and flush first: the new rows may name the same people, and the
@@ -152,6 +156,9 @@ async def bulk_shift(db: AsyncSession, *, meeting: Meeting, data: BulkShift) -> 
     if missing:
         raise NotFound(f"No session with id {missing[0]}.")
     delta = timedelta(minutes=data.shift_minutes)
+    # All checked before anything moves: a refusal leaves every session where it was.
+    for session in sessions:
+        _check_moved(meeting, session, delta)
     for session in sessions:
         session.starts_at += delta
         session.ends_at += delta
@@ -170,6 +177,7 @@ async def duplicate_session(
     original = await get_session(db, meeting=meeting, session_id=session_id)
     await _check_placement(db, meeting=meeting, stage_id=data.stage_id, track_id=None)
     delta = (data.starts_at - original.starts_at) if data.starts_at else timedelta(0)
+    _check_moved(meeting, original, delta)
     copy = ProgramSession(
         meeting_id=meeting.id,
         title=original.title,
@@ -202,12 +210,27 @@ async def duplicate_session(
     return await get_session(db, meeting=meeting, session_id=copy.id)
 
 
+def _check_moved(meeting: Meeting, session: ProgramSession, delta: timedelta) -> None:
+    """Refuse (422) a move that takes the session or one of its talks out of bounds."""
+    try:
+        bounds.check_session(meeting, session.starts_at + delta, session.ends_at + delta)
+        for talk in session.talks:
+            bounds.check_talk(meeting, talk.starts_at + delta, talk.duration_minutes)
+    except OverflowError:
+        raise InvalidInput(
+            f"Session {session.id} would move out of range.", field="shift_minutes"
+        ) from None
+    except InvalidInput as exc:
+        raise InvalidInput(f"Session {session.id}: {exc.detail}", field=exc.field) from None
+
+
 # Talks -------------------------------------------------------------------------------
 
 
 async def create_talk(
     db: AsyncSession, *, meeting: Meeting, session_id: int, data: TalkIn
 ) -> ProgramSession:
+    bounds.check_talk(meeting, data.starts_at, data.duration_minutes)
     session = await get_session(db, meeting=meeting, session_id=session_id)
     speakers = await people_in_order(db, data.speaker_ids, "speaker_ids")
     session.talks.append(
@@ -241,6 +264,12 @@ async def update_talk(
 ) -> ProgramSession:
     talk = await _talk(db, meeting=meeting, talk_id=talk_id)
     changes = data.model_dump(exclude_unset=True)
+    if changes.get("starts_at") is not None or changes.get("duration_minutes") is not None:
+        bounds.check_talk(
+            meeting,
+            changes.get("starts_at") or talk.starts_at,
+            changes.get("duration_minutes") or talk.duration_minutes,
+        )
     if "speaker_ids" in changes:
         speakers = await people_in_order(db, changes.pop("speaker_ids") or [], "speaker_ids")
         talk.speakers.clear()  # flushed first for the (talk, person) unique constraint

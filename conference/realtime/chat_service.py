@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from conference.accounts.models import User
 from conference.db.types import utcnow
 from conference.errors import Conflict, Forbidden, InvalidInput, NotFound
-from conference.realtime import events
+from conference.realtime import events, privacy
 from conference.realtime.hub import Hub
 from conference.realtime.models import ChannelEvent, ChatMessage, ChatMute
 from conference.realtime.protocol import channel_kind, encode
@@ -152,6 +152,8 @@ async def edit(
     message.body = text
     message.edited_at = utcnow()
     await db.flush()
+    # Replay must not bring back the words the author replaced.
+    await privacy.rewrite_chat_events(db, message=message)
     data = {"message_id": message.id, "body": text, "edited_at": _iso(message.edited_at)}
     return await events.record(db, channel=channel, type="chat.edited", data=data)
 
@@ -166,7 +168,10 @@ async def delete(
         raise Forbidden("You can only delete your own messages.")
     message.deleted_at = utcnow()
     message.deleted_by_id = user.id
+    # Deleted means gone: neither the table nor the replayed log keeps the text.
+    message.body = ""
     await db.flush()
+    await privacy.rewrite_chat_events(db, message=message)
     data = {"message_id": message.id, "by_moderator": not own}
     return await events.record(db, channel=channel, type="chat.deleted", data=data)
 

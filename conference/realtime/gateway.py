@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ipaddress
-import json
 import logging
 from collections.abc import Collection
 from urllib.parse import urlsplit
@@ -34,17 +33,20 @@ from conference.context import AppContext
 from conference.db.types import utcnow
 from conference.deps import session_token
 from conference.errors import ServiceError, Unauthenticated
+from conference.jsonlimits import TooDeep
 from conference.realtime import events
 from conference.realtime.connection import Connection
 from conference.realtime.protocol import (
     CLOSE_ORIGIN,
     CLOSE_UNAUTHENTICATED,
+    MAX_CLIENT_DEPTH,
     MAX_CLIENT_FRAME,
     PROTOCOL_VERSION,
     ClientMessage,
     channel_kind,
     encode,
     error,
+    parse_client_frame,
 )
 from conference.realtime.registry import ActionContext
 from conference.settings import Settings
@@ -188,7 +190,13 @@ async def _serve(
             if text is None:
                 connection.send(error("bad_message", "Send JSON in text frames."))
                 continue
-            await _handle(ctx, connection, text)
+            try:
+                await _handle(ctx, connection, text)
+            except Exception:
+                # A bug must cost one refused frame, not the connection (tests fuzz the
+                # frames to keep this path unused).
+                logger.exception("websocket frame failed")
+                connection.send(error("internal_error", "The server could not handle that."))
     except asyncio.CancelledError:
         if not connection.dropped_slow:
             raise
@@ -211,7 +219,7 @@ async def _handle(ctx: AppContext, connection: Connection, text: str) -> None:
         connection.send(error("rate_limited", f"Too many messages: wait {wait:.1f} s."))
         return
     try:
-        message = ClientMessage.model_validate(json.loads(text))
+        message = parse_client_frame(text)
     except (ValueError, ValidationError) as exc:
         connection.send(error("bad_message", _describe(exc)))
         return
@@ -363,4 +371,6 @@ def _describe(exc: Exception) -> str:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "message"
         return f"{where}: {first['msg']}"
+    if isinstance(exc, TooDeep):
+        return f"Messages may nest at most {MAX_CLIENT_DEPTH} levels deep."
     return "Messages must be JSON objects."

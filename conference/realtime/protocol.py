@@ -12,9 +12,16 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from conference.jsonlimits import loads_bounded
+
 PROTOCOL_VERSION = 1
 # A client frame larger than this is refused (error envelope); the connection stays.
 MAX_CLIENT_FRAME = 16_384
+# Deepest nesting of arrays and objects a client frame may have: no action needs more than
+# a few levels, and a deep frame under the size cap could exhaust the parser's recursion.
+MAX_CLIENT_DEPTH = 16
+# Event ids are database integers: a larger ``since`` is bad input, not a database error.
+MAX_EVENT_ID = 2_147_483_647
 
 # Close codes (4000-4999 are ours).
 CLOSE_UNAUTHENTICATED = 4001
@@ -38,8 +45,17 @@ class ClientMessage(BaseModel):
     type: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z_.]{0,39}$")]
     channel: ChannelName | None = None
     ref: Annotated[str, StringConstraints(max_length=64)] | None = None
-    since: Annotated[int, Field(ge=0)] | None = None
+    since: Annotated[int, Field(ge=0, le=MAX_EVENT_ID)] | None = None
     data: dict[str, Any] = Field(default_factory=dict)
+
+
+def parse_client_frame(text: str) -> ClientMessage:
+    """A client frame as a :class:`ClientMessage`.
+
+    Raises ``ValueError`` for what is not JSON (``TooDeep`` for what nests deeper
+    than :data:`MAX_CLIENT_DEPTH`), ``ValidationError`` for a JSON value of the wrong shape.
+    """
+    return ClientMessage.model_validate(loads_bounded(text, limit=MAX_CLIENT_DEPTH))
 
 
 def encode(

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from conference.accounts.models import User
 from conference.errors import Conflict, NotFound
-from conference.realtime import events
+from conference.realtime import events, privacy
 from conference.realtime.chat_service import clean_text
 from conference.realtime.models import ChannelEvent, Question, QuestionStatus, QuestionVote
 
@@ -152,6 +152,8 @@ async def moderate(
     await db.flush()
     stored: list[ChannelEvent] = []
     if action == "dismiss":
+        # Dismissed questions leave every list, so replay must not show them either.
+        await privacy.remove_question_events(db, question=question)
         for channel in (session_channel(guid), moderation_channel(guid)):
             stored.append(
                 await events.record(

@@ -189,6 +189,27 @@ async def test_no_stage_warning_shows_after_saving(console: Console) -> None:
             "or write their number as #id.",
         ),
         ({"chairs": "#999999"}, "chairs", "Nobody has the number #999999; see the People page."),
+        (
+            {"starts_at": "9999-12-31T23:00", "ends_at": "9999-12-31T23:30"},
+            "starts_at",
+            "Enter the start near the meeting's dates.",
+        ),
+        (
+            {"starts_at": "0001-01-01T00:00"},
+            "starts_at",
+            "Enter the start near the meeting's dates.",
+        ),
+        (
+            {"starts_at": "2030-10-18T09:00", "ends_at": "2030-10-18T10:00"},
+            "starts_at",
+            "A session must take place between 2020-10-16 and 2022-10-21 "
+            "(the meeting's dates and a year either side).",
+        ),
+        (
+            {"ends_at": "2021-10-19T09:01"},
+            "ends_at",
+            "A session must not last over 24 hours.",
+        ),
     ],
 )
 async def test_bad_input_rerenders_the_form_and_saves_nothing(
