@@ -3,8 +3,9 @@
 Every way into the program (the organizer API and console, frab/pretalx/CSV imports,
 shifting and duplicating) keeps sessions and talks
 
-- within the meeting's dates widened by :data:`MARGIN` on both sides (a year: room for a
-  pre-conference webinar series or an on-demand follow-up, none for year 9999), and
+- within the meeting's dates (stretched to today when the meeting is past or far ahead)
+  widened by :data:`MARGIN` on both sides (a year: room for a pre-conference webinar
+  series or an on-demand follow-up, none for year 9999), and
 - no longer than :data:`MAX_DURATION` (24 hours; longer events belong split into days),
 
 and refuses anything else with a 422 naming the field. Stored data from before these
@@ -17,6 +18,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from conference.db.types import utcnow
 from conference.errors import InvalidInput
 from conference.program.models import Meeting
 
@@ -30,10 +32,14 @@ LATEST = datetime(9000, 1, 1, tzinfo=UTC)
 
 
 def window(meeting: Meeting) -> tuple[datetime, datetime]:
-    """The earliest start and latest end allowed for the meeting's program (UTC)."""
+    """The earliest start and latest end allowed for the meeting's program (UTC): the
+    meeting's dates, stretched to today if need be (a rehearsal or a late-breaking session
+    is scheduled around now, even for a meeting's archive), and a year either side."""
     zone = ZoneInfo(meeting.time_zone)
     first = datetime.combine(meeting.starts_on, time(0), zone)
     last = datetime.combine(meeting.ends_on, time(0), zone) + timedelta(days=1)
+    now = utcnow()
+    first, last = min(first, now), max(last, now)
     return (first - MARGIN).astimezone(UTC), (last + MARGIN).astimezone(UTC)
 
 
@@ -55,7 +61,7 @@ def problem(meeting: Meeting, starts: datetime, ends: datetime, *, what: str) ->
         last = (latest - timedelta(seconds=1)).astimezone(zone).date()
         return (
             f"{what} must take place between {first} and {last} "
-            f"(the meeting's dates and a year either side)"
+            f"(the meeting's dates, or today, and a year either side)"
         )
     if ends - starts > MAX_DURATION:
         return f"{what} must not last over 24 hours"

@@ -199,11 +199,12 @@ async def test_no_stage_warning_shows_after_saving(console: Console) -> None:
             "starts_at",
             "Enter the start near the meeting's dates.",
         ),
+        # The window's end follows today's date, so the exact wording is not pinned here.
+        ({"starts_at": "2090-10-18T09:00", "ends_at": "2090-10-18T10:00"}, "starts_at", None),
         (
-            {"starts_at": "2030-10-18T09:00", "ends_at": "2030-10-18T10:00"},
+            {"starts_at": "2019-10-18T09:00", "ends_at": "2019-10-18T10:00"},
             "starts_at",
-            "A session must take place between 2020-10-16 and 2022-10-21 "
-            "(the meeting's dates and a year either side).",
+            None,
         ),
         (
             {"ends_at": "2021-10-19T09:01"},
