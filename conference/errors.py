@@ -34,6 +34,10 @@ class Conflict(ServiceError):
     status_code = 409
 
 
+class Gone(ServiceError):
+    status_code = 410
+
+
 class Throttled(ServiceError):
     status_code = 429
 

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import email
+import email.policy
+import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from email.message import Message
+from email.message import EmailMessage, Message
 from pathlib import Path
 from typing import Any
 
+import httpx
 from aiosmtpd.controller import Controller
 
 from conference.settings import Settings
@@ -48,3 +52,58 @@ async def outbox_files(settings: Settings, count: int, within: float = 30.0) -> 
             assert len(files) == count, f"expected {count} mails in the outbox, found {files}"
             return files
         await asyncio.sleep(0.05)
+
+
+CONFIRM_LINK = re.compile(r"/register/confirm\?token=([A-Za-z0-9_-]+)")
+
+
+def read_mail(path: Path) -> EmailMessage:
+    """An outbox file, parsed (its body decoded: long lines are quoted-printable)."""
+    return email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+
+
+def _tokens_to(outbox_dir: Path, to: str) -> list[str]:
+    tokens = []
+    for path in sorted(outbox_dir.glob("*.eml")):
+        mail = read_mail(path)
+        if mail["To"] == to and (found := CONFIRM_LINK.search(mail.get_content())):
+            tokens.append(found.group(1))
+    return tokens
+
+
+async def confirmation_tokens(
+    outbox_dir: Path, to: str, count: int = 1, within: float = 30.0
+) -> set[str]:
+    """The tokens of the registration links mailed to ``to``, once there are ``count``
+    (mail goes out after the answer): polled, failing after ``within`` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while True:
+        tokens = _tokens_to(outbox_dir, to)
+        if len(tokens) >= count or loop.time() > deadline:
+            assert len(tokens) == count, f"expected {count} confirmation mails to {to}"
+            return set(tokens)
+        await asyncio.sleep(0.05)
+
+
+def wait_for_confirmation_link(outbox_dir: Path, to: str, within: float = 30.0) -> str:
+    """The path of the one registration link mailed to ``to`` (for the sync browser tests)."""
+    deadline = time.monotonic() + within
+    while True:
+        tokens = _tokens_to(outbox_dir, to) if outbox_dir.exists() else []
+        if tokens or time.monotonic() > deadline:
+            assert len(tokens) == 1, f"expected one confirmation mail to {to}, found {tokens}"
+            return f"/register/confirm?token={tokens[0]}"
+        time.sleep(0.05)
+
+
+async def register_and_confirm(
+    client: httpx.AsyncClient, settings: Settings, registration: dict[str, Any]
+) -> httpx.Response:
+    """Register through the API and follow the mailed link: the confirmation's answer
+    (the account, with the browser signed in)."""
+    response = await client.post("/api/v1/auth/register", json=registration)
+    assert response.status_code == 202, response.text
+    to = str(registration["email"]).strip().lower()
+    [token] = await confirmation_tokens(settings.outbox_dir, to)
+    return await client.post("/api/v1/auth/register/confirm", json={"token": token})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from conference.db.base import Base
@@ -126,3 +126,29 @@ class SignInFailure(Base):
     email: Mapped[str] = mapped_column(String(254))
     ip_address: Mapped[str] = mapped_column(String(45))
     failed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class PendingRegistration(Base):
+    """A registration waiting for its email link: no account exists until it is followed.
+
+    The link carries a random token; only its SHA-256 is stored. One row per email at most
+    (a newer registration replaces it), deleted when confirmed and purged once expired.
+    """
+
+    __tablename__ = "pending_registrations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    affiliation: Mapped[str] = mapped_column(String(300), default="")
+    country: Mapped[str] = mapped_column(String(2), default="")
+    time_zone: Mapped[str] = mapped_column(String(64))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    is_healthcare_professional: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The consent choices as JSON ({"society_news": true, ...}); recorded at confirmation.
+    consents: Mapped[str] = mapped_column(Text, default="{}")
+    # Where the person was going when they registered (a local path).
+    next_path: Mapped[str] = mapped_column(String(500), default="/")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

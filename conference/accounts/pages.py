@@ -9,8 +9,9 @@ from typing import Annotated, Any
 import pycountry
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from pydantic import ValidationError
 
-from conference.accounts import cookies, flows, service
+from conference.accounts import cookies, flows, pending, service
 from conference.accounts.flows import REGISTRATION_MAILED, RESET_ACCEPTED
 from conference.accounts.models import CONSENT_LABELS, ConsentKind, User
 from conference.accounts.passwords import MIN_PASSWORD_LENGTH
@@ -22,6 +23,7 @@ from conference.accounts.schemas import (
     PasswordResetRequest,
     ProfileUpdate,
     Registration,
+    RegistrationConfirm,
     SignIn,
 )
 from conference.deps import Context, DbSession, OptionalUser
@@ -109,16 +111,37 @@ async def signout(request: Request, db: DbSession, ctx: Context) -> Response:
 
 
 @router.get("/register", response_class=HTMLResponse, name="register")
-async def register_page(request: Request, ctx: Context, user: OptionalUser) -> Response:
+async def register_page(
+    request: Request, ctx: Context, user: OptionalUser, next: Annotated[str, Query()] = "/"
+) -> Response:
     if user is not None:
         return RedirectResponse("/account", status_code=303)
-    context = {"form": {"time_zone": ""}, "errors": {}, **_form_choices()}
+    context = {
+        "form": {"time_zone": ""},
+        "errors": {},
+        "next": safe_next(next),
+        **_form_choices(),
+    }
     return ctx.pages.render(request, "accounts/register.html", context, user=None)
+
+
+def _sent_page(request: Request, ctx: Context) -> Response:
+    """The one answer to every accepted registration, new email or taken."""
+    settings = ctx.settings
+    # A developer without SMTP reads the link in the outbox; production never says where
+    # mail goes. The same for every address, so it reveals nothing either.
+    to_outbox = not settings.is_production and not ctx.mailer.uses_smtp
+    outbox = settings.outbox_dir if to_outbox else None
+    context = {"notice": REGISTRATION_MAILED, "outbox": outbox}
+    return ctx.pages.render(
+        request, "accounts/register_sent.html", context, user=None, status_code=202
+    )
 
 
 @router.post("/register", response_class=HTMLResponse)
 async def register_submit(request: Request, db: DbSession, ctx: Context) -> Response:
     form = await read_form(request)
+    target = safe_next(form.get("next"))
     data: dict[str, Any] = {
         "name": form.get("name", ""),
         "email": form.get("email", ""),
@@ -133,25 +156,63 @@ async def register_submit(request: Request, db: DbSession, ctx: Context) -> Resp
     status = 422
     if registration is not None:
         try:
-            user = await flows.register(request, db, ctx, registration=registration)
+            await flows.register(request, db, ctx, registration=registration, next_path=target)
         except Throttled as exc:
             errors, status = {"form": exc.detail}, 429
         else:
-            if user is None:  # the email is taken: its holder was mailed
-                return ctx.pages.render(
-                    request,
-                    "accounts/register_sent.html",
-                    {"notice": REGISTRATION_MAILED},
-                    user=None,
-                    status_code=202,
-                )
-            response = RedirectResponse("/", status_code=303)
-            await cookies.sign_in(response, request, db, ctx, user)
-            return response
+            return _sent_page(request, ctx)
     data.pop("password")
-    context = {"form": data, "errors": errors, **_form_choices()}
+    context = {"form": data, "errors": errors, "next": target, **_form_choices()}
     return ctx.pages.render(
         request, "accounts/register.html", context, user=None, status_code=status
+    )
+
+
+@router.get("/register/confirm", response_class=HTMLResponse, name="register_confirm")
+async def register_confirm_page(
+    request: Request,
+    ctx: Context,
+    db: DbSession,
+    user: OptionalUser,
+    token: Annotated[str, Query(max_length=512)] = "",
+) -> Response:
+    """Show the registration and a button: only the POST creates the account, so a mail
+    scanner fetching the link does not use it up."""
+    try:
+        registration = await pending.find(db, token=token)
+    except ServiceError as exc:
+        return _confirm_error(request, ctx, user, exc)
+    context = {"token": token, "name": registration.name, "email": registration.email}
+    return ctx.pages.render(request, "accounts/register_confirm.html", context, user=user)
+
+
+@router.post("/register/confirm", response_class=HTMLResponse)
+async def register_confirm_submit(
+    request: Request, ctx: Context, db: DbSession, user: OptionalUser
+) -> Response:
+    form = await read_form(request)
+    try:
+        body = RegistrationConfirm(token=form.get("token", ""))
+        account, target = await pending.confirm(db, token=body.token)
+    except ValidationError:
+        return _confirm_error(request, ctx, user, ServiceError(pending.UNKNOWN_LINK))
+    except ServiceError as exc:
+        return _confirm_error(request, ctx, user, exc)
+    response = RedirectResponse(safe_next(target), status_code=303)
+    await cookies.sign_in(response, request, db, ctx, account)
+    return response
+
+
+def _confirm_error(
+    request: Request, ctx: Context, user: User | None, exc: ServiceError
+) -> Response:
+    context = {"error": exc.detail, "status": exc.status_code}
+    return ctx.pages.render(
+        request,
+        "accounts/register_confirm.html",
+        context,
+        user=user,
+        status_code=exc.status_code,
     )
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from conference.accounts import cookies, flows, service
+from conference.accounts import cookies, flows, pending, service
 from conference.accounts.models import User
 from conference.accounts.schemas import (
     AccountDeletion,
@@ -19,6 +19,7 @@ from conference.accounts.schemas import (
     PasswordResetRequest,
     ProfileUpdate,
     Registration,
+    RegistrationConfirm,
     RolesUpdate,
     SignIn,
     UserOut,
@@ -48,23 +49,27 @@ async def get_csrf_token(request: Request, ctx: Context) -> CsrfOut:
     return CsrfOut(csrf_token=csrf_token(request, ctx.tokens))
 
 
-@router.post(
-    "/auth/register",
-    response_model=UserOut,
-    status_code=status.HTTP_201_CREATED,
-    responses={202: {"model": Message, "description": "The email is taken: its holder is mailed"}},
-)
+@router.post("/auth/register", response_model=Message, status_code=status.HTTP_202_ACCEPTED)
 async def register(
-    registration: Registration, request: Request, response: Response, db: DbSession, ctx: Context
-) -> UserOut | JSONResponse:
-    """Create an attendee account and sign it in (limited per address and per email).
+    registration: Registration, request: Request, db: DbSession, ctx: Context
+) -> Message:
+    """Mail a confirmation link; the account is created when it is followed
+    (``/auth/register/confirm``). Limited per address and per email.
 
-    A taken email creates nothing and says nothing about the account: the answer is 202
-    with a neutral message, and the account's holder gets a notice by email.
+    A taken email gets the same answer, and its holder a notice by email instead: the
+    answer says nothing about which addresses have accounts.
     """
-    user = await flows.register(request, db, ctx, registration=registration)
-    if user is None:
-        return JSONResponse({"detail": flows.REGISTRATION_MAILED}, status_code=202)
+    await flows.register(request, db, ctx, registration=registration)
+    return Message(detail=flows.REGISTRATION_MAILED)
+
+
+@router.post("/auth/register/confirm", response_model=UserOut)
+async def confirm_registration(
+    body: RegistrationConfirm, request: Request, response: Response, db: DbSession, ctx: Context
+) -> UserOut:
+    """Create the account from a registration's emailed token and sign it in (once; only
+    the newest registration's token works; 400 unknown or used, 410 expired)."""
+    user, _ = await pending.confirm(db, token=body.token)
     await cookies.sign_in(response, request, db, ctx, user)
     return await service.user_out(db, user=user)
 

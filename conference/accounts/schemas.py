@@ -65,6 +65,10 @@ class Registration(StrictModel):
     consents: dict[ConsentKind, bool] = Field(default_factory=dict)
 
 
+class RegistrationConfirm(StrictModel):
+    token: Annotated[str, StringConstraints(min_length=1, max_length=512)]
+
+
 class SignIn(StrictModel):
     email: Annotated[str, StringConstraints(strip_whitespace=True, max_length=254)]
     password: AnyPassword

@@ -49,18 +49,41 @@ async def register_user(
     The password is hashed first, taken email or not, so both take as long.
     """
     password_hash = await passwords.hash(registration.password)
-    if await get_user_by_email(db, email=registration.email) is not None:
-        raise Conflict("An account with this email address already exists.", field="email")
-    now = utcnow()
-    user = User(
-        email=registration.email,
-        name=registration.name,
-        affiliation=registration.affiliation,
-        country=registration.country,
-        time_zone=registration.time_zone,
+    return await create_user(
+        db,
+        registration=registration.model_dump(exclude={"password", "consents"}),
         password_hash=password_hash,
-        is_healthcare_professional=registration.is_healthcare_professional,
-        hcp_declared_at=now if registration.is_healthcare_professional else None,
+        consents=registration.consents,
+        roles=roles,
+    )
+
+
+async def create_user(
+    db: AsyncSession,
+    *,
+    registration: Mapping[str, Any],
+    password_hash: str,
+    consents: Mapping[ConsentKind, bool],
+    roles: Iterable[Role] = (Role.attendee,),
+) -> User:
+    """Create an account from validated profile fields (email, name, affiliation, country,
+    time_zone, is_healthcare_professional) and a password hash, recording the consents and
+    the declaration with the time; a taken email is a Conflict and nothing is written."""
+    taken = Conflict("An account with this email address already exists.", field="email")
+    if await get_user_by_email(db, email=registration["email"]) is not None:
+        raise taken
+    now = utcnow()
+    declared = bool(registration["is_healthcare_professional"])
+    user = User(
+        email=registration["email"],
+        name=registration["name"],
+        affiliation=registration["affiliation"],
+        country=registration["country"],
+        time_zone=registration["time_zone"],
+        password_hash=password_hash,
+        is_healthcare_professional=declared,
+        hcp_declared_at=now if declared else None,
+        created_at=now,
         password_changed_at=now,
         roles=[UserRole(role=role.value) for role in dict.fromkeys(roles)],
     )
@@ -69,8 +92,8 @@ async def register_user(
         await db.flush()
     except IntegrityError as exc:  # a concurrent registration won the race
         await db.rollback()
-        raise Conflict("An account with this email address already exists.", field="email") from exc
-    _record_consents(db, user=user, choices=registration.consents, at=now)
+        raise taken from exc
+    _record_consents(db, user=user, choices=consents, at=now)
     await db.commit()
     return user
 

@@ -8,7 +8,7 @@ from conference.accounts.models import ConsentRecord, User
 from conference.context import AppContext
 from conference.settings import Settings
 from tests.factories import csrf
-from tests.mailbox import outbox_files
+from tests.mailbox import confirmation_tokens, outbox_files, read_mail, register_and_confirm
 
 NEW = {
     "name": "Grace Investigator",
@@ -27,10 +27,13 @@ async def count_users(ctx: AppContext) -> int:
         return await db.scalar(select(func.count()).select_from(User)) or 0
 
 
-async def test_register_creates_attendee_and_signs_in(client: httpx.AsyncClient) -> None:
+async def test_confirming_creates_attendee_and_signs_in(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
     await csrf(client)
-    response = await client.post("/api/v1/auth/register", json=NEW)
-    assert response.status_code == 201, response.text
+    response = await register_and_confirm(client, settings, NEW)
+    assert response.status_code == 200, response.text
+    assert "cytokines_session" in response.cookies
     body = response.json()
     assert body["email"] == "grace@example.org"
     assert body["country"] == "GB"
@@ -48,10 +51,10 @@ async def test_register_creates_attendee_and_signs_in(client: httpx.AsyncClient)
 
 
 async def test_consents_and_declaration_are_recorded_with_time(
-    client: httpx.AsyncClient, app
+    client: httpx.AsyncClient, app, settings: Settings
 ) -> None:
     await csrf(client)
-    user_id = (await client.post("/api/v1/auth/register", json=NEW)).json()["id"]
+    user_id = (await register_and_confirm(client, settings, NEW)).json()["id"]
     async with app.state.ctx.db.session() as db:
         user = await db.get(User, user_id)
         records = (await db.scalars(select(ConsentRecord).order_by(ConsentRecord.kind))).all()
@@ -68,7 +71,7 @@ async def test_duplicate_email_is_refused_and_changes_nothing(
     client: httpx.AsyncClient, app, settings: Settings
 ) -> None:
     await csrf(client)
-    assert (await client.post("/api/v1/auth/register", json=NEW)).status_code == 201
+    assert (await register_and_confirm(client, settings, NEW)).status_code == 200
     client.cookies.clear()
     await csrf(client)
     again = {**NEW, "email": "grace@EXAMPLE.org", "name": "Someone Else"}
@@ -80,9 +83,10 @@ async def test_duplicate_email_is_refused_and_changes_nothing(
     assert response.json() == {"detail": REGISTRATION_MAILED}
     assert "cytokines_session" not in response.cookies
     assert await count_users(app.state.ctx) == 1
-    [notice] = await outbox_files(settings, 1)
-    text = notice.read_text()
-    assert "To: grace@example.org" in text
+    mails = [read_mail(path) for path in await outbox_files(settings, 2)]
+    [notice] = [mail for mail in mails if mail["Subject"] == "Your Cytokines 2021 account"]
+    text = notice.get_content()
+    assert notice["To"] == "grace@example.org"
     assert "Dear Grace Investigator" in text
     assert "http://testserver/password/forgot" in text
 
@@ -118,8 +122,10 @@ async def test_bad_inputs_are_422(client: httpx.AsyncClient, app) -> None:
     assert await count_users(app.state.ctx) == 0
 
 
-async def test_register_page_form_signs_in(client: httpx.AsyncClient, demo_meeting: None) -> None:
-    page = await client.get("/register")
+async def test_register_page_form_signs_in_once_confirmed(
+    client: httpx.AsyncClient, demo_meeting: None, settings: Settings
+) -> None:
+    page = await client.get("/register?next=/program")
     assert page.status_code == 200
     token = client.headers.get("X-CSRF-Token") or await csrf(client)
     client.headers.pop("X-CSRF-Token")
@@ -133,9 +139,20 @@ async def test_register_page_form_signs_in(client: httpx.AsyncClient, demo_meeti
         "time_zone": "Asia/Tokyo",
         "consent_society_news": "on",
     }
-    response = await client.post("/register", data=form)
+    response = await client.post("/register", data={**form, "next": "/program"})
+    assert response.status_code == 202
+    assert "Check your inbox" in response.text
+    assert "cytokines_session" not in response.cookies
+    [link_token] = await confirmation_tokens(settings.outbox_dir, "form@example.org")
+    confirm_page = await client.get(f"/register/confirm?token={link_token}")
+    assert confirm_page.status_code == 200
+    assert "Form Person" in confirm_page.text
+    assert "cytokines_session" not in confirm_page.cookies  # showing it creates nothing
+    response = await client.post(
+        "/register/confirm", data={"csrf_token": token, "token": link_token}
+    )
     assert response.status_code == 303
-    assert response.headers["location"] == "/"
+    assert response.headers["location"] == "/program"  # where they were going
     home = await client.get("/", headers={"Accept": "text/html"})
     assert "Times are shown in <strong>Asia/Tokyo</strong>" in home.text
     assert "Sun 17 Oct 2021, 21:00 JST" in home.text

@@ -7,6 +7,7 @@ database, secret key), migrated and seeded with the demo meeting and accounts.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -38,9 +39,20 @@ BROWSER_TIME_ZONE = "Europe/Paris"
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def live_var_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The live server's var directory (its mail goes to ``outbox/`` there)."""
+    return tmp_path_factory.mktemp("e2e-var")
+
+
+@pytest.fixture(scope="session")
+def live_outbox(live_var_dir: Path) -> Path:
+    return live_var_dir / "outbox"
+
+
+@pytest.fixture(scope="session")
+def live_server(live_var_dir: Path) -> Iterator[str]:
     """The base URL of a migrated, demo-seeded server running in a subprocess."""
-    var_dir = tmp_path_factory.mktemp("e2e-var")
+    var_dir = live_var_dir
     port = free_port()
     env = server_env(var_dir=var_dir, base_url=f"http://127.0.0.1:{port}", redis_url="memory://")
     run_conference(env, "migrate")

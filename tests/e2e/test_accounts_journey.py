@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 import uuid
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.conftest import BROWSER_TIME_ZONE
+from tests.mailbox import wait_for_confirmation_link
 
 pytestmark = pytest.mark.browser
 
@@ -58,7 +60,10 @@ def unique_email() -> str:
     return f"e2e-{uuid.uuid4().hex[:12]}@example.org"
 
 
-def register(page: Page, *, email: str, name: str, password: str, time_zone: str) -> None:
+def register(
+    page: Page, outbox: Path, *, email: str, name: str, password: str, time_zone: str
+) -> None:
+    """Fill in the form, then follow the mailed link and confirm (signed in after)."""
     page.goto("/register")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
@@ -67,9 +72,18 @@ def register(page: Page, *, email: str, name: str, password: str, time_zone: str
     page.get_by_label("Country", exact=True).select_option("JP")
     page.get_by_label("Show times in this time zone").select_option(time_zone)
     page.get_by_role("button", name="Create my account").click()
+    expect(page.get_by_role("heading", name="Check your inbox", level=1)).to_be_visible()
+    # In development mail goes to the outbox, and the page says so.
+    expect(page.get_by_test_id("outbox-note")).to_contain_text(str(outbox))
+    expect_signed_out(page)
+    page.goto(wait_for_confirmation_link(outbox, email))
+    expect(page.get_by_text(f"for {email}")).to_be_visible()
+    page.get_by_role("button", name="Confirm my registration").click()
 
 
-def test_register_and_see_the_meeting_in_my_zone(page: Page, live_server: str) -> None:
+def test_register_and_see_the_meeting_in_my_zone(
+    page: Page, live_server: str, live_outbox: Path
+) -> None:
     email, name, password = unique_email(), "Aiko Tanaka", "a-long-test-passphrase"
 
     page.goto("/register")
@@ -78,7 +92,7 @@ def test_register_and_see_the_meeting_in_my_zone(page: Page, live_server: str) -
     zone_select = page.get_by_label("Show times in this time zone")
     expect(zone_select).to_have_value(BROWSER_TIME_ZONE)
 
-    register(page, email=email, name=name, password=password, time_zone="Asia/Tokyo")
+    register(page, live_outbox, email=email, name=name, password=password, time_zone="Asia/Tokyo")
 
     expect(page).to_have_url(f"{live_server}/")
     expect(account_link(page, name)).to_be_visible()
@@ -177,9 +191,11 @@ def test_wrong_password_is_refused(page: Page, live_server: str) -> None:
     expect(zone_note(page)).to_contain_text("Times are shown in Europe/London")
 
 
-def test_change_my_time_zone_on_the_account_page(page: Page, live_server: str) -> None:
+def test_change_my_time_zone_on_the_account_page(
+    page: Page, live_server: str, live_outbox: Path
+) -> None:
     email, name, password = unique_email(), "Maria Rossi", "another-test-passphrase"
-    register(page, email=email, name=name, password=password, time_zone="Asia/Tokyo")
+    register(page, live_outbox, email=email, name=name, password=password, time_zone="Asia/Tokyo")
     expect(opens_at(page)).to_have_text("Sun 17 Oct 2021, 21:00 JST")
 
     account_link(page, name).click()

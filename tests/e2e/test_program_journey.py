@@ -19,6 +19,8 @@ import pytest
 from icalendar import Calendar
 from playwright.sync_api import APIRequestContext, Browser, Page, expect
 
+from tests.mailbox import wait_for_confirmation_link
+
 pytestmark = pytest.mark.browser
 
 DEMO_PASSWORD = "cytokines2021"
@@ -97,20 +99,24 @@ def publish_session(api: APIRequestContext, title: str) -> str:
     return guid
 
 
-def register_in_tokyo(page: Page) -> None:
+def register_in_tokyo(page: Page, outbox: Path) -> None:
+    email = f"e2e-{uuid.uuid4().hex[:12]}@example.org"
     page.goto("/register")
-    page.get_by_label("Email address").fill(f"e2e-{uuid.uuid4().hex[:12]}@example.org")
+    page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill("a-long-test-passphrase")
     page.get_by_label("Full name", exact=True).fill("Kenji Sato")
     page.get_by_label("Affiliation", exact=True).fill("Osaka University")
     page.get_by_label("Country", exact=True).select_option("JP")
     page.get_by_label("Show times in this time zone").select_option("Asia/Tokyo")
     page.get_by_role("button", name="Create my account").click()
+    expect(page.get_by_role("heading", name="Check your inbox", level=1)).to_be_visible()
+    page.goto(wait_for_confirmation_link(outbox, email))
+    page.get_by_role("button", name="Confirm my registration").click()
     expect(page.get_by_role("banner").get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def test_tokyo_attendee_stars_a_session_and_takes_it_along(
-    browser: Browser, page: Page, live_server: str, tmp_path: Path
+    browser: Browser, page: Page, live_server: str, live_outbox: Path, tmp_path: Path
 ) -> None:
     title = f"Barrier immunity {uuid.uuid4().hex[:8]}"
     organizer = browser.new_context(base_url=live_server)
@@ -119,7 +125,7 @@ def test_tokyo_attendee_stars_a_session_and_takes_it_along(
     finally:
         organizer.close()
 
-    register_in_tokyo(page)
+    register_in_tokyo(page, live_outbox)
     page.get_by_role("banner").get_by_role("link", name="Program", exact=True).click()
     expect(page.get_by_role("heading", name="Program", level=1)).to_be_visible()
     expect(page.get_by_test_id("zone-note")).to_contain_text(
