@@ -106,4 +106,7 @@ async def register_and_confirm(
     assert response.status_code == 202, response.text
     to = str(registration["email"]).strip().lower()
     [token] = await confirmation_tokens(settings.outbox_dir, to)
-    return await client.post("/api/v1/auth/register/confirm", json={"token": token})
+    return await client.post(
+        "/api/v1/auth/register/confirm",
+        json={"token": token, "password": registration["password"]},
+    )

@@ -105,7 +105,7 @@ def _confirm_text(ctx: AppContext, name: str, link: str) -> str:
     return (
         f"Dear {name},\n\n"
         f"To finish registering for {ctx.settings.site_name}, open this link within "
-        f"{hours} hours and confirm:\n\n"
+        f"{hours} hours and confirm with the password you chose:\n\n"
         f"{link}\n\n"
         "If you did not register, ignore this message: no account is created.\n"
     )

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from conference.accounts import cookies, flows, pending, service
 from conference.accounts.flows import REGISTRATION_MAILED, RESET_ACCEPTED
-from conference.accounts.models import CONSENT_LABELS, ConsentKind, User
+from conference.accounts.models import CONSENT_LABELS, ConsentKind, PendingRegistration, User
 from conference.accounts.passwords import MIN_PASSWORD_LENGTH
 from conference.accounts.router import delete_account, export_user
 from conference.accounts.schemas import (
@@ -182,8 +182,31 @@ async def register_confirm_page(
         registration = await pending.find(db, token=token)
     except ServiceError as exc:
         return _confirm_error(request, ctx, user, exc)
-    context = {"token": token, "name": registration.name, "email": registration.email}
-    return ctx.pages.render(request, "accounts/register_confirm.html", context, user=user)
+    return _confirm_form(request, ctx, user, registration, token, None)
+
+
+def _confirm_form(
+    request: Request,
+    ctx: Context,
+    user: User | None,
+    registration: PendingRegistration,
+    token: str,
+    error: str | None,
+) -> Response:
+    """The confirm page's form; with ``error`` (a wrong password) it answers 400."""
+    context = {
+        "token": token,
+        "name": registration.name,
+        "email": registration.email,
+        "password_error": error,
+    }
+    return ctx.pages.render(
+        request,
+        "accounts/register_confirm.html",
+        context,
+        user=user,
+        status_code=400 if error else 200,
+    )
 
 
 @router.post("/register/confirm", response_class=HTMLResponse)
@@ -191,13 +214,23 @@ async def register_confirm_submit(
     request: Request, ctx: Context, db: DbSession, user: OptionalUser
 ) -> Response:
     form = await read_form(request)
+    token = form.get("token", "")
     try:
-        body = RegistrationConfirm(token=form.get("token", ""))
-        account, target = await pending.confirm(db, token=body.token)
+        body = RegistrationConfirm(token=token, password=form.get("password", ""))
     except ValidationError:
-        return _confirm_error(request, ctx, user, ServiceError(pending.UNKNOWN_LINK))
+        body = None
+    try:
+        if body is None:
+            waiting = await pending.find(db, token=token)
+            return _confirm_form(request, ctx, user, waiting, token, pending.WRONG_PASSWORD)
+        account, target = await pending.confirm(
+            db, token=body.token, password=body.password, passwords=ctx.passwords
+        )
     except ServiceError as exc:
-        return _confirm_error(request, ctx, user, exc)
+        if exc.field != "password":
+            return _confirm_error(request, ctx, user, exc)
+        waiting = await pending.find(db, token=token)
+        return _confirm_form(request, ctx, user, waiting, token, exc.detail)
     response = RedirectResponse(safe_next(target), status_code=303)
     await cookies.sign_in(response, request, db, ctx, account)
     return response

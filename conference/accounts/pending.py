@@ -29,6 +29,7 @@ UNKNOWN_LINK = (
 )
 EXPIRED_LINK = "This confirmation link has expired. Please register again."
 ALREADY_REGISTERED = "This address already has an account: please sign in."
+WRONG_PASSWORD = "That is not the password chosen when registering."  # noqa: S105
 
 
 @dataclass(frozen=True)
@@ -103,10 +104,26 @@ async def find(db: AsyncSession, *, token: str) -> PendingRegistration:
     return row
 
 
-async def confirm(db: AsyncSession, *, token: str) -> tuple[User, str]:
+async def confirm(
+    db: AsyncSession, *, token: str, password: str, passwords: Passwords
+) -> tuple[User, str]:
     """Create the account from the registration behind ``token``; returns it and the path
     the person was going to. The link works once: the row is claimed by deleting it, so
-    two concurrent confirmations cannot both succeed."""
+    two concurrent confirmations cannot both succeed.
+
+    The password chosen when registering must be given again: someone who registers
+    another person's address cannot have that person confirm an account whose password
+    the registrant knows (they would not know it). A wrong password uses nothing up.
+    """
+    try:
+        waiting = await find(db, token=token)
+    except Gone:
+        expired = PendingRegistration.token_hash == digest(token)
+        await db.execute(delete(PendingRegistration).where(expired))
+        await db.commit()  # an expired registration is kept no longer
+        raise
+    if not await passwords.verify(waiting.password_hash, password):
+        raise ServiceError(WRONG_PASSWORD, field="password")
     claimed = await db.scalar(
         delete(PendingRegistration)
         .where(PendingRegistration.token_hash == digest(token))

@@ -67,9 +67,12 @@ async def register(
 async def confirm_registration(
     body: RegistrationConfirm, request: Request, response: Response, db: DbSession, ctx: Context
 ) -> UserOut:
-    """Create the account from a registration's emailed token and sign it in (once; only
-    the newest registration's token works; 400 unknown or used, 410 expired)."""
-    user, _ = await pending.confirm(db, token=body.token)
+    """Create the account from a registration's emailed token and the password chosen when
+    registering, and sign it in (once; only the newest registration's token works; 400
+    unknown or used token or wrong password, 410 expired)."""
+    user, _ = await pending.confirm(
+        db, token=body.token, password=body.password, passwords=ctx.passwords
+    )
     await cookies.sign_in(response, request, db, ctx, user)
     return await service.user_out(db, user=user)
 

@@ -67,6 +67,8 @@ class Registration(StrictModel):
 
 class RegistrationConfirm(StrictModel):
     token: Annotated[str, StringConstraints(min_length=1, max_length=512)]
+    # The password chosen when registering (see conference.accounts.pending.confirm).
+    password: AnyPassword
 
 
 class SignIn(StrictModel):

@@ -149,7 +149,8 @@ async def test_register_page_form_signs_in_once_confirmed(
     assert "Form Person" in confirm_page.text
     assert "cytokines_session" not in confirm_page.cookies  # showing it creates nothing
     response = await client.post(
-        "/register/confirm", data={"csrf_token": token, "token": link_token}
+        "/register/confirm",
+        data={"csrf_token": token, "token": link_token, "password": "a long enough password"},
     )
     assert response.status_code == 303
     assert response.headers["location"] == "/program"  # where they were going

@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 
 from conference.accounts.flows import REGISTRATION_MAILED
 from conference.accounts.models import ConsentRecord, PendingRegistration, User
-from conference.accounts.pending import EXPIRED_LINK, UNKNOWN_LINK
+from conference.accounts.pending import EXPIRED_LINK, UNKNOWN_LINK, WRONG_PASSWORD
 from conference.db.types import utcnow
 from conference.settings import Settings
 from tests.factories import UserFactory, csrf
@@ -97,7 +97,7 @@ async def test_no_account_exists_until_the_link_is_followed(
     assert (await client.get(f"/register/confirm?token={token}")).status_code == 200
     assert (await client.get(f"/register/confirm?token={token}")).status_code == 200
     assert await users_with(app, "wait@example.org") == 0
-    confirmed = await client.post(CONFIRM, json={"token": token})
+    confirmed = await client.post(CONFIRM, json={"token": token, "password": PASSWORD})
     assert confirmed.status_code == 200, confirmed.text
     assert confirmed.json()["email"] == "wait@example.org"
     assert (await client.get("/api/v1/me")).json()["email"] == "wait@example.org"
@@ -112,7 +112,7 @@ async def test_the_link_works_once(
     first = await register_and_confirm(client, settings, registration("once@example.org"))
     assert first.status_code == 200
     [token] = await confirmation_tokens(settings.outbox_dir, "once@example.org")
-    again = await client.post(CONFIRM, json={"token": token})
+    again = await client.post(CONFIRM, json={"token": token, "password": PASSWORD})
     assert again.status_code == 400
     assert again.json()["detail"] == UNKNOWN_LINK
     page = await client.get(f"/register/confirm?token={token}")
@@ -120,7 +120,7 @@ async def test_the_link_works_once(
     assert "not valid or has already been used" in page.text
     posted = await client.post(
         "/register/confirm",
-        data={"csrf_token": client.headers["X-CSRF-Token"], "token": token},
+        data={"csrf_token": client.headers["X-CSRF-Token"], "token": token, "password": PASSWORD},
     )
     assert posted.status_code == 400
     assert await users_with(app, "once@example.org") == 1
@@ -128,7 +128,7 @@ async def test_the_link_works_once(
 
 async def test_unknown_token_is_refused(client: httpx.AsyncClient) -> None:
     await csrf(client)
-    response = await client.post(CONFIRM, json={"token": "made-up"})
+    response = await client.post(CONFIRM, json={"token": "made-up", "password": PASSWORD})
     assert response.status_code == 400
     assert (await client.get("/register/confirm?token=made-up")).status_code == 400
     assert (await client.get("/register/confirm")).status_code == 400
@@ -148,7 +148,7 @@ async def test_an_expired_link_is_gone_and_purged(
     page = await client.get(f"/register/confirm?token={token}")
     assert page.status_code == 410
     assert "has expired" in page.text
-    response = await client.post(CONFIRM, json={"token": token})
+    response = await client.post(CONFIRM, json={"token": token, "password": PASSWORD})
     assert response.status_code == 410
     assert response.json()["detail"] == EXPIRED_LINK
     assert await users_with(app, "late@example.org") == 0
@@ -194,10 +194,16 @@ async def test_latest_registration_wins_no_pre_hijacking(app: FastAPI, settings:
         both = await confirmation_tokens(settings.outbox_dir, "victim@example.org", 2)
         [newest] = both - first
         [older] = first
-        stale = await victim.post(CONFIRM, json={"token": older})
+        stale = await victim.post(
+            CONFIRM, json={"token": older, "password": "the attacker's password"}
+        )
         assert stale.status_code == 400
         assert await users_with(app, "victim@example.org") == 0
-        assert (await victim.post(CONFIRM, json={"token": newest})).status_code == 200
+        assert (
+            await victim.post(
+                CONFIRM, json={"token": newest, "password": "the victim's own password"}
+            )
+        ).status_code == 200
         victim.cookies.clear()
         await csrf(victim)
         wrong = await victim.post(
@@ -220,7 +226,7 @@ async def test_consents_are_recorded_at_confirmation(
     async with app.state.ctx.db.session() as db:
         registered_at = await db.scalar(select(PendingRegistration.created_at))
     assert registered_at is not None
-    confirmed = await client.post(CONFIRM, json={"token": token})
+    confirmed = await client.post(CONFIRM, json={"token": token, "password": PASSWORD})
     assert confirmed.status_code == 200
     body = confirmed.json()
     assert body["consents"] == {
@@ -249,5 +255,34 @@ async def test_confirm_needs_csrf(client: httpx.AsyncClient, settings: Settings)
     await client.post(REGISTER, json=registration("csrf@example.org"))
     [token] = await confirmation_tokens(settings.outbox_dir, "csrf@example.org")
     client.headers.pop("X-CSRF-Token")
-    refused = await client.post("/register/confirm", data={"token": token})
+    refused = await client.post("/register/confirm", data={"token": token, "password": PASSWORD})
     assert refused.status_code == 403
+
+
+async def test_confirming_needs_the_password_chosen_when_registering(
+    client: httpx.AsyncClient, app: FastAPI, settings: Settings
+) -> None:
+    """Someone who registers another person's address cannot have that person confirm an
+    account whose password the registrant knows: the confirmer must know it."""
+    await csrf(client)
+    await client.post(REGISTER, json=registration("victim@example.org", "registrant-knows-this"))
+    [token] = await confirmation_tokens(settings.outbox_dir, "victim@example.org")
+    wrong = await client.post(CONFIRM, json={"token": token, "password": "a-guess-of-my-own"})
+    assert wrong.status_code == 400
+    assert wrong.json()["detail"] == WRONG_PASSWORD
+    page = await client.post(
+        "/register/confirm",
+        data={
+            "csrf_token": client.headers["X-CSRF-Token"],
+            "token": token,
+            "password": "a-guess-of-my-own",
+        },
+    )
+    assert page.status_code == 400
+    assert WRONG_PASSWORD in page.text
+    assert 'name="password"' in page.text
+    assert await users_with(app, "victim@example.org") == 0
+    # Nothing was used up: the registrant's own password still confirms.
+    right = await client.post(CONFIRM, json={"token": token, "password": "registrant-knows-this"})
+    assert right.status_code == 200
+    assert await users_with(app, "victim@example.org") == 1

@@ -78,6 +78,7 @@ def register(
     expect_signed_out(page)
     page.goto(wait_for_confirmation_link(outbox, email))
     expect(page.get_by_text(f"for {email}")).to_be_visible()
+    page.get_by_label("The password you chose when registering").fill(password)
     page.get_by_role("button", name="Confirm my registration").click()
 
 

@@ -111,6 +111,7 @@ def register_in_tokyo(page: Page, outbox: Path) -> None:
     page.get_by_role("button", name="Create my account").click()
     expect(page.get_by_role("heading", name="Check your inbox", level=1)).to_be_visible()
     page.goto(wait_for_confirmation_link(outbox, email))
+    page.get_by_label("The password you chose when registering").fill("a-long-test-passphrase")
     page.get_by_role("button", name="Confirm my registration").click()
     expect(page.get_by_role("banner").get_by_role("button", name="Sign out")).to_be_visible()
 
