@@ -18,11 +18,12 @@ from conference.accounts import service as accounts
 from conference.accounts.models import User
 from conference.accounts.pages import countries
 from conference.console.web import ConsoleRoute, ConsoleUser, Id, render, see_other, small_id
-from conference.deps import CurrentMeeting, DbSession
+from conference.deps import Context, CurrentMeeting, DbSession
 from conference.errors import NotFound, ServiceError
 from conference.program import people
 from conference.program.models import Meeting, Person, SessionChair, TalkSpeaker
 from conference.program.schemas import PersonIn, PersonUpdate
+from conference.realtime.channels import moderators_changed
 from conference.web.forms import read_form, validate
 
 router = APIRouter(prefix="/console/people", route_class=ConsoleRoute, include_in_schema=False)
@@ -167,7 +168,12 @@ async def edit_page(
 
 @router.post("/{person_id}")
 async def save(
-    request: Request, person_id: Id, user: ConsoleUser, db: DbSession, meeting: CurrentMeeting
+    request: Request,
+    person_id: Id,
+    user: ConsoleUser,
+    db: DbSession,
+    meeting: CurrentMeeting,
+    ctx: Context,
 ) -> Response:
     person = await _person(db, person_id)
     values, data, errors = await _read(request, db)
@@ -179,6 +185,7 @@ async def save(
         except ServiceError as exc:
             errors = {exc.field or "name": exc.detail}
         else:
+            await moderators_changed(ctx)
             return see_other("/console/people?done=saved")
     context = {"person": person, "form": values, "errors": errors}
     return _page(request, user, meeting, "console/person_form.html", context, 422)
@@ -208,6 +215,7 @@ async def delete_page(
 
 
 @router.post("/{person_id}/delete")
-async def delete(person_id: Id, user: ConsoleUser, db: DbSession) -> Response:
+async def delete(person_id: Id, user: ConsoleUser, db: DbSession, ctx: Context) -> Response:
     await people.delete_person(db, person_id=person_id)
+    await moderators_changed(ctx)
     return see_other("/console/people?done=deleted")

@@ -18,11 +18,12 @@ from conference.console.web import (
     see_other,
     small_id,
 )
-from conference.deps import CurrentMeeting, DbSession
+from conference.deps import Context, CurrentMeeting, DbSession
 from conference.errors import Conflict
 from conference.program import publishing
 from conference.program.models import Meeting
 from conference.program.schemas import PublishIn, VersionOut
+from conference.realtime.channels import moderators_changed
 from conference.web.forms import checked, read_form, validate
 
 router = APIRouter(prefix="/console", route_class=ConsoleRoute, include_in_schema=False)
@@ -80,7 +81,7 @@ async def publish_page(
 
 @router.post("/publish")
 async def publish(
-    request: Request, user: ConsoleUser, db: DbSession, meeting: CurrentMeeting
+    request: Request, user: ConsoleUser, db: DbSession, meeting: CurrentMeeting, ctx: Context
 ) -> Response:
     """Publish the draft; with warnings, only once the organizer has ticked the box.
 
@@ -119,6 +120,7 @@ async def publish(
             await reload(db, meeting, user)
             state = await draft_state(db, meeting=meeting)
         else:
+            await moderators_changed(ctx)
             return see_other(f"/console/publish?published={version.number}")
     return await _page(
         request,

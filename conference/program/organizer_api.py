@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from conference.deps import CurrentMeeting, DbSession, Offset, Organizer, PathId
+from conference.deps import Context, CurrentMeeting, DbSession, Offset, Organizer, PathId
 from conference.program import people, publishing, sessions, stages
 from conference.program.models import Person, Stage, Track
 from conference.program.schemas import (
@@ -30,6 +30,7 @@ from conference.program.schemas import (
     VersionOut,
     Warning,
 )
+from conference.realtime.channels import moderators_changed
 
 router = APIRouter(prefix="/api/v1/program", tags=["program: organizers"])
 NO_CONTENT = status.HTTP_204_NO_CONTENT
@@ -128,14 +129,17 @@ async def create_person(body: PersonIn, _: Organizer, db: DbSession) -> PersonOu
 
 @router.patch("/people/{person_id}", response_model=PersonOut)
 async def update_person(
-    person_id: PathId, body: PersonUpdate, _: Organizer, db: DbSession
+    person_id: PathId, body: PersonUpdate, _: Organizer, db: DbSession, ctx: Context
 ) -> PersonOut:
-    return _person(await people.update_person(db, person_id=person_id, data=body))
+    person = await people.update_person(db, person_id=person_id, data=body)
+    await moderators_changed(ctx)
+    return _person(person)
 
 
 @router.delete("/people/{person_id}", status_code=NO_CONTENT)
-async def delete_person(person_id: PathId, _: Organizer, db: DbSession) -> Response:
+async def delete_person(person_id: PathId, _: Organizer, db: DbSession, ctx: Context) -> Response:
     await people.delete_person(db, person_id=person_id)
+    await moderators_changed(ctx)
     return Response(status_code=NO_CONTENT)
 
 
@@ -231,8 +235,9 @@ async def draft_warnings(_: Organizer, db: DbSession, meeting: CurrentMeeting) -
 
 @router.post("/publish", response_model=VersionOut, status_code=201)
 async def publish(
-    body: PublishIn, user: Organizer, db: DbSession, meeting: CurrentMeeting
+    body: PublishIn, user: Organizer, db: DbSession, meeting: CurrentMeeting, ctx: Context
 ) -> VersionOut:
     """Publish the draft. With warnings, 409 unless ``confirm_warnings`` is true."""
     version, _ = await publishing.publish(db, meeting=meeting, user=user, request=body)
+    await moderators_changed(ctx)
     return VersionOut.from_version(version)

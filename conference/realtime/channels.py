@@ -56,6 +56,13 @@ async def moderation_policy(ctx: AppContext, db: AsyncSession, user: User, argum
     return session is not None and await is_moderator(ctx, db, user, session)
 
 
+async def moderators_changed(ctx: AppContext) -> None:
+    """Re-check every socket following a moderation channel, in every process: call it after
+    a change to who chairs a session (publishing) or to the account a person is linked to,
+    so a chair taken off a session stops hearing its moderation channel at once."""
+    await ctx.realtime.hub.recheck_channels(prefix="moderation:")
+
+
 def register_core_channels(realtime: Realtime) -> None:
     realtime.policies.update(
         meeting=meeting_policy,

@@ -137,11 +137,23 @@ class Hub:
         event = {"kind": "roles", "user_id": user_id}
         await self.backend.publish(CONTROL_CHANNEL, json.dumps(event).encode())
 
+    async def recheck_channels(self, *, prefix: str) -> None:
+        """Re-check, in every process, the sockets following a channel that starts with
+        ``prefix``, after a change to who may follow such channels (a session's chairs, the
+        account a person is linked to). Few sockets follow the moderation channels, so
+        looking through the channels of this process is cheap."""
+        event = {"kind": "recheck", "prefix": prefix}
+        await self.backend.publish(CONTROL_CHANNEL, json.dumps(event).encode())
+
     def _on_control(self, channel: str, payload: bytes) -> None:
         try:
             event = json.loads(payload)
-            user_id = int(event["user_id"])
             kind = event["kind"]
+            if kind == "recheck":
+                prefix = str(event["prefix"])
+                self._recheck(prefix)
+                return
+            user_id = int(event["user_id"])
         except (ValueError, KeyError, TypeError):
             logger.warning("ignored a malformed account change on %s", channel)
             return
@@ -156,6 +168,18 @@ class Hub:
                     self._spawn(self._end(connection, reason))
         elif kind == "roles" and self.reauthorize is not None:
             self._spawn(self.reauthorize(tuple(connections)))
+
+    def _recheck(self, prefix: str) -> None:
+        if not prefix or self.reauthorize is None:
+            return
+        following = {
+            connection
+            for channel, connections in self._subscribers.items()
+            if channel.startswith(prefix)
+            for connection in connections
+        }
+        if following:
+            self._spawn(self.reauthorize(tuple(following)))
 
     def _spawn(self, work: Awaitable[None]) -> None:
         async def run() -> None:

@@ -182,6 +182,42 @@ def test_role_removal_drops_the_moderation_channel(live: TestClient) -> None:
         assert receive(ws)["data"]["code"] == "forbidden"
 
 
+@pytest.mark.parametrize("change", ["unlink", "off the session"])
+def test_a_chair_taken_off_leaves_the_moderation_channel(live: TestClient, change: str) -> None:
+    """Chairing is a role too: unlinking the chair's person from the account, or publishing
+    the session without that chair, drops the moderation channel at once."""
+    chair = "chiara@example.org"
+    guid = publish_session(live, chair_email=chair)  # signed in as ORGANIZER
+    [person] = live.get("/api/v1/program/people", params={"q": "Chiara"}).json()
+    signed_in(live, chair)
+    with connect(live) as ws:
+        welcome(ws)
+        subscribe(ws, f"session:{guid}")
+        subscribe(ws, f"moderation:{guid}")
+        signed_in(live, ORGANIZER, Role.organizer)
+        if change == "unlink":
+            changed = live.patch(f"/api/v1/program/people/{person['id']}", json={"user_id": None})
+            assert changed.status_code == 200, changed.text
+        else:
+            [draft] = live.get("/api/v1/program/draft/sessions").json()
+            edited = live.patch(
+                f"/api/v1/program/draft/sessions/{draft['id']}", json={"chair_ids": []}
+            )
+            assert edited.status_code == 200, edited.text
+            published = live.post(
+                "/api/v1/program/publish", json={"confirm_warnings": True, "note": ""}
+            )
+            assert published.status_code == 201, published.text
+        dropped = receive(ws)
+        while dropped["type"] != "unsubscribed":  # program events may come first
+            dropped = receive(ws)
+        assert dropped["channel"] == f"moderation:{guid}"
+        assert dropped["data"]["code"] == "forbidden"
+        still_open(ws)
+        ws.send_json({"type": "subscribe", "channel": f"moderation:{guid}", "ref": "again"})
+        assert receive(ws)["data"]["code"] == "forbidden"
+
+
 def test_role_change_by_a_non_admin_is_refused(live: TestClient) -> None:
     signed_in(live, ALICE)
     alice_id = live.get("/api/v1/me").json()["id"]
