@@ -25,6 +25,7 @@ import stat
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from email.utils import formatdate
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -179,8 +180,9 @@ async def _playlist_with_token(
     request: Request, fd: int, info: os.stat_result, token: str, *, headers: dict[str, str]
 ) -> Response:
     """A playlist asked for with ``?token=``: its URIs carry the token on, for players that
-    keep no cookies. Read whole from the one descriptor (playlists are small); ranges are
-    not offered on the rewritten text, which HTTP allows."""
+    keep no cookies. Read whole from the one descriptor (playlists are small); a single
+    byte range of the rewritten text is served as for files (players that fetch playlists
+    in ranges get the same answers with and without a query token)."""
     with os.fdopen(fd, "rb") as file:
         if info.st_size > MAX_PLAYLIST_BYTES:
             raise NotFound("Not found.")
@@ -190,11 +192,55 @@ async def _playlist_with_token(
     except UnicodeDecodeError:
         raise NotFound("Not found.") from None
     digest = hashlib.md5(body, usedforsecurity=False).hexdigest()
-    headers = {**headers, "ETag": f'"{digest}"'}
+    headers = {
+        **headers,
+        "ETag": f'"{digest}"',
+        "Accept-Ranges": "bytes",
+        "Last-Modified": formatdate(info.st_mtime, usegmt=True),
+    }
     if headers["ETag"] in (request.headers.get("if-none-match") or "").split(", "):
         return Response(status_code=304, headers=headers)
+    wanted = request.headers.get("range")
+    if_range = request.headers.get("if-range")
+    if wanted is not None and (if_range is None or if_range == headers["ETag"]):
+        span = _byte_range(wanted, len(body))
+        if span is None:
+            return Response(
+                status_code=416, headers={**headers, "Content-Range": f"bytes */{len(body)}"}
+            )
+        if span != (0, len(body)):
+            start, end = span
+            headers["Content-Range"] = f"bytes {start}-{end - 1}/{len(body)}"
+            return Response(
+                body[start:end],
+                status_code=206,
+                headers=headers,
+                media_type=CONTENT_TYPES[".m3u8"],
+            )
     # HEAD: the same headers, and the server leaves the body out.
     return Response(body, headers=headers, media_type=CONTENT_TYPES[".m3u8"])
+
+
+def _byte_range(header: str, size: int) -> tuple[int, int] | None:
+    """The one range ``header`` asks for, as [start, end) within ``size`` bytes; the whole
+    body for what is not a single well-formed byte range (RFC 9110 lets a server ignore
+    those); None when it lies wholly beyond the end (416)."""
+    unit, _, spec = header.partition("=")
+    if unit.strip().lower() != "bytes" or "," in spec:
+        return 0, size
+    first, dash, last = spec.strip().partition("-")
+    if not dash or not (first + last).isascii() or not (first or last):
+        return 0, size
+    if (first and not first.isdigit()) or (last and not last.isdigit()):
+        return 0, size
+    if not first:  # the last N bytes
+        length = min(int(last), size)
+        return (size - length, size) if length else None
+    start = int(first)
+    if start >= size:
+        return None
+    end = min(int(last) + 1, size) if last else size
+    return (start, end) if end > start else (0, size)
 
 
 def _authorize(request: Request, runtime: StreamingRuntime, scope: str) -> str | None:

@@ -15,7 +15,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from streaming import tokens
+from streaming import media, tokens
 from streaming.ladder import parse_ladder
 from tests.factories import UserFactory
 from tests.streaming.recording_setup import (
@@ -92,7 +92,7 @@ async def test_a_playlist_rewritten_by_rename_is_served_whole(
         method = "HEAD" if number % 10 == 9 else "GET"
         headers = {"Range": "bytes=0-99"} if number % 10 == 8 else {}
         try:
-            response = await http.request(method, url, params={"token": token}, headers=headers)
+            response = await http.request(method, url, headers=headers)
         except httpx.HTTPError as exc:
             problems.append(f"{method} {headers}: {exc!r}")
             return
@@ -118,7 +118,12 @@ async def test_a_playlist_rewritten_by_rename_is_served_whole(
         rewriter.start()
         try:
             limits = httpx.Limits(max_connections=CONCURRENCY)
-            async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as http:
+            # The cookie, as browsers send it: the file as written is served (a query token
+            # has its URIs rewritten: test_a_token_url_opens_every_playlist... covers that).
+            cookies = {tokens.COOKIE: token}
+            async with httpx.AsyncClient(
+                base_url=base, limits=limits, timeout=60, cookies=cookies
+            ) as http:
                 numbers = iter(range(REQUESTS))
 
                 async def worker() -> None:
@@ -279,3 +284,25 @@ async def test_ffmpeg_given_a_token_url_plays_the_live_stream(
         frames, sizes = await asyncio.to_thread(_decode, f"{url}?token={token}")
     assert sizes == {(160, 90)}
     assert frames >= 50
+
+
+@pytest.mark.parametrize(
+    ("header", "span"),
+    [
+        ("bytes=0-99", (0, 100)),
+        ("bytes=100-", (100, 250)),
+        ("bytes=-50", (200, 250)),
+        ("bytes=200-999", (200, 250)),
+        ("bytes=250-", None),
+        ("bytes=0-9,20-29", (0, 250)),
+        ("bytes=\u0661-\u0662", (0, 250)),
+        ("items=0-9", (0, 250)),
+        ("bytes=9-1", (0, 250)),
+    ],
+)
+def test_a_rewritten_playlist_serves_one_range_or_the_whole(
+    header: str, span: tuple[int, int] | None
+) -> None:
+    """Playlists rewritten for a query token answer ranges as files do (multiple or
+    malformed ranges: the whole; beyond the end: 416)."""
+    assert media._byte_range(header, 250) == span
