@@ -262,9 +262,9 @@ def import_schedule(
     # Imported here: the command is the only user of the import machinery in the CLI.
     from pathlib import Path
 
-    from conference.program.import_plan import ImportDiff, ImportRefused
-    from conference.program.importing import apply_import
-    from conference.program.interop_api import read_upload
+    from conference.program.interop.plan import ImportDiff, ImportRefused
+    from conference.program.interop.router import read_upload
+    from conference.program.interop.service import apply_import
     from conference.program.service import current_meeting
 
     settings = _settings()

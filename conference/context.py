@@ -10,8 +10,8 @@ from conference.db.engine import Database
 from conference.extensions import Extensions
 from conference.mail import Mailer
 from conference.metrics import Metrics
-from conference.program.page_cache import RenderCache
-from conference.program.published import ProgramCache
+from conference.program.published.page_cache import RenderCache
+from conference.program.published.program import ProgramCache
 from conference.realtime.registry import Realtime
 from conference.settings import Settings
 from conference.web.templates import Pages

@@ -9,8 +9,8 @@ from conference.accounts.models import Role
 from conference.accounts.passwords import Passwords
 from conference.db.engine import Database
 from conference.extensions import Extensions
-from conference.program.demo import seed_meeting
-from conference.program.demo_program import seed_program
+from conference.program.demo.meeting import seed_meeting
+from conference.program.demo.program import seed_program
 
 DEMO_PASSWORD = "cytokines2021"  # noqa: S105 - the published demo password
 

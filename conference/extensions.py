@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 
 from conference.accounts.models import User
-from conference.program.published import SessionView
+from conference.program.published.program import SessionView
 from conference.realtime.models import ChannelEvent
 
 # Seeds a domain's part of the demo meeting; returns lines for the operator to read,

@@ -30,13 +30,13 @@ from conference.extensions import Extensions
 from conference.health import router as health_router
 from conference.mail import Mailer
 from conference.metrics import Metrics, MetricsMiddleware
-from conference.program import agenda
-from conference.program import agenda_api as program_agenda_api
-from conference.program import interop_api as program_interop_api
-from conference.program import organizer_api as program_organizer_api
-from conference.program import pages as program_pages
-from conference.program import router as program_api
-from conference.program.published import ProgramCache
+from conference.program.agenda import router as program_agenda_api
+from conference.program.agenda import service as agenda
+from conference.program.draft import router as program_organizer_api
+from conference.program.interop import router as program_interop_api
+from conference.program.published import pages as program_pages
+from conference.program.published import router as program_api
+from conference.program.published.program import ProgramCache
 from conference.realtime import announcements, chat, polls, qa, reactions
 from conference.realtime import gateway as realtime_gateway
 from conference.realtime import pages as realtime_pages
@@ -60,13 +60,13 @@ from streaming import console as streaming_console
 from streaming import demo as streaming_demo
 from streaming import media as streaming_media
 from streaming import pages as streaming_pages
-from streaming import panel_api as streaming_panel_api
-from streaming import premiere as streaming_premiere
-from streaming import recordings_api as streaming_recordings_api
 from streaming import runtime as streaming_runtime
 from streaming import tokens as streaming_tokens
 from streaming import uploads as streaming_uploads
-from streaming import whip as streaming_whip
+from streaming.ingest import router as streaming_whip
+from streaming.library import premiere as streaming_premiere
+from streaming.library import router as streaming_recordings_api
+from streaming.panel import router as streaming_panel_api
 
 logger = logging.getLogger(__name__)
 

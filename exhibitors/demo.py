@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from conference.program.demo import DEMO_SLUG
+from conference.program.demo.meeting import DEMO_SLUG
 from conference.program.models import Meeting
 from exhibitors.models import Sponsor, SponsorTier
 

@@ -21,7 +21,7 @@ from conference.accounts.models import Role, User
 from conference.db.types import utcnow
 from conference.errors import Conflict
 from conference.program.models import Person, Stage
-from conference.program.published import SessionView
+from conference.program.published.program import SessionView
 from conference.program.service import current_meeting
 from streaming.models import (
     ACTIVE_STATES,

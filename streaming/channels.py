@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from conference.accounts.models import User
 from conference.errors import NotFound
-from streaming import keys
+from streaming.ingest import keys
 
 if TYPE_CHECKING:
     from conference.context import AppContext

@@ -25,7 +25,8 @@ from conference.deps import Context, CurrentMeeting, DbSession
 from conference.errors import InvalidInput, ServiceError
 from conference.program.models import Meeting, Stage
 from conference.web import flash
-from streaming import keys, recordings
+from streaming.ingest import keys
+from streaming.library import service as recordings
 from streaming.models import Caption, StreamKey
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)

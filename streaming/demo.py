@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from conference.program.demo import DEMO_SLUG
+from conference.program.demo.meeting import DEMO_SLUG
 from conference.program.models import Meeting, Stage
-from streaming import keys
+from streaming.ingest import keys
 from streaming.models import StreamKey
 
 DEMO_LABEL = "demo"

@@ -40,8 +40,9 @@ from conference.accounts.models import Role
 from conference.db.types import utcnow
 from conference.deps import Context, CurrentMeeting, CurrentUser, DbSession, PathId, session_token
 from conference.errors import Forbidden, NotFound
-from streaming import recordings, tokens
+from streaming import tokens
 from streaming.deps import Runtime
+from streaming.library import service as recordings
 from streaming.models import Recording
 from streaming.runtime import StreamingRuntime
 from streaming.status import stage_by_slug, stage_status

@@ -18,9 +18,9 @@ from conference.console.web import ConsoleRoute
 from conference.context import AppContext
 from conference.deps import Context, CurrentMeeting, DbSession, OptionalUser
 from conference.errors import NotFound
-from conference.program.display import Zones
-from conference.program.pages import current_time
-from conference.program.published import PublishedProgram, SessionView
+from conference.program.published.display import Zones
+from conference.program.published.pages import current_time
+from conference.program.published.program import PublishedProgram, SessionView
 from conference.program.service import current_meeting
 from streaming import studio, watch
 from streaming.broadcasts import live_broadcast

@@ -18,10 +18,10 @@ from starlette.requests import HTTPConnection
 
 from conference.settings import Settings
 from streaming import tokens
-from streaming.ingest import IngestManager
+from streaming.hls.ladder import Rendition, parse_ladder
+from streaming.ingest.live import IngestManager
 from streaming.jobs import JobWorker
-from streaming.ladder import Rendition, parse_ladder
-from streaming.panel import PanelManager
+from streaming.panel.rooms import PanelManager
 
 if TYPE_CHECKING:
     from conference.context import AppContext

@@ -36,7 +36,7 @@ def vod_master_url(recording_id: int) -> str:
 
 
 def premiere_master_url(recording_id: int) -> str:
-    """The live-like playlist of a premiere (served by streaming/premiere.py)."""
+    """The live-like playlist of a premiere (served by streaming/library/premiere.py)."""
     return f"/vod/{recording_id}/premiere/master.m3u8"
 
 

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse
 from conference.console.web import ConsoleRoute
 from conference.deps import Context, CurrentMeeting, CurrentUser, DbSession
 from conference.errors import Forbidden, NotFound
-from conference.program.display import Zones
+from conference.program.published.display import Zones
 from streaming import watch
 from streaming.broadcasts import may_publish
 from streaming.status import stage_by_slug

@@ -1,7 +1,7 @@
 """The transcode of one uploaded video into a recording's HLS ladder (run as a child process).
 
 ``python -m streaming.transcode --source F --out DIR --ladder L ...`` decodes the upload with
-PyAV and feeds its frames, at a constant ``--fps``, to :class:`streaming.hls.HlsLadderWriter`
+PyAV and feeds its frames, at a constant ``--fps``, to :class:`streaming.hls.writer.HlsLadderWriter`
 (the same encoder the live path uses, so uploads and live recordings share one layout), then
 writes ``poster.jpg`` (a frame at a tenth of the duration) and ``recording.mp4`` (the top
 rendition remuxed, no second encode). It writes into ``.<id>.partial`` beside ``DIR`` and
@@ -37,9 +37,9 @@ import av
 from av.audio.frame import AudioFrame
 from av.video.frame import VideoFrame
 
-from streaming.hls import HlsLadderWriter
-from streaming.ladder import Rendition, parse_ladder
-from streaming.probe import NotAVideo, make_thumbnail, probe_media, remux_to_mp4
+from streaming.hls.ladder import Rendition, parse_ladder
+from streaming.hls.writer import HlsLadderWriter
+from streaming.library.probe import NotAVideo, make_thumbnail, probe_media, remux_to_mp4
 
 CRASH_ENV = "CONFERENCE_TRANSCODE_CRASH_AFTER_SECONDS"
 EXIT_BAD_INPUT = 65

@@ -33,11 +33,12 @@ from conference.context import AppContext
 from conference.deps import Context, CurrentUser, DbSession, PathId
 from conference.errors import Forbidden, InvalidInput, NotFound
 from conference.program.models import Person, Stage
-from conference.program.published import SessionView, TalkView
+from conference.program.published.program import SessionView, TalkView
 from conference.program.service import current_meeting
 from conference.realtime.channels import is_moderator
 from conference.web.limits import BodyTooLarge
 from streaming.deps import Runtime
+from streaming.library.probe import MediaInfo, probe_media
 from streaming.models import (
     JobState,
     Recording,
@@ -45,7 +46,6 @@ from streaming.models import (
     RecordingStatus,
     TranscodeJob,
 )
-from streaming.probe import MediaInfo, probe_media
 
 router = APIRouter(tags=["streaming: uploads"])
 

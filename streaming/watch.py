@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from conference.accounts.models import Role, User
 from conference.program.models import Person, Stage
-from conference.program.published import PublishedProgram, SessionView, StageView
+from conference.program.published.program import PublishedProgram, SessionView, StageView
 from streaming.broadcasts import STALE_SECONDS
 from streaming.models import Broadcast, BroadcastState, Recording, RecordingStatus
 

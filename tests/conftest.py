@@ -11,7 +11,7 @@ import pytest
 from fastapi import FastAPI
 
 from conference.main import create_app
-from conference.program.demo import seed_meeting
+from conference.program.demo.meeting import seed_meeting
 from conference.settings import Settings
 from tests import databases, netns, services
 from tests.app_settings import app_settings

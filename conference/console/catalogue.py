@@ -27,7 +27,7 @@ from conference.console.web import (
 )
 from conference.deps import CurrentMeeting, DbSession
 from conference.errors import NotFound, ServiceError
-from conference.program import stages
+from conference.program.draft import stages
 from conference.program.models import Meeting, ProgramSession, Stage, Track
 from conference.program.schemas import StageIn, StageUpdate, TrackIn, TrackUpdate
 from conference.web.forms import read_form, validate

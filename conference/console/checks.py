@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from conference.program.conflicts import find_conflicts
+from conference.program.draft.conflicts import find_conflicts
+from conference.program.draft.publishing import latest_version
 from conference.program.models import Meeting, ProgramSession, ProgramVersion
-from conference.program.publishing import latest_version
 from conference.program.schemas import Warning
 from conference.program.snapshot import Snapshot, changelog, draft_snapshot
 

@@ -22,10 +22,10 @@ from conference.accounts.models import User
 from conference.console.web import ConsoleRoute, ConsoleUser, render
 from conference.deps import Context, CurrentMeeting, DbSession
 from conference.errors import ServiceError
-from conference.program.csv_import import COLUMNS
-from conference.program.import_plan import ImportRefused
-from conference.program.importing import apply_import
-from conference.program.interop_api import read_upload
+from conference.program.interop.csv_import import COLUMNS
+from conference.program.interop.plan import ImportRefused
+from conference.program.interop.router import read_upload
+from conference.program.interop.service import apply_import
 from conference.program.models import Meeting
 
 router = APIRouter(prefix="/console/import", route_class=ConsoleRoute, include_in_schema=False)

@@ -20,7 +20,7 @@ from conference.accounts.pages import countries
 from conference.console.web import ConsoleRoute, ConsoleUser, Id, render, see_other, small_id
 from conference.deps import Context, CurrentMeeting, DbSession
 from conference.errors import NotFound, ServiceError
-from conference.program import people
+from conference.program.draft import people
 from conference.program.models import Meeting, Person, SessionChair, TalkSpeaker
 from conference.program.schemas import PersonIn, PersonUpdate
 from conference.realtime.channels import moderators_changed

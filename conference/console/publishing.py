@@ -20,7 +20,7 @@ from conference.console.web import (
 )
 from conference.deps import Context, CurrentMeeting, DbSession
 from conference.errors import Conflict
-from conference.program import publishing
+from conference.program.draft import publishing
 from conference.program.models import Meeting
 from conference.program.schemas import PublishIn, VersionOut
 from conference.realtime.channels import moderators_changed

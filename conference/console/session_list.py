@@ -29,7 +29,7 @@ from conference.console.web import (
 )
 from conference.deps import CurrentMeeting, DbSession
 from conference.errors import ServiceError
-from conference.program import publishing, sessions
+from conference.program.draft import publishing, sessions
 from conference.program.models import Meeting, ProgramSession
 from conference.program.schemas import BulkShift
 

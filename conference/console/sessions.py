@@ -31,7 +31,7 @@ from conference.console.web import (
 )
 from conference.deps import CurrentMeeting, DbSession
 from conference.errors import ServiceError
-from conference.program import publishing, sessions, stages
+from conference.program.draft import publishing, sessions, stages
 from conference.program.models import SESSION_TYPE_LABELS, Meeting, ProgramSession
 from conference.program.schemas import DuplicateIn, SessionUpdate
 

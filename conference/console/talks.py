@@ -14,7 +14,7 @@ from conference.console.sessions import session_page
 from conference.console.web import ConsoleRoute, ConsoleUser, Id, LocalTimes, render, see_other
 from conference.deps import CurrentMeeting, DbSession
 from conference.errors import NotFound, ServiceError
-from conference.program import publishing, sessions
+from conference.program.draft import publishing, sessions
 from conference.program.models import Meeting, ProgramSession, Talk, TalkSpeaker
 from conference.program.schemas import TalkUpdate
 

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from conference.accounts.models import Role, User
 from conference.program.models import Person
-from conference.program.published import SessionView
+from conference.program.published.program import SessionView
 from conference.program.service import current_meeting
 
 if TYPE_CHECKING:

@@ -21,7 +21,7 @@ from conference.accounts.models import User
 from conference.context import AppContext
 from conference.deps import Context, CurrentUser, DbSession, OptionalUser
 from conference.errors import Forbidden, InvalidInput, NotFound, ServiceError, Throttled
-from conference.program.published import SessionView
+from conference.program.published.program import SessionView
 from conference.realtime import qa_service
 from conference.realtime.channels import is_moderator, published_session
 from conference.realtime.chat_service import commit_and_publish

@@ -14,7 +14,7 @@ from fastapi import APIRouter
 
 from conference.deps import Context, CurrentUser, DbSession
 from conference.errors import Forbidden, InvalidInput, NotFound
-from conference.program.published import SessionView
+from conference.program.published.program import SessionView
 from conference.realtime import events
 from conference.realtime import polls_service as service
 from conference.realtime.channels import is_moderator, published_session

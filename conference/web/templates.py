@@ -16,7 +16,7 @@ from starlette.routing import NoMatchFound, Router
 
 from conference.accounts.models import Role, User
 from conference.accounts.tokens import Tokens
-from conference.program.page_cache import starred_part
+from conference.program.published.page_cache import starred_part
 from conference.settings import Settings
 from conference.timezones import format_day, format_instant
 from conference.web import flash

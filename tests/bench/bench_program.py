@@ -37,8 +37,8 @@ from conference.accounts.models import Role
 from conference.db import migrate
 from conference.db.urls import normalise_database_url
 from conference.main import create_app
-from conference.program import publishing
-from conference.program.demo import DEMO_SLUG, seed_meeting
+from conference.program.demo.meeting import DEMO_SLUG, seed_meeting
+from conference.program.draft import publishing
 from conference.program.models import Meeting, ProgramVersion
 from conference.program.schemas import PublishIn
 from tests.app_settings import app_settings

@@ -2,7 +2,7 @@
 
 How: synthetic 1280x720 frames (a moving textured pattern with a barcode band, from
 :mod:`tests.streaming.frames`) and a 440 Hz stereo tone are pushed through
-:class:`streaming.hls.HlsLadderWriter` in live mode (x264 ``tune=zerolatency``, the
+:class:`streaming.hls.writer.HlsLadderWriter` in live mode (x264 ``tune=zerolatency``, the
 ``stream_preset`` setting, 1 s segments, a forced IDR per segment, AAC, the fMP4 HLS muxer)
 for a fixed amount of media, in real time as a publisher sends them. The figure is the
 process CPU time (every thread: x264's, the rendition thread's, the pusher's) divided by
@@ -39,8 +39,8 @@ import av
 from av.video.frame import PictureType
 
 from conference.settings import Settings
-from streaming.hls import HlsLadderWriter, h264_level
-from streaming.ladder import Rendition, parse_ladder
+from streaming.hls.ladder import Rendition, parse_ladder
+from streaming.hls.writer import HlsLadderWriter, h264_level
 from tests.streaming.frames import audio_frame, video_frame
 
 GOAL_CORES = 0.3

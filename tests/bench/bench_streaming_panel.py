@@ -12,7 +12,7 @@ processes, two per process as browsers would be spread, at the lowest priority s
 small machine they do not starve the server being measured. Two servers, measured the same
 way in the same run:
 
-- ours: :class:`streaming.panel.PanelRoom`, one composed picture encoded once (H.264,
+- ours: :class:`streaming.panel.rooms.PanelRoom`, one composed picture encoded once (H.264,
   libx264 ``veryfast``) and relayed as packets to everyone, a mix-minus per panelist;
 - naive (the peer): aiortc's MediaRelay, every panelist receives every other panelist's
   video and audio, re-encoded per receiver by aiortc's own senders (H.264 negotiated too;
@@ -45,9 +45,9 @@ from aiortc import (
 from aiortc.contrib.media import MediaRelay
 from aiortc.mediastreams import MediaStreamError
 
-from streaming.ice import allow_ice_interfaces
-from streaming.panel import PanelRoom
-from streaming.panel_tracks import codec_preferences
+from streaming.ingest.ice import allow_ice_interfaces
+from streaming.panel.rooms import PanelRoom
+from streaming.panel.tracks import codec_preferences
 from tests.streaming.publisher import SineAudio, SyntheticVideo
 
 INSIDE = "CONFERENCE_IN_NETNS"

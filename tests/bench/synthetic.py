@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from conference.program import publishing
+from conference.program.draft import publishing
 from conference.program.models import (
     Meeting,
     Person,

@@ -9,7 +9,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
-from conference.program.demo import DEMO_SLUG
+from conference.program.demo.meeting import DEMO_SLUG
 from conference.program.models import Meeting, ProgramSession
 from tests.bench.measure import counting
 from tests.bench.synthetic import generate_program

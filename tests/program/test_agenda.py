@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from icalendar import Calendar
 
 from conference.accounts.models import User
-from conference.program import agenda
+from conference.program.agenda import service as agenda
 from tests.factories import UserFactory, sign_in
 from tests.program.factories import API
 from tests.program.sample_program import ORGANIZER, Sample, become, publish_sample

@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 
 from conference.accounts.models import User
 from conference.demo import seed_demo
-from conference.program.conflicts import find_conflicts
-from conference.program.demo import DEMO_SLUG, LOCAL_ORGANIZING, SCIENTIFIC_ADVISORY
-from conference.program.demo_program import parse_listing
+from conference.program.demo.meeting import DEMO_SLUG, LOCAL_ORGANIZING, SCIENTIFIC_ADVISORY
+from conference.program.demo.program import parse_listing
+from conference.program.draft.conflicts import find_conflicts
 from conference.program.models import (
     Meeting,
     Person,

@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 
 from conference.accounts.models import Role
-from conference.program import importing
+from conference.program.interop import service as importing
 from conference.program.models import (
     Person,
     ProgramSession,

@@ -16,7 +16,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from conference.program.import_plan import ImportDiff
+from conference.program.interop.plan import ImportDiff
 from tests.factories import UserFactory
 from tests.program.factories import API, ProgramBuilder, organizer_client
 from tests.program.test_frab_import import (

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from conference.program import pages
+from conference.program.published import pages
 from tests.factories import UserFactory, csrf
 from tests.program.factories import API, ProgramBuilder
 from tests.program.sample_program import Sample, become, publish_sample

@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 
 from conference.accounts.models import User
-from conference.program import pages
-from conference.program.published import SessionView
+from conference.program.published import pages
+from conference.program.published.program import SessionView
 from tests.factories import UserFactory
 from tests.program.factories import API
 from tests.program.sample_program import Sample, become, publish_sample

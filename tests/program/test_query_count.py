@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from sqlalchemy import select, text
 
 from conference.accounts.models import Role
-from conference.program.demo import DEMO_SLUG
+from conference.program.demo.meeting import DEMO_SLUG
 from conference.program.models import Meeting
 from tests.bench.measure import counting
 from tests.bench.synthetic import clear_program, generate_program

@@ -15,7 +15,7 @@ from starlette.testclient import WebSocketTestSession
 
 from conference.accounts.models import Role
 from conference.main import create_app
-from conference.program.demo import seed_meeting
+from conference.program.demo.meeting import seed_meeting
 from conference.settings import Settings
 from tests.realtime.test_gateway import ORIGIN, signed_in
 

@@ -15,7 +15,7 @@ from conference.accounts import service as accounts
 from conference.accounts.models import Role, User
 from conference.errors import Conflict
 from conference.main import create_app
-from conference.program.demo import seed_meeting
+from conference.program.demo.meeting import seed_meeting
 from conference.realtime import polls_service as service
 from conference.settings import Settings
 from tests.factories import PASSWORD

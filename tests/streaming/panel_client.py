@@ -15,7 +15,7 @@ import httpx
 from aiortc import MediaStreamTrack, RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 from aiortc.mediastreams import MediaStreamError
 
-from streaming.compositor import CHUNK_SAMPLES, level
+from streaming.panel.compositor import CHUNK_SAMPLES, level
 
 SDP = {"Content-Type": "application/sdp"}
 VIDEO_CLOCK = 90_000

@@ -21,7 +21,7 @@ from aiortc import (
     RTCSessionDescription,
 )
 
-from streaming.ice import allow_ice_interfaces
+from streaming.ingest.ice import allow_ice_interfaces
 from tests.streaming.frames import audio_frame, video_frame
 
 AUDIO_RATE = 48_000

@@ -20,8 +20,9 @@ from sqlalchemy import update
 from conference.accounts.models import Role
 from conference.db.types import utcnow
 from conference.errors import Conflict
-from streaming import broadcasts, keys
+from streaming import broadcasts
 from streaming.channels import stage_policy
+from streaming.ingest import keys
 from streaming.models import Broadcast, Recording
 from streaming.status import stage_status
 from tests.factories import UserFactory

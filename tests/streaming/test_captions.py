@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conference.errors import InvalidInput
-from streaming.captions import (
+from streaming.library.captions import (
     MAX_CAPTION_BYTES,
     CaptionTooLarge,
     normalize_language,

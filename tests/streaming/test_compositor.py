@@ -7,7 +7,7 @@ import struct
 import av
 import pytest
 
-from streaming.compositor import (
+from streaming.panel.compositor import (
     CHUNK_BYTES,
     CHUNK_SAMPLES,
     ActiveSpeaker,

@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from sqlalchemy import select
 
 from conference.context import AppContext
-from streaming.keys import hash_key
+from streaming.ingest.keys import hash_key
 from streaming.models import Caption, Recording, StreamKey
 from tests.factories import UserFactory
 from tests.streaming.recording_setup import (

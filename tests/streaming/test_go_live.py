@@ -24,7 +24,9 @@ from fastapi import FastAPI
 
 from conference.db.types import utcnow
 from conference.settings import Settings
-from streaming import broadcasts, ingest, keys, live_files
+from streaming import broadcasts
+from streaming.ingest import keys, live_files
+from streaming.ingest import live as ingest
 from streaming.models import Broadcast, BroadcastState, Recording
 from streaming.status import stage_status
 from tests.app_settings import app_settings

@@ -11,9 +11,9 @@ from pathlib import Path
 import av
 import pytest
 
-from streaming.hls import HlsError, HlsLadderWriter, HlsResult, codecs_of, h264_level
-from streaming.ladder import parse_ladder
-from streaming.probe import read_playlist
+from streaming.hls.ladder import parse_ladder
+from streaming.hls.writer import HlsError, HlsLadderWriter, HlsResult, codecs_of, h264_level
+from streaming.library.probe import read_playlist
 from tests.streaming.frames import audio_frame, read_capture_ms, video_frame
 
 LADDER = parse_ladder("180p:320x180@300,90p:160x90@150")

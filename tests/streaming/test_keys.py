@@ -12,8 +12,8 @@ from fastapi import FastAPI
 from sqlalchemy import select
 
 from conference.accounts.models import Role
-from streaming import keys as keys_service
 from streaming.demo import seed_stream_key
+from streaming.ingest import keys as keys_service
 from streaming.models import StreamKey
 from tests.factories import UserFactory, csrf, sign_in
 from tests.program.factories import ProgramBuilder, organizer_client

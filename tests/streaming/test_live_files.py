@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from streaming import live_files
+from streaming.ingest import live_files
 
 START = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 HEADER = [

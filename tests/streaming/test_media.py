@@ -14,7 +14,7 @@ from fastapi import FastAPI
 
 from conference.db.types import utcnow
 from conference.main import create_app
-from conference.program.demo import seed_meeting
+from conference.program.demo.meeting import seed_meeting
 from conference.settings import Settings
 from streaming import tokens
 from streaming.models import BroadcastState, RecordingStatus

@@ -16,7 +16,7 @@ import pytest
 from fastapi import FastAPI
 
 from streaming import media, tokens
-from streaming.ladder import parse_ladder
+from streaming.hls.ladder import parse_ladder
 from tests.factories import UserFactory
 from tests.streaming.recording_setup import (
     SEGMENT,

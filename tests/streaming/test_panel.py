@@ -17,9 +17,9 @@ from playwright.sync_api import expect, sync_playwright
 
 from conference.accounts.models import Role
 from conference.main import create_app
-from conference.program.demo import seed_meeting
-from streaming.compositor import Rect, grid_rects
-from streaming.panel import MAX_PANELISTS
+from conference.program.demo.meeting import seed_meeting
+from streaming.panel.compositor import Rect, grid_rects
+from streaming.panel.rooms import MAX_PANELISTS
 from tests import databases, services
 from tests.app_settings import app_settings
 from tests.e2e.conftest import CHROMIUM_ARGS, MEDIA_ARGS

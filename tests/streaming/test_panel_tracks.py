@@ -12,7 +12,7 @@ from aiortc.codecs import get_encoder
 from aiortc.mediastreams import MediaStreamError
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
 
-from streaming.panel_tracks import (
+from streaming.panel.tracks import (
     EncodedPacket,
     EncodedVideoTrack,
     QueueTrack,

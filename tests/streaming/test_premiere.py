@@ -13,8 +13,8 @@ from sqlalchemy import update
 
 from conference.settings import Settings
 from streaming import tokens
+from streaming.library.premiere import parse_media_playlist, premiere_playlist, premiere_window
 from streaming.models import Recording
-from streaming.premiere import parse_media_playlist, premiere_playlist, premiere_window
 from tests.factories import UserFactory, sign_in
 from tests.streaming.frames import write_sample_video
 from tests.streaming.uploading import (

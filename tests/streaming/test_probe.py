@@ -10,9 +10,9 @@ import av
 import pytest
 
 from conference.errors import InvalidInput
-from streaming.hls import HlsLadderWriter
-from streaming.ladder import parse_ladder
-from streaming.probe import (
+from streaming.hls.ladder import parse_ladder
+from streaming.hls.writer import HlsLadderWriter
+from streaming.library.probe import (
     NotAVideo,
     make_thumbnail,
     probe_media,

@@ -15,9 +15,10 @@ import pytest
 from fastapi import FastAPI
 
 from conference.accounts.models import Role
-from streaming import broadcasts, keys
-from streaming.ice import allow_ice_interfaces
-from streaming.whip_peer import as_dtls_server
+from streaming import broadcasts
+from streaming.ingest import keys
+from streaming.ingest.ice import allow_ice_interfaces
+from streaming.ingest.peer import as_dtls_server
 from tests.factories import UserFactory, csrf, sign_in
 from tests.program.factories import ProgramBuilder, organizer_client
 

@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 
 from conference.accounts.models import Role
-from conference.program.demo import seed_meeting
+from conference.program.demo.meeting import seed_meeting
 from conference.settings import Settings
 from streaming.jobs import JobWorker
 from streaming.models import Recording, TranscodeJob

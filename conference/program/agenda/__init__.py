@@ -1,0 +1,1 @@
+"""The personal agenda: starred sessions, their calendar feed, and its API."""

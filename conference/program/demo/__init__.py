@@ -1,0 +1,1 @@
+"""The demo meeting (Cytokines 2021) and its program, seeded by ``conference demo``."""

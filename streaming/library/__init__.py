@@ -1,0 +1,1 @@
+"""The recordings library: recordings, captions, premieres, probing uploads, and its API."""

@@ -1,0 +1,149 @@
+"""The panel's HTTP API: join with an SDP offer, leave, choose the layout, go live.
+
+Signaling is WHIP-shaped: ``POST`` an SDP offer (``application/sdp``), get ``201`` with
+the answer and a ``Location`` to ``DELETE`` when leaving. aiortc gathers every ICE
+candidate before answering, so there is no trickle.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Request, Response, status
+from pydantic import BaseModel, ConfigDict
+
+from conference.context import AppContext
+from conference.deps import Context, CurrentUser, DbSession, viewer
+from conference.errors import Forbidden, NotFound, Unauthenticated
+from conference.program.models import Stage
+from streaming.deps import Runtime
+from streaming.ingest import keys
+from streaming.ingest.router import read_sdp_offer
+from streaming.panel.access import panel_rights, require_director, require_panelist
+
+router = APIRouter(tags=["streaming: panel"])
+PREFIX = "/api/v1/streaming/stages/{slug}/panel"
+SDP = "application/sdp"
+NO_CONTENT = status.HTTP_204_NO_CONTENT
+
+Slug = Annotated[str, Path(min_length=1, max_length=64)]
+PanelistId = Annotated[str, Path(min_length=1, max_length=64)]
+
+
+class LayoutIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    layout: Literal["grid", "speaker"]
+
+
+class LiveOut(BaseModel):
+    resource_id: str
+    recording_id: int | None
+
+
+@router.get(PREFIX)
+async def panel_state(
+    slug: Slug, user: CurrentUser, ctx: Context, db: DbSession, runtime: Runtime
+) -> dict[str, object]:
+    """Who is on the panel, its layout, whether it is live, and what the caller may do."""
+    stage = await keys.find_stage(db, slug=slug)
+    rights = await panel_rights(ctx, db, user=user, stage=stage)
+    if not rights.join:
+        raise Forbidden("Only organizers and this stage's chairs and speakers see its panel.")
+    room = runtime.panels.room(stage.slug)
+    state: dict[str, object] = (
+        room.summary()
+        if room
+        else {"stage": stage.slug, "layout": "grid", "live": False, "active": None}
+    )
+    state.update(max_panelists=runtime.panels.max_panelists, may_direct=rights.direct)
+    state.setdefault("panelists", [])
+    return state
+
+
+@router.post(PREFIX, status_code=201)
+async def join_panel(
+    slug: Slug,
+    request: Request,
+    user: CurrentUser,
+    ctx: Context,
+    db: DbSession,
+    runtime: Runtime,
+) -> Response:
+    """Take a seat: an SDP offer (audio and video, sendrecv) in, the answer out."""
+    stage = await keys.find_stage(db, slug=slug)
+    await require_panelist(ctx, db, user=user, stage=stage)
+    offer = await read_sdp_offer(request)
+    panelist_id, answer = await runtime.panels.join(
+        slug=stage.slug, user_id=user.id, name=user.name, offer_sdp=offer
+    )
+    return Response(
+        content=answer,
+        status_code=201,
+        media_type=SDP,
+        headers={"Location": f"{PREFIX.format(slug=stage.slug)}/{panelist_id}"},
+    )
+
+
+@router.put(PREFIX + "/layout")
+async def set_layout(
+    slug: Slug,
+    body: LayoutIn,
+    user: CurrentUser,
+    ctx: Context,
+    db: DbSession,
+    runtime: Runtime,
+) -> dict[str, object]:
+    """Show a grid of everyone, or the active speaker large with the others small."""
+    stage = await keys.find_stage(db, slug=slug)
+    await require_director(ctx, db, user=user, stage=stage)
+    return runtime.panels.set_layout(slug=stage.slug, layout=body.layout).summary()
+
+
+async def _directed_stage(request: Request, ctx: AppContext, slug: str) -> tuple[Stage, int]:
+    """The stage and its director's user id, read in a session closed again before the
+    broadcast starts or stops (those open their own: see streaming/ingest/router.py)."""
+    async with ctx.db.session() as db:
+        user = await viewer(request, ctx, db)
+        if user is None:
+            raise Unauthenticated("Please sign in.")
+        stage = await keys.find_stage(db, slug=slug)
+        await require_director(ctx, db, user=user, stage=stage)
+        return stage, user.id
+
+
+@router.post(PREFIX + "/live", status_code=201)
+async def go_live(slug: Slug, request: Request, ctx: Context, runtime: Runtime) -> LiveOut:
+    """Put the panel on the stage: the composed picture and mix feed the HLS ladder."""
+    stage, user_id = await _directed_stage(request, ctx, slug)
+    live = await runtime.panels.go_live(stage=stage, ingests=runtime.ingests, user_id=user_id)
+    return LiveOut(resource_id=live.resource_id, recording_id=live.recording_id)
+
+
+@router.delete(PREFIX + "/live", status_code=NO_CONTENT)
+async def stop_live(slug: Slug, request: Request, ctx: Context, runtime: Runtime) -> Response:
+    """Stop broadcasting the panel; the recording follows as for any broadcast."""
+    stage, _ = await _directed_stage(request, ctx, slug)
+    await runtime.panels.stop_live(slug=stage.slug, ingests=runtime.ingests)
+    return Response(status_code=NO_CONTENT)
+
+
+# After /live, which this route would otherwise claim.
+@router.delete(PREFIX + "/{panelist_id}", status_code=NO_CONTENT)
+async def leave_panel(
+    slug: Slug,
+    panelist_id: PanelistId,
+    user: CurrentUser,
+    ctx: Context,
+    db: DbSession,
+    runtime: Runtime,
+) -> Response:
+    """Leave the panel (a panelist themselves, or a director removing someone)."""
+    stage = await keys.find_stage(db, slug=slug)
+    seat = runtime.panels.seat(stage.slug, panelist_id)
+    if seat is None:
+        raise NotFound("There is no such panelist.")
+    if seat.user_id != user.id:
+        await require_director(ctx, db, user=user, stage=stage)
+    await runtime.panels.leave(slug=stage.slug, panelist_id=panelist_id)
+    return Response(status_code=NO_CONTENT)
