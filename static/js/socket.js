@@ -39,7 +39,9 @@ window.LiveSocket = (() => {
   const SUBSCRIBE_RETRY_MS = 1500;
   const FINAL_CLOSE_CODES = new Set([4001, 4003]);
 
-  const channels = new Map(); // channel -> {listeners: Set, ref, confirmed, last}
+  // channel -> {listeners: Set, ref (of the subscribe in flight), confirmed, last (its
+  // `subscribed` data), retrying (after a rate-limited subscribe)}
+  const channels = new Map();
   const subscribing = new Map(); // ref -> channel
   const pending = new Map(); // ref -> {resolve, reject, timer}
   const stateListeners = new Set();
@@ -82,6 +84,7 @@ window.LiveSocket = (() => {
 
   function sendSubscribe(channel, entry) {
     if (!isOpen()) return;
+    entry.retrying = false;
     const frame = { type: "subscribe", channel, ref: nextRef("s") };
     const from = since(entry);
     if (from !== null) frame.since = from;
@@ -218,8 +221,9 @@ window.LiveSocket = (() => {
     if (!entry || entry.ref !== ref) return; // a later subscribe of the channel answers
     entry.ref = null;
     if (data.code === "rate_limited") {
+      entry.retrying = true; // unless a reconnect subscribes it first
       setTimeout(() => {
-        if (channels.get(channel) === entry && !entry.ref) sendSubscribe(channel, entry);
+        if (channels.get(channel) === entry && entry.retrying) sendSubscribe(channel, entry);
       }, SUBSCRIBE_RETRY_MS);
       return;
     }
@@ -277,7 +281,7 @@ window.LiveSocket = (() => {
     };
     let entry = channels.get(channel);
     if (!entry) {
-      entry = { listeners: new Set(), ref: null, confirmed: false, last: null };
+      entry = { listeners: new Set(), ref: null, confirmed: false, last: null, retrying: false };
       channels.set(channel, entry);
     }
     const before = since(entry);
@@ -286,8 +290,10 @@ window.LiveSocket = (() => {
     if (first) {
       if (socket) sendSubscribe(channel, entry);
       else connect();
-    } else if (listener.lastId !== null && before !== null && listener.lastId < before) {
-      sendSubscribe(channel, entry); // this feature needs more history: start over from it
+    } else if (listener.lastId !== null && (before === null || listener.lastId < before)) {
+      // This feature needs more history than the channel was asked for: start over from
+      // its id (the others skip what they have seen; one without `since` sees it all).
+      sendSubscribe(channel, entry);
     } else if (entry.confirmed && listener.subscribed) {
       const confirmed = entry.last;
       queueMicrotask(() => !listener.gone && listener.subscribed(confirmed));
