@@ -6,7 +6,7 @@ PIP := $(BIN)/python -m pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck pytest bench install install-test system-packages clean
+.PHONY: run test lint lint-js typecheck pytest bench install install-test system-packages clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -22,9 +22,10 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(PIP) install --quiet -c constraints.txt -e '.[test]'
 	touch $@
 
-# Browser libraries (hls.js, swagger-ui-dist) from npm, pinned by package-lock.json; served from /static/vendor.
+# Browser libraries (hls.js, swagger-ui-dist) from npm, pinned by package-lock.json; served from
+# /static/vendor. ESLint (devDependencies) comes with them.
 node_modules/.installed: package.json package-lock.json
-	@command -v npm >/dev/null 2>&1 || { echo "npm (Node.js 18 or newer) is needed"; exit 1; }
+	@command -v npm >/dev/null 2>&1 || { echo "npm (Node.js 20.19 or newer) is needed"; exit 1; }
 	npm ci --no-audit --no-fund
 	touch $@
 
@@ -57,9 +58,13 @@ system-packages:
 		else echo "not installed:$$missing (their tests will be skipped)"; fi; \
 	fi
 
-lint: install-test
+lint: install-test lint-js
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Our own browser scripts (eslint.config.js; the vendored libraries are not ours to lint).
+lint-js: node_modules/.installed
+	npx eslint static/js
 
 typecheck: install-test
 	$(BIN)/mypy

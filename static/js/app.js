@@ -19,7 +19,7 @@ document.addEventListener("DOMContentLoaded", () => {
   let dismissed = [];
   try {
     dismissed = JSON.parse(localStorage.getItem(key) || "[]");
-  } catch (_) {
+  } catch {
     dismissed = [];
   }
   document.querySelectorAll("[data-announcement-id]").forEach((banner) => {
@@ -35,7 +35,7 @@ document.addEventListener("DOMContentLoaded", () => {
       dismissed.push(id);
       try {
         localStorage.setItem(key, JSON.stringify(dismissed.slice(-50)));
-      } catch (_) {
+      } catch {
         /* private browsing: dismiss for this page only */
       }
       banner.remove();

@@ -45,7 +45,7 @@ document.addEventListener("DOMContentLoaded", () => {
           if (person.affiliation) option.label = person.affiliation;
           return option;
         }));
-      } catch (error) {
+      } catch {
         // Offline or signed out: the text area still takes names typed by hand.
       }
     };

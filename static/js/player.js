@@ -2,9 +2,10 @@
 // browser has it), live badge and delay, quality, captions and keyboard controls.
 //
 // A stage player asks the status API (which sets the media token cookie), follows the
-// stage over /ws (`stage.state` on `stage:<slug>`, polling every 15 s when the socket is
-// down) and switches between the slate (off air), live, premiere and the replay. A
-// recording player asks the play API once, then again before its token expires.
+// stage over the page's one socket (`stage.state` on `stage:<slug>`, polling every 15 s
+// when the socket is down) and switches between the slate (off air), live, premiere and
+// the replay. A recording player asks the play API once, then again before its token
+// expires.
 "use strict";
 
 (() => {
@@ -15,8 +16,6 @@
   // The server's clock less ours (from the Date header of the last API answer): token
   // expiry is the server's time, and a viewer's clock may be minutes off.
   let serverOffsetMs = 0;
-  const BACKOFF_MAX_MS = 30000;
-  const PING_EVERY_MS = 25000;
 
   function fmtClock(seconds) {
     if (!Number.isFinite(seconds) || seconds < 0) return "0:00";
@@ -36,7 +35,7 @@
     };
     try {
       return new Intl.DateTimeFormat("en-GB", { ...options, timeZone: zone }).format(when);
-    } catch (error) {
+    } catch {
       return new Intl.DateTimeFormat("en-GB", options).format(when);
     }
   }
@@ -51,7 +50,7 @@
       let detail = `${response.status}`;
       try {
         detail = (await response.json()).detail || detail;
-      } catch (error) {
+      } catch {
         // not JSON: keep the status
       }
       const failure = new Error(typeof detail === "string" ? detail : `${response.status}`);
@@ -62,86 +61,6 @@
     if (!Number.isNaN(serverDate)) serverOffsetMs = serverDate - Date.now();
     return response.json();
   }
-
-  // One small /ws client per page for the stage channels (the live panel has its own).
-  const stageSocket = (() => {
-    const listeners = new Map(); // channel -> Set(callback)
-    const onState = new Set(); // callbacks(connected)
-    let socket = null;
-    let attempts = 0;
-    let pingTimer = null;
-    let stopped = false;
-    let ref = 0;
-
-    function send(frame) {
-      if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
-    }
-
-    function subscribe(channel) {
-      send({ type: "subscribe", channel, ref: `p${++ref}` });
-    }
-
-    function connect() {
-      if (stopped || !listeners.size) return;
-      const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-      let ws;
-      try {
-        ws = new WebSocket(`${scheme}//${location.host}/ws`);
-      } catch (error) {
-        retry();
-        return;
-      }
-      socket = ws;
-      ws.addEventListener("message", (event) => {
-        let frame;
-        try {
-          frame = JSON.parse(event.data);
-        } catch (error) {
-          return;
-        }
-        if (frame.type === "welcome") {
-          attempts = 0;
-          clearInterval(pingTimer);
-          pingTimer = setInterval(() => send({ type: "ping" }), PING_EVERY_MS);
-          for (const channel of listeners.keys()) subscribe(channel);
-          return;
-        }
-        if (frame.type === "subscribed") {
-          for (const callback of onState) callback(true, frame.channel);
-          return;
-        }
-        const callbacks = frame.channel && listeners.get(frame.channel);
-        if (callbacks) for (const callback of callbacks) callback(frame);
-      });
-      ws.addEventListener("close", (event) => {
-        if (socket !== ws) return;
-        socket = null;
-        clearInterval(pingTimer);
-        for (const callback of onState) callback(false);
-        if (event.code === 4001 || event.code === 4003) {
-          stopped = true; // signed out or refused: polling carries on
-          return;
-        }
-        retry();
-      });
-    }
-
-    function retry() {
-      attempts += 1;
-      const ceiling = Math.min(BACKOFF_MAX_MS, 1000 * 2 ** Math.min(attempts - 1, 10));
-      setTimeout(connect, ceiling / 2 + Math.random() * (ceiling / 2));
-    }
-
-    return {
-      listen(channel, callback, stateCallback) {
-        if (!listeners.has(channel)) listeners.set(channel, new Set());
-        listeners.get(channel).add(callback);
-        if (stateCallback) onState.add(stateCallback);
-        if (!socket) connect();
-        else subscribe(channel);
-      },
-    };
-  })();
 
   class Player {
     constructor(root) {
@@ -182,25 +101,28 @@
     start() {
       if (this.statusUrl) {
         this.refreshStatus();
-        if (this.stage) {
-          stageSocket.listen(
-            `stage:${this.stage}`,
-            (frame) => {
-              if (frame.type === "stage.state") this.onStageEvent(frame.data || {});
-            },
-            (up, channel) => {
-              if (channel && channel !== `stage:${this.stage}`) return;
-              this.socketUp = up;
-              if (up) this.refreshStatus(); // whatever changed while away
-            },
-          );
-        }
+        if (this.stage && window.LiveSocket) this.follow(window.LiveSocket);
         this.pollTimer = setInterval(() => {
           if (!this.socketUp) this.refreshStatus();
         }, POLL_MS);
       } else if (this.root.dataset.playUrl) {
         this.loadRecording(this.root.dataset.playUrl);
       }
+    }
+
+    // The stage's channel on the page's one socket (static/js/socket.js): its state events
+    // now, the status API whenever the socket is down (every POLL_MS) or back.
+    follow(live) {
+      live.subscribe(`stage:${this.stage}`, {
+        on: { "stage.state": (data) => this.onStageEvent(data) },
+        subscribed: () => {
+          this.socketUp = true;
+          this.refreshStatus(); // whatever changed while away
+        },
+      });
+      live.onState(({ state }) => {
+        if (state === "closed") this.socketUp = false; // signed out or refused: polling carries on
+      });
     }
 
     onStageEvent(data) {
@@ -290,7 +212,7 @@
       try {
         const play = await getJson(url);
         this.scheduleToken(play.token_expires_at, () => this.renewRecording(url));
-      } catch (error) {
+      } catch {
         this.setStatus("Could not renew access to the video: reload the page.", true);
       }
     }
@@ -420,14 +342,14 @@
     async playNow() {
       try {
         await this.video.play();
-      } catch (error) {
+      } catch {
         // Autoplay with sound is refused without a gesture: start muted, offer the sound.
         if (!this.video.muted) {
           this.video.muted = true;
           try {
             await this.video.play();
             this.setStatus("Playing without sound: press Unmute (or m) to hear it.");
-          } catch (again) {
+          } catch {
             this.setStatus("Press Play to start.");
           }
         }

@@ -48,7 +48,7 @@
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       show(form, starring);
       announce(starring ? "Added to your agenda." : "Removed from your agenda.");
-    } catch (error) {
+    } catch {
       // Fall back to the plain form, which reports any problem on a page of its own.
       form.submit();
       return;

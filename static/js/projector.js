@@ -1,19 +1,32 @@
 // The projector view, live: loads the session's questions, then follows session:<guid>
-// over /ws (qa.question, qa.votes, qa.removed) and redraws the list between the page's
-// 30-second reloads (the <meta> refresh that keeps it current without JavaScript). Text
-// is set with textContent only, so a question can never inject markup.
+// on the page's one socket (static/js/socket.js: qa.question, qa.votes, qa.removed,
+// resuming with since after a reconnect) and redraws the list. Without JavaScript the
+// page reloads itself (the <meta> refresh in its <noscript>); with it, the page reloads
+// only when it cannot stay live (no socket, the questions could not be read, the server
+// closed or refused the channel), after the same delay. Text is set with textContent
+// only, so a question can never inject markup.
 (function () {
   "use strict";
   var root = document.querySelector(".projector[data-channel]");
-  if (!root || !window.WebSocket || !window.fetch) { return; }
+  if (!root) { return; }
   var guid = root.getAttribute("data-guid");
   var channel = root.getAttribute("data-channel");
   var limit = parseInt(root.getAttribute("data-limit"), 10) || 8;
+  var refreshSeconds = parseInt(root.getAttribute("data-refresh"), 10) || 30;
   var list = document.getElementById("projector-questions");
   var empty = root.querySelector(".projector-empty");
   var questions = new Map();
-  var lastId = 0;
-  var retry = 1000;
+  var reloading = null;
+
+  // What the <meta> refresh does without JavaScript: the server's page, current again
+  // (or the sign-in page, or the refusal, when that is the answer now).
+  function reloadLater() {
+    if (reloading === null) {
+      reloading = setTimeout(function () { location.reload(); }, refreshSeconds * 1000);
+    }
+  }
+
+  if (!window.LiveSocket || !window.fetch) { reloadLater(); return; }
 
   function ordered() {
     return Array.from(questions.values())
@@ -49,37 +62,28 @@
     if (empty) { empty.hidden = shown.length > 0; }
   }
 
-  function apply(frame) {
-    if (frame.id) { lastId = Math.max(lastId, frame.id); }
-    var data = frame.data || {};
-    if (frame.type === "qa.question" && data.question) {
-      questions.set(data.question.question_id, data.question);
-    } else if (frame.type === "qa.votes") {
+  var EVENTS = {
+    "qa.question": function (data) {
+      if (data.question) { questions.set(data.question.question_id, data.question); }
+    },
+    "qa.votes": function (data) {
       var q = questions.get(data.question_id);
       if (q) { q.votes = data.votes; }
-    } else if (frame.type === "qa.removed") {
+    },
+    "qa.removed": function (data) {
       questions.delete(data.question_id);
-    } else {
-      return;
     }
-    draw();
-  }
+  };
 
-  function connect() {
-    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    var socket = new WebSocket(scheme + location.host + "/ws");
-    socket.onopen = function () {
-      retry = 1000;
-      socket.send(JSON.stringify({ type: "subscribe", channel: channel, since: lastId }));
-    };
-    socket.onmessage = function (message) {
-      try { apply(JSON.parse(message.data)); } catch (e) { /* ignore a bad frame */ }
-    };
-    socket.onclose = function () {
-      // Reconnect with since=lastId: the server replays exactly what was missed.
-      setTimeout(connect, retry);
-      retry = Math.min(retry * 2, 30000);
-    };
+  function follow(lastId) {
+    var on = {};
+    Object.keys(EVENTS).forEach(function (type) {
+      on[type] = function (data) { EVENTS[type](data); draw(); };
+    });
+    window.LiveSocket.onState(function (change) {
+      if (change.state === "closed" && change.final) { reloadLater(); } // signed out, refused
+    });
+    window.LiveSocket.subscribe(channel, { since: lastId, on: on, refused: reloadLater, unsubscribed: reloadLater });
   }
 
   fetch("/api/v1/realtime/sessions/" + encodeURIComponent(guid) + "/questions", {
@@ -89,9 +93,8 @@
     .then(function (response) { return response.ok ? response.json() : Promise.reject(response); })
     .then(function (body) {
       body.questions.forEach(function (q) { questions.set(q.question_id, q); });
-      lastId = body.last_event_id;
       draw();
-      connect();
+      follow(body.last_event_id);
     })
-    .catch(function () { /* the server-rendered list stays; the page can be reloaded */ });
+    .catch(reloadLater); // the server-rendered list stays until then
 })();

@@ -4,8 +4,8 @@
 // Rules this file keeps:
 // - user text only ever reaches the page through textContent (never innerHTML); links
 //   are built as <a> elements for http(s) URLs only;
-// - durable events carry ids; the last id per channel is kept and sent as `since` when
-//   the connection comes back, and applying an event twice changes nothing;
+// - the page's one socket (socket.js) keeps the last id per channel and resumes with
+//   `since` when the connection comes back; applying an event twice changes nothing;
 // - whether this user moderates is the server's answer to `subscribe moderation:<guid>`.
 "use strict";
 
@@ -22,10 +22,6 @@
   const MEETING = "meeting";
   const API = `/api/v1/realtime/sessions/${encodeURIComponent(GUID)}`;
   const MAX_CHAT = 2000;
-  const ACTION_TIMEOUT_MS = 10000;
-  const BACKOFF_BASE_MS = 1000;
-  const BACKOFF_MAX_MS = 30000;
-  const PING_EVERY_MS = 25000;
   const STATUS_RANK = { pending: 0, approved: 1, answered: 2, dismissed: 3 };
   const POLL_RANK = { draft: 0, open: 1, closed: 2 };
   const STORE_KEY = `live:${GUID}:${ME}`;
@@ -72,7 +68,7 @@
       try {
         const parsed = new URL(url);
         if (parsed.protocol === "http:" || parsed.protocol === "https:") href = parsed.href;
-      } catch (error) {
+      } catch {
         href = null;
       }
       if (!href) continue;
@@ -87,7 +83,7 @@
   const timeFormat = (() => {
     try {
       return new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: ZONE });
-    } catch (error) {
+    } catch {
       return new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit" });
     }
   })();
@@ -171,7 +167,7 @@
   const memory = (() => {
     try {
       return JSON.parse(sessionStorage.getItem(STORE_KEY) || "{}");
-    } catch (error) {
+    } catch {
       return {};
     }
   })();
@@ -181,213 +177,68 @@
   function remember() {
     try {
       sessionStorage.setItem(STORE_KEY, JSON.stringify(memory));
-    } catch (error) {
+    } catch {
       // private mode: the buttons still work, the server refuses a second vote
     }
   }
 
   // ---------------------------------------------------------------- the connection
 
-  const lastIds = new Map(); // channel -> last durable event id seen
-  const wanted = new Set([SESSION, MEETING, USER]); // channels to (re)subscribe
-  const pending = new Map(); // ref -> {resolve, reject, timer}
-  let socket = null;
-  let attempts = 0;
-  let refCounter = 0;
-  let reconnectTimer = null;
-  let pingTimer = null;
-  let stopped = false;
+  // The page's one socket (static/js/socket.js) carries this panel's channels beside
+  // whatever else the page follows (the stage player's).
+  const live = window.LiveSocket;
   let isModerator = false;
-  let moderationAsked = false;
 
-  function wsUrl() {
-    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-    return `${scheme}//${location.host}/ws`;
-  }
+  // A client action on the session: resolves with the ack's data, rejects with the error's.
+  const act = (type, data) => live.act(type, SESSION, data);
 
-  function connected() {
-    return socket !== null && socket.readyState === WebSocket.OPEN;
-  }
-
-  function sendFrame(frame) {
-    if (!connected()) return false;
-    socket.send(JSON.stringify(frame));
-    return true;
-  }
-
-  const subscribing = new Map(); // ref -> channel, to retry a refused subscribe
-
-  function subscribe(channel) {
-    const frame = { type: "subscribe", channel, ref: `s${++refCounter}` };
-    subscribing.set(frame.ref, channel);
-    if (lastIds.has(channel)) frame.since = lastIds.get(channel);
-    sendFrame(frame);
-  }
-
-  // A client action: resolves with the ack's data, rejects with the error's data.
-  function act(type, data, channel = SESSION) {
-    return new Promise((resolve, reject) => {
-      const ref = `c${++refCounter}`;
-      if (!sendFrame({ type, channel, ref, data })) {
-        reject({ code: "offline", message: "Not connected: reconnecting, try again in a moment." });
-        return;
-      }
-      const timer = setTimeout(() => {
-        pending.delete(ref);
-        reject({ code: "timeout", message: "No answer from the server: try again." });
-      }, ACTION_TIMEOUT_MS);
-      pending.set(ref, { resolve, reject, timer });
-    });
-  }
-
-  function settle(ref, ok, data) {
-    const waiting = pending.get(ref);
-    if (!waiting) return false;
-    pending.delete(ref);
-    clearTimeout(waiting.timer);
-    (ok ? waiting.resolve : waiting.reject)(data || {});
-    return true;
-  }
-
-  function connect() {
-    if (stopped) return;
-    reconnectTimer = null;
-    setStatus(attempts ? "Reconnecting…" : "Connecting…");
-    let ws;
-    try {
-      ws = new WebSocket(wsUrl());
-    } catch (error) {
-      scheduleReconnect();
-      return;
-    }
-    socket = ws;
-    ws.addEventListener("message", (event) => {
-      let frame;
-      try {
-        frame = JSON.parse(event.data);
-      } catch (error) {
-        return;
-      }
-      receive(frame);
-    });
-    ws.addEventListener("close", (event) => {
-      if (socket !== ws) return;
-      socket = null;
-      clearInterval(pingTimer);
-      for (const [ref, waiting] of pending) {
-        clearTimeout(waiting.timer);
-        waiting.reject({ code: "offline", message: "The connection dropped: try again." });
-        pending.delete(ref);
-      }
+  function onConnection({ state, attempt, delayMs, code }) {
+    if (state === "connecting") setStatus(attempt ? "Reconnecting…" : "Connecting…");
+    else if (state === "open") setStatus("Connected.", "is-ok");
+    else if (state === "waiting") {
+      setStatus(`Connection lost. Reconnecting in ${Math.ceil(delayMs / 1000)} s…`, "is-warning");
+    } else if (state === "closed") {
       setControls(false);
-      if (event.code === 4001) {
-        stopped = true;
-        setStatus("You have been signed out. Sign in again to rejoin the chat.", "is-error");
-        return;
-      }
-      if (event.code === 4003) {
-        stopped = true;
-        setStatus("This page may not connect to the live service.", "is-error");
-        return;
-      }
-      // 4008 (too slow), 1001 (server restarting) and network drops: come back with since.
-      scheduleReconnect();
+      if (code === 4001) setStatus("You have been signed out. Sign in again to rejoin the chat.", "is-error");
+      else if (code === 4003) setStatus("This page may not connect to the live service.", "is-error");
+    }
+  }
+
+  // Subscribes from `since` (the oldest HTTP snapshot's event id): events in between are
+  // applied idempotently, and the socket resumes each channel from its last id.
+  function follow(since) {
+    live.onState(onConnection);
+    // Refusals that no action of this page was waiting for.
+    live.onError((data) => setStatus(errorText(data), "is-error"));
+    live.subscribe(SESSION, {
+      since,
+      on: SESSION_EVENTS,
+      subscribed: () => setControls(true),
+      refused: (data) => setStatus(`Could not join the live session: ${errorText(data)}`, "is-error"),
+      unsubscribed: (data) => setStatus(errorText(data), "is-error"),
     });
-  }
-
-  function scheduleReconnect() {
-    if (stopped || reconnectTimer) return;
-    attempts += 1;
-    const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.min(attempts - 1, 10));
-    const delay = ceiling / 2 + Math.random() * (ceiling / 2); // exponential, with jitter
-    setStatus(`Connection lost. Reconnecting in ${Math.ceil(delay / 1000)} s…`, "is-warning");
-    reconnectTimer = setTimeout(connect, delay);
-  }
-
-  function onWelcome() {
-    attempts = 0;
-    setStatus("Connected.", "is-ok");
-    clearInterval(pingTimer);
-    pingTimer = setInterval(() => sendFrame({ type: "ping" }), PING_EVERY_MS);
-    for (const channel of wanted) subscribe(channel);
-    if (!moderationAsked) {
-      moderationAsked = true;
-      subscribe(MODERATION);
-    }
-  }
-
-  function receive(frame) {
-    const { type, channel, id, ref, data = {} } = frame;
-    if (type === "welcome") {
-      onWelcome();
-      return;
-    }
-    if (type === "pong") return;
-    if (type === "ack") {
-      settle(ref, true, data);
-      return;
-    }
-    if (type === "error") {
-      if (channel === MODERATION && data.code === "forbidden") {
-        subscribing.delete(ref);
+    live.subscribe(MEETING, {
+      on: MEETING_EVENTS,
+      unsubscribed: (data) => setStatus(errorText(data), "is-error"),
+    });
+    live.subscribe(USER, {
+      on: { "*": (data, frame) => onUserNotice(frame.type, data) }, // private notices, whatever their type
+      unsubscribed: (data) => setStatus(errorText(data), "is-error"),
+    });
+    // Whether this user moderates here is the server's answer; moderators rebuild their
+    // queue (pending questions, draft polls) from the start of that channel.
+    live.subscribe(MODERATION, {
+      since: 0,
+      on: MODERATION_EVENTS,
+      subscribed: () => {
+        isModerator = true;
+        becomeModerator();
+      },
+      refused: () => {
         isModerator = false; // not a moderator here: the normal panel is all there is
-        return;
-      }
-      if (ref && settle(ref, false, data)) return;
-      if (ref && subscribing.has(ref)) {
-        const refused = subscribing.get(ref);
-        subscribing.delete(ref);
-        if (data.code === "rate_limited") {
-          setTimeout(() => connected() && subscribe(refused), 1500); // try again shortly
-          return;
-        }
-        if (refused === SESSION) setStatus(`Could not join the live session: ${errorText(data)}`, "is-error");
-        return;
-      }
-      setStatus(errorText(data), "is-error");
-      return;
-    }
-    if (type === "unsubscribed") {
-      // The server dropped a channel we may no longer follow (our roles changed).
-      wanted.delete(channel);
-      if (channel === MODERATION) stopModerating();
-      else setStatus(errorText(data), "is-error");
-      return;
-    }
-    if (type === "subscribed") {
-      subscribing.delete(ref);
-      onSubscribed(channel, data);
-      return;
-    }
-    if (typeof id === "number") {
-      const last = lastIds.get(channel) || 0;
-      if (id <= last) return; // already applied
-      lastIds.set(channel, id);
-    }
-    if (channel === USER) {
-      onUserNotice(type, data); // private notices, whatever their type
-      return;
-    }
-    const handler = HANDLERS[type];
-    if (handler) handler(data, channel, typeof id === "number");
-  }
-
-  function onSubscribed(channel, data) {
-    if (channel === MODERATION) {
-      isModerator = true;
-      wanted.add(MODERATION);
-      becomeModerator();
-    }
-    if (!lastIds.has(channel) && typeof data.last_id === "number") {
-      lastIds.set(channel, data.last_id);
-    } else if (typeof data.replayed_up_to === "number" && data.replayed_up_to > (lastIds.get(channel) || 0)) {
-      lastIds.set(channel, data.replayed_up_to);
-    }
-    if (data.more) {
-      subscribe(channel); // the replay was one page: ask for the rest
-      return;
-    }
-    if (channel === SESSION) setControls(true);
+      },
+      unsubscribed: stopModerating, // our roles changed
+    });
   }
 
   // ---------------------------------------------------------------- tabs
@@ -697,7 +548,7 @@
       }
       chatLog.scrollTop += chatLog.scrollHeight - height;
       trackCursor(page, items);
-    } catch (error) {
+    } catch {
       showError("chat", "Could not load earlier messages.");
     } finally {
       chatMore.disabled = false;
@@ -1115,7 +966,7 @@
   function dismissedAnnouncements() {
     try {
       return JSON.parse(localStorage.getItem(DISMISSED_KEY) || "[]");
-    } catch (error) {
+    } catch {
       return [];
     }
   }
@@ -1131,7 +982,7 @@
       ids.push(banner.dataset.announcementId);
       try {
         localStorage.setItem(DISMISSED_KEY, JSON.stringify(ids.slice(-50)));
-      } catch (error) {
+      } catch {
         // not remembered: it comes back on the next page
       }
       banner.remove();
@@ -1206,12 +1057,9 @@
     if (data && data.message) setStatus(data.message, "is-warning");
   }
 
-  // ---------------------------------------------------------------- event table
+  // ---------------------------------------------------------------- event tables
 
-  const HANDLERS = {
-    "chat.message": (data, channel, durable) => upsertMessage(data, { fromEvent: durable }),
-    "chat.edited": (data) => upsertMessage(data),
-    "chat.deleted": (data) => upsertMessage({ message_id: data.message_id, deleted: true, by_moderator: data.by_moderator }),
+  const QUESTION_EVENTS = {
     "qa.pending": (data) => {
       if (data.question && !questions.has(data.question.question_id)) upsertQuestion({ status: "pending", ...data.question });
     },
@@ -1221,14 +1069,28 @@
       const known = questions.get(data.question_id);
       if (known) upsertQuestion({ ...known, votes: data.votes });
     },
+  };
+
+  const POLL_EVENTS = {
     "poll.draft": (data) => upsertPoll({ status: "draft", ...data.poll }),
     "poll.opened": (data) => upsertPoll({ ...data.poll, status: (data.poll && data.poll.status) || "open" }, { fromEvent: true }),
     "poll.closed": (data) => upsertPoll({ ...data.poll, status: (data.poll && data.poll.status) || "closed" }, { fromEvent: true }),
     "poll.results": onResults,
+  };
+
+  const SESSION_EVENTS = {
+    "chat.message": (data, frame) => upsertMessage(data, { fromEvent: typeof frame.id === "number" }),
+    "chat.edited": (data) => upsertMessage(data),
+    "chat.deleted": (data) => upsertMessage({ message_id: data.message_id, deleted: true, by_moderator: data.by_moderator }),
+    ...QUESTION_EVENTS,
+    ...POLL_EVENTS,
     reactions: onReactions,
-    presence: (data, channel) => {
-      if (channel === SESSION) onPresence(data); // the viewers of this session, not of the others
-    },
+    presence: onPresence, // the viewers of this session, not of the other channels
+  };
+
+  const MODERATION_EVENTS = { ...QUESTION_EVENTS, ...POLL_EVENTS };
+
+  const MEETING_EVENTS = {
     announcement: onAnnouncement,
     "announcement.ended": onAnnouncementEnded,
   };
@@ -1281,32 +1143,23 @@
     if (active.status === "fulfilled") {
       for (const item of itemsOf(active.value, "announcements")) onAnnouncement(item);
     }
-    // Subscribe from the oldest snapshot: events in between are applied idempotently.
-    // Without every snapshot, replay the channel's history from the start instead.
-    const ids = snapshots.filter((n) => typeof n === "number");
-    lastIds.set(SESSION, missing === 0 && ids.length ? Math.min(...ids) : 0);
-    // Moderators rebuild their queue (pending questions, draft polls) from that channel.
-    lastIds.set(MODERATION, 0);
     chatEmpty();
     renderQuestions();
     renderPolls();
+    // Subscribe from the oldest snapshot: events in between are applied idempotently.
+    // Without every snapshot, replay the channel's history from the start instead.
+    const ids = snapshots.filter((n) => typeof n === "number");
+    return missing === 0 && ids.length ? Math.min(...ids) : 0;
   }
 
   // ---------------------------------------------------------------- start
 
   updateCounter();
-  window.addEventListener("pagehide", () => {
-    stopped = true;
-    if (socket) socket.close(1000, "page closed");
-  });
-  // Back to a page kept in the back/forward cache: come back with since.
-  window.addEventListener("pageshow", (event) => {
-    if (!event.persisted) return;
-    stopped = false;
-    attempts = 0;
-    connect();
-  });
+  if (!live) {
+    setStatus("The live service is not available on this page.", "is-error");
+    return;
+  }
   loadInitialState()
-    .catch(() => lastIds.set(SESSION, 0))
-    .finally(connect);
+    .catch(() => 0)
+    .then(follow);
 })();

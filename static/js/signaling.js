@@ -21,7 +21,7 @@ window.Signaling = {
     try {
       const body = await response.json();
       if (typeof body.detail === "string") return body.detail;
-    } catch (error) {
+    } catch {
       // not JSON
     }
     return `the server answered ${response.status}`;

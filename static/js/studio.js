@@ -178,7 +178,7 @@
       try {
         const response = await fetch(`/api/v1/streaming/stages/${encodeURIComponent(STAGE)}/status`, { credentials: "same-origin", headers: { Accept: "application/json" } });
         if (response.ok && (await response.json()).state === "live") onAir();
-      } catch (error) {
+      } catch {
         // The next tick tries again.
       }
     }, 2000);
@@ -202,7 +202,7 @@
           headers: { "X-CSRF-Token": CSRF },
         });
         if (!response.ok && response.status !== 404) setStatus(`Stopping: ${await Signaling.errorDetail(response)}`, true);
-      } catch (error) {
+      } catch {
         setStatus("The stage could not be told to stop; it stops by itself shortly.", true);
       }
     }
@@ -263,43 +263,26 @@
 
   // ------------------------------------------------------------- viewers (presence)
 
-  (function watchViewers() {
-    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-    let attempts = 0;
-    const connect = () => {
-      const ws = new WebSocket(`${scheme}//${location.host}/ws`);
-      ws.addEventListener("message", (event) => {
-        let frame;
-        try {
-          frame = JSON.parse(event.data);
-        } catch (error) {
-          return;
-        }
-        if (frame.type === "welcome") {
-          attempts = 0;
-          ws.send(JSON.stringify({ type: "subscribe", channel: `stage:${STAGE}`, ref: "studio" }));
-        } else if (frame.type === "presence" && frame.channel === `stage:${STAGE}`) {
+  // The stage's channel on the page's one socket (static/js/socket.js).
+  if (window.LiveSocket) {
+    window.LiveSocket.subscribe(`stage:${STAGE}`, {
+      on: {
+        presence: (data) => {
           // This studio is subscribed too: it is not a viewer.
-          const viewers = Math.max(0, Number(frame.data.viewers || 0) - 1);
-          stat("viewers").textContent = String(viewers);
-        } else if (frame.type === "stage.state" && frame.data && frame.data.state === "live" && pc) {
-          onAir();
-        } else if (frame.type === "stage.publish_failed" && frame.data) {
-          notOnAir(String(frame.data.message || ""));
-        } else if (frame.type === "stage.state" && frame.data && frame.data.state === "live" && !pc) {
-          setState("busy", "Live from elsewhere");
-        } else if (frame.type === "stage.state" && frame.data && frame.data.state !== "live" && !pc) {
-          setState("offline", "Off air");
-        }
-      });
-      ws.addEventListener("close", (event) => {
-        if (event.code === 4001 || event.code === 4003) return;
-        attempts += 1;
-        setTimeout(connect, Math.min(30000, 1000 * 2 ** attempts));
-      });
-    };
-    connect();
-  })();
+          stat("viewers").textContent = String(Math.max(0, Number(data.viewers || 0) - 1));
+        },
+        "stage.state": (data) => {
+          if (data.state === "live") {
+            if (pc) onAir();
+            else setState("busy", "Live from elsewhere");
+          } else if (!pc) {
+            setState("offline", "Off air");
+          }
+        },
+        "stage.publish_failed": (data) => notOnAir(String(data.message || "")),
+      },
+    });
+  }
 
   // ------------------------------------------------------------- upload
 
@@ -373,10 +356,10 @@
         }
       });
       xhr.addEventListener("load", () => {
-        let body = {};
+        let body;
         try {
           body = JSON.parse(xhr.responseText);
-        } catch (error) {
+        } catch {
           body = {};
         }
         if (xhr.status !== 202) {

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, WebSocketRoute, expect
+from playwright.sync_api import Browser, BrowserContext, Page, WebSocket, WebSocketRoute, expect
 
 from tests.e2e.conftest import ACTION_TIMEOUT_MS, BROWSER_TIME_ZONE
 
@@ -412,4 +412,198 @@ def test_an_announcement_reaches_the_session_page_live_and_ends(people: People) 
         "end",
     )
     expect(banner).to_have_count(0, timeout=LIVE_MS)
+    assert people.errors == [], people.errors
+
+
+# One socket per page ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def session_on_now(browser: Browser, live_server: str) -> tuple[str, str]:
+    """A session on a new stage from 10 minutes ago for an hour, published: its page has
+    the stage player beside the live panel. Its GUID and the stage's slug."""
+    context = browser.new_context(base_url=live_server)
+    try:
+        api = context.request
+        token = _ok(api.get("/api/v1/auth/csrf"), "csrf")["csrf_token"]
+        headers = {"X-CSRF-Token": token}
+        _ok(
+            api.post(
+                "/api/v1/auth/login",
+                data={"email": ORGANIZER, "password": DEMO_PASSWORD},
+                headers=headers,
+            ),
+            "organizer sign-in",
+        )
+        tag = uuid.uuid4().hex[:6]
+        stage = _ok(
+            api.post(
+                "/api/v1/program/stages", data={"name": f"Socket Hall {tag}"}, headers=headers
+            ),
+            "stage",
+        )
+        now = datetime.now(UTC).replace(microsecond=0)
+        session = _ok(
+            api.post(
+                "/api/v1/program/draft/sessions",
+                data={
+                    "title": f"One socket per page {tag}",
+                    "session_type": "plenary",
+                    "stage_id": stage["id"],
+                    "starts_at": (now - timedelta(minutes=10)).isoformat(),
+                    "ends_at": (now + timedelta(minutes=50)).isoformat(),
+                },
+                headers=headers,
+            ),
+            "session",
+        )
+        # Other browser tests may leave the shared draft with warnings; publish regardless.
+        _ok(
+            api.post(
+                "/api/v1/program/publish",
+                data={"confirm_warnings": True, "note": "Browser test: a session on now"},
+                headers=headers,
+            ),
+            "publish",
+        )
+        return str(session["guid"]), str(stage["slug"])
+    finally:
+        context.close()
+
+
+def a_id(page: Page) -> int:
+    """The signed-in user's id, as the live panel has it."""
+    return int(page.get_by_test_id("session-live").get_attribute("data-user-id") or 0)
+
+
+def test_a_live_session_page_shares_one_websocket_between_the_player_and_the_panel(
+    people: People, session_on_now: tuple[str, str]
+) -> None:
+    guid, stage = session_on_now
+    a = people.signed_in(ATTENDEE)
+    b = people.signed_in(SPEAKER)
+    sockets: list[WebSocket] = []
+    received: list[tuple[int, dict[str, Any]]] = []  # (which socket, frame)
+
+    def opened(socket: WebSocket) -> None:
+        index = len(sockets)
+        sockets.append(socket)
+        socket.on(
+            "framereceived",
+            lambda payload: (
+                received.append((index, json.loads(payload))) if isinstance(payload, str) else None
+            ),
+        )
+
+    a.on("websocket", opened)
+    open_live(a, guid)
+    player = a.get_by_test_id("player")
+    expect(player).to_have_attribute("data-stage", stage)
+    expect(player).to_have_attribute("data-state", "offline")  # the player asked the stage
+    open_live(b, guid)
+    message = f"One socket carries this {uuid.uuid4().hex[:6]}"
+    chat(b, message)
+    expect(a.locator("[data-chat-log]")).to_contain_text(message, timeout=LIVE_MS)
+
+    # One socket, which the player's stage and the panel's channels share.
+    assert len(sockets) == 1, [socket.url for socket in sockets]
+    assert sockets[0].url.endswith("/ws")
+    subscribed = {frame["channel"] for _, frame in received if frame["type"] == "subscribed"}
+    assert subscribed == {f"stage:{stage}", f"session:{guid}", "meeting", f"user:{a_id(a)}"}
+    arrivals = [
+        index
+        for index, frame in received
+        if frame["type"] == "chat.message" and frame["data"].get("body") == message
+    ]
+    assert arrivals == [0]
+    assert people.errors == [], people.errors
+
+
+def test_the_one_socket_comes_back_for_every_feature_of_the_page(
+    people: People, session_on_now: tuple[str, str]
+) -> None:
+    """Dropped (4008), the page reconnects once: the panel resumes its channel with
+    ``since`` and gets what it missed, the player follows its stage again."""
+    guid, stage = session_on_now
+    a = people.signed_in(ATTENDEE)
+    b = people.signed_in(SPEAKER)
+    routes: list[tuple[WebSocketRoute, WebSocketRoute]] = []
+    sent: list[tuple[int, dict[str, Any]]] = []  # (which socket, frame)
+
+    def through(page_side: WebSocketRoute) -> None:
+        index = len(routes)
+        server_side = page_side.connect_to_server()
+
+        def forward(message: str | bytes) -> None:
+            if isinstance(message, str):
+                sent.append((index, json.loads(message)))
+            server_side.send(message)
+
+        page_side.on_message(forward)
+        routes.append((page_side, server_side))
+
+    a.route_web_socket(re.compile(r"/ws$"), through)
+    open_live(a, guid)
+    open_live(b, guid)
+    first = f"Before the drop {uuid.uuid4().hex[:6]}"
+    chat(b, first)
+    a_log = a.locator("[data-chat-log]")
+    expect(a_log).to_contain_text(first, timeout=LIVE_MS)
+    assert len(routes) == 1, "the page opened more than one socket"
+
+    page_side, server_side = routes[0]
+    server_side.close(code=1000)
+    page_side.close(code=4008, reason="too slow: reconnect and subscribe with since")
+    missed = f"While A was away {uuid.uuid4().hex[:6]}"
+    chat(b, missed)
+    expect(a_log).to_contain_text(missed, timeout=LIVE_MS)
+    expect(a.locator("[data-live-status]")).to_have_text("Connected.")
+    expect(a_log.locator("li", has_text=missed)).to_have_count(1)
+    expect(a_log.locator("li", has_text=first)).to_have_count(1)
+
+    assert len(routes) == 2, "A did not reconnect exactly once"
+    subscribes = [
+        (index, frame.get("channel"), frame.get("since"))
+        for index, frame in sent
+        if frame.get("type") == "subscribe"
+    ]
+    session_since = [since for _, channel, since in subscribes if channel == f"session:{guid}"]
+    assert len(session_since) == 2
+    assert isinstance(session_since[0], int)
+    assert isinstance(session_since[1], int)
+    assert session_since[1] > session_since[0]
+    for index in (0, 1):
+        channels = [channel for at, channel, _ in subscribes if at == index]
+        assert channels.count(f"stage:{stage}") == 1, channels
+        assert channels.count(f"session:{guid}") == 1, channels
+    assert people.errors == [], people.errors
+
+
+def test_the_projector_follows_the_questions_on_one_socket(
+    people: People, session_on_now: tuple[str, str]
+) -> None:
+    """The chair's projector view updates live, without the reload it does without
+    JavaScript: a question approved on the session page appears on it."""
+    guid, _ = session_on_now
+    m = people.signed_in(ORGANIZER)
+    projector = m.context.new_page()
+    projector.on("pageerror", lambda error: people.errors.append(f"projector: {error}"))
+    sockets: list[WebSocket] = []
+    projector.on("websocket", lambda socket: sockets.append(socket))
+    projector.goto(f"/program/sessions/{guid}/projector")
+    listed = projector.locator("#projector-questions")
+    question = f"Does the projector need a reload? ({uuid.uuid4().hex[:6]})"
+    expect(listed).not_to_contain_text(question)
+
+    open_live(m, guid)
+    tab(m, "Q&A")
+    m.get_by_label("Your question").fill(question)
+    m.get_by_role("button", name="Ask", exact=True).click()
+    tab(m, "Moderation")
+    pending = m.locator("[data-pending-list] > li", has_text=question)
+    pending.get_by_role("button", name=re.compile("^Approve: ")).click()
+    expect(pending).to_have_count(0, timeout=LIVE_MS)
+
+    expect(listed.locator("li", has_text=question)).to_contain_text("0 votes", timeout=LIVE_MS)
+    assert len(sockets) == 1, [socket.url for socket in sockets]
     assert people.errors == [], people.errors

@@ -59,6 +59,10 @@ def test_projector_is_for_moderators_and_shows_the_qr_code(live: TestClient) -> 
     assert page.status_code == 200
     html = page.text
     assert '<meta http-equiv="refresh" content="30">' in html
+    # Only without JavaScript: with it, projector.js keeps the page live (and reloads after
+    # the same delay only when it cannot).
+    assert '<noscript><meta http-equiv="refresh" content="30"></noscript>' in html
+    assert 'data-refresh="30"' in html
     assert re.search(r'<script src="[^"]*/static/js/projector\.js" defer></script>', html)
     assert "<script>" not in html
     assert " style=" not in html

@@ -68,6 +68,9 @@ async def test_signed_in_users_get_the_live_panel(
     assert 'aria-labelledby="live-h"' in panel
     # Our own script and stylesheet (the CSP allows no inline script or style).
     assert re.search(r'<script src="[^"]*/static/js/realtime\.js" defer></script>', html)
+    # The page's one socket (socket.js) runs before the features that share it.
+    assert re.search(r'<script src="[^"]*/static/js/socket\.js" defer></script>', html)
+    assert html.index("/static/js/socket.js") < html.index("/static/js/realtime.js")
     assert re.search(r'<link rel="stylesheet" href="[^"]*/static/css/realtime\.css">', html)
     assert "<script>" not in html
     assert " style=" not in html
@@ -97,6 +100,7 @@ async def test_anonymous_visitors_are_asked_to_sign_in(
     assert f'<a href="/signin?next=/program/sessions/{guid}">Sign in to join the chat' in html
     assert "data-session-guid" not in html
     assert "js/realtime.js" not in html
+    assert "js/socket.js" not in html
 
 
 async def test_the_panel_is_on_no_page_of_an_unknown_session(
