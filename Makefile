@@ -60,6 +60,7 @@ system-packages:
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/conference protocol-doc --check
 
 typecheck: install-test
 	$(BIN)/mypy
