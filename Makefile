@@ -61,6 +61,7 @@ system-packages:
 lint: install-test lint-js
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/conference protocol-doc --check
 
 # Our own browser scripts (eslint.config.js; the vendored libraries are not ours to lint).
 lint-js: node_modules/.installed

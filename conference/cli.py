@@ -1,4 +1,4 @@
-"""The ``conference`` command: serve, worker, migrate, demo, createuser."""
+"""The ``conference`` command: serve, worker, migrate, demo, createuser, protocol-doc."""
 
 from __future__ import annotations
 
@@ -25,9 +25,14 @@ from conference.main import (
     build_context,
     ensure_migrated,
     media_secret,
+    register_realtime,
     run_worker,
 )
-from conference.settings import Settings, load_settings
+from conference.realtime import protocol_doc
+from conference.realtime.backends import MemoryBackend
+from conference.realtime.hub import Hub
+from conference.realtime.registry import Realtime
+from conference.settings import ROOT, Settings, load_settings
 
 app = typer.Typer(help="Cytokines virtual meeting platform.", no_args_is_help=True)
 
@@ -301,6 +306,29 @@ def import_schedule(
         _database_failed(settings, exc)
     for line in diff.lines():
         typer.echo(line)
+
+
+@app.command("protocol-doc")
+def protocol_doc_command(
+    check: Annotated[
+        bool, typer.Option("--check", help="Only say whether the file is up to date.")
+    ] = False,
+) -> None:
+    """Rewrite the generated reference in docs/PROTOCOL.md from the payload models."""
+    realtime = Realtime(hub=Hub(MemoryBackend()))
+    register_realtime(realtime)
+    block = protocol_doc.render(realtime, protocol_doc.error_classes())
+    path = ROOT / "docs" / "PROTOCOL.md"
+    document = path.read_text(encoding="utf-8")
+    updated = protocol_doc.rewrite(document, block)
+    if updated == document:
+        typer.echo(f"{path} is up to date.")
+        return
+    if check:
+        typer.secho(f"{path} is stale: run `conference protocol-doc`.", fg="red", err=True)
+        raise typer.Exit(1)
+    path.write_text(updated, encoding="utf-8")
+    typer.echo(f"{path} rewritten.")
 
 
 def main() -> None:

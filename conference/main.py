@@ -114,11 +114,16 @@ def build_extensions() -> Extensions:
 def build_realtime(settings: Settings) -> Realtime:
     """The hub on the configured backend, with every channel policy and client action."""
     realtime = Realtime(hub=Hub(create_backend(settings.redis_url, prefix=settings.hub_prefix)))
+    register_realtime(realtime)
+    return realtime
+
+
+def register_realtime(realtime: Realtime) -> None:
+    """Every channel policy, client action and server event, the core's and the domains'."""
     register_core_channels(realtime)
     for feature in (chat, qa, polls, announcements, reactions):
         feature.register(realtime)
     streaming_channels.register(realtime)
-    return realtime
 
 
 def build_context(settings: Settings) -> AppContext:

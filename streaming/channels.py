@@ -1,4 +1,5 @@
-"""The ``stage:<slug>`` realtime channel: stage state changes (``stage.state``)."""
+"""The ``stage:<slug>`` realtime channel: stage state changes (``stage.state``) and
+``stage.publish_failed``."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from conference.accounts.models import User
 from conference.errors import NotFound
 from streaming.ingest import keys
+from streaming.status import PublishFailed, StageState
 
 if TYPE_CHECKING:
     from conference.context import AppContext
@@ -25,4 +27,7 @@ async def stage_policy(ctx: AppContext, db: AsyncSession, user: User, argument: 
 
 
 def register(realtime: Realtime) -> None:
+    """The stage channel's policy and the events sent on it."""
     realtime.policies["stage"] = stage_policy
+    realtime.event("stage.state", StageState, channel="stage", durable=False)
+    realtime.event("stage.publish_failed", PublishFailed, channel="stage", durable=False)

@@ -45,7 +45,7 @@ from streaming.deps import Runtime
 from streaming.library import service as recordings
 from streaming.models import Recording
 from streaming.runtime import StreamingRuntime
-from streaming.status import stage_by_slug, stage_status
+from streaming.status import StageStatus, stage_by_slug, stage_status
 
 router = APIRouter(tags=["streaming"])
 
@@ -327,7 +327,7 @@ def grant(response: Response, *, runtime: StreamingRuntime, scope: str) -> datet
     return datetime.fromtimestamp(int(now) + ttl, UTC)
 
 
-@router.get("/api/v1/streaming/stages/{slug}/status")
+@router.get("/api/v1/streaming/stages/{slug}/status", response_model=StageStatus)
 async def stage_status_endpoint(
     slug: str,
     response: Response,
@@ -336,7 +336,7 @@ async def stage_status_endpoint(
     ctx: Context,
     db: DbSession,
     runtime: Runtime,
-) -> dict[str, Any]:
+) -> StageStatus:
     """What the stage shows now, with a media token (cookie) for its live output and, when
     it offers one, for its recording. Players call it again before the token expires."""
     stage = await stage_by_slug(db, meeting_id=meeting.id, slug=slug)
@@ -349,7 +349,7 @@ async def stage_status_endpoint(
         scope = tokens.recording_scope(payload["recording"]["id"])
         grant(response, runtime=runtime, scope=scope)
     response.headers["Cache-Control"] = "no-store"
-    return {**payload, "token_expires_at": expires.isoformat()}
+    return StageStatus.model_validate({**payload, "token_expires_at": expires})
 
 
 @router.get("/api/v1/streaming/recordings/{recording_id}/play")

@@ -1,7 +1,8 @@
 """What a stage shows now: live, a premiere, the replay of what just ended, or a slate.
 
-One function computes the payload that the status endpoint returns and that the realtime
-``stage.state`` event carries, so a player gets the same answer either way. Every process
+One function computes the payload (:class:`StageState`) that the status endpoint returns
+and that the realtime ``stage.state`` event carries, so a player gets the same answer
+either way. Every process
 can answer from the database alone: the live broadcast row and its heartbeat, the
 recordings, and the published program.
 """
@@ -9,12 +10,14 @@ recordings, and the published program.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
+from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conference.program.models import Stage
+from conference.realtime.schemas import IsoDatetime, Payload
 from streaming.broadcasts import live_broadcast, sessions_on_stage
 from streaming.models import Broadcast, BroadcastState, Recording, RecordingStatus
 
@@ -25,6 +28,52 @@ if TYPE_CHECKING:
 REPLAY_WINDOW = timedelta(hours=2)
 # No premiere lasts longer than this (bounds the query; the exact end is checked after).
 LONGEST_PREMIERE = timedelta(hours=24)
+
+
+StateName = Literal["offline", "live", "premiere", "ended"]
+# Why a broadcast ended before it went live.
+FailReason = Literal["no_connection", "no_media", "server_gone"]
+
+
+class RecordingBrief(Payload):
+    id: int
+    master_url: str
+    title: str
+
+
+class SessionBrief(Payload):
+    guid: str
+    title: str
+
+
+class NextSession(SessionBrief):
+    starts_at: IsoDatetime
+
+
+class StageState(Payload):
+    """What a stage shows now (``stage.state``, and the status endpoint)."""
+
+    stage: str
+    state: StateName
+    started_at: IsoDatetime | None
+    master_url: str | None = Field(description="the live or premiere playlist")
+    recording: RecordingBrief | None = Field(description="the premiere or the replay")
+    session: SessionBrief | None = Field(description="the session on the stage now")
+    next_session: NextSession | None
+
+
+class StageStatus(StageState):
+    """The status endpoint's answer: the state, and until when its media token works."""
+
+    token_expires_at: IsoDatetime
+
+
+class PublishFailed(Payload):
+    """Why a broadcast ended before it went live (``stage.publish_failed``)."""
+
+    stage: str
+    reason: FailReason
+    message: str = Field(description="for the publisher")
 
 
 def live_master_url(stage_slug: str) -> str:
@@ -87,24 +136,23 @@ async def recent_replay(db: AsyncSession, *, stage_id: int, now: datetime) -> Re
     return recording if recording.status == RecordingStatus.ready.value else None
 
 
-def _recording_brief(recording: Recording) -> dict[str, Any]:
-    return {
-        "id": recording.id,
-        "master_url": vod_master_url(recording.id),
-        "title": recording.title,
-    }
+def _recording_brief(recording: Recording) -> RecordingBrief:
+    return RecordingBrief(
+        id=recording.id, master_url=vod_master_url(recording.id), title=recording.title
+    )
 
 
 async def stage_status(
     ctx: AppContext, db: AsyncSession, *, stage: Stage, now: datetime
 ) -> dict[str, Any]:
-    """The stage's state payload (the status endpoint's fields, without the token).
+    """The stage's :class:`StageState` as JSON values (the status endpoint's fields,
+    without the token).
 
     ``live`` when a broadcast of the stage is live with a fresh heartbeat; ``premiere`` when
     a published pre-recorded talk is playing in its slot; ``ended`` for two hours after a
     broadcast stopped, once its recording is ready and published; ``offline`` otherwise.
     """
-    state = "offline"
+    state: StateName = "offline"
     started_at: datetime | None = None
     master_url: str | None = None
     recording: Recording | None = None
@@ -117,20 +165,16 @@ async def stage_status(
     elif (replay := await recent_replay(db, stage_id=stage.id, now=now)) is not None:
         state, recording = "ended", replay
     session, upcoming = await sessions_on_stage(ctx, db, stage=stage, now=now)
-    return {
-        "stage": stage.slug,
-        "state": state,
-        "started_at": started_at.isoformat() if started_at else None,
-        "master_url": master_url,
-        "recording": _recording_brief(recording) if recording else None,
-        "session": {"guid": session.guid, "title": session.title} if session else None,
-        "next_session": (
-            {
-                "guid": upcoming.guid,
-                "title": upcoming.title,
-                "starts_at": upcoming.starts_at.isoformat(),
-            }
+    return StageState(
+        stage=stage.slug,
+        state=state,
+        started_at=started_at,
+        master_url=master_url,
+        recording=_recording_brief(recording) if recording else None,
+        session=SessionBrief(guid=session.guid, title=session.title) if session else None,
+        next_session=(
+            NextSession(guid=upcoming.guid, title=upcoming.title, starts_at=upcoming.starts_at)
             if upcoming
             else None
         ),
-    }
+    ).wire()

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 import httpx
+from fastapi import FastAPI
 
+from conference.errors import AlreadyVoted
+from conference.web.errors import install_error_handlers
 from tests.factories import UserFactory, sign_in
 
 HTML = {"Accept": "text/html"}
@@ -33,3 +36,23 @@ async def test_bad_query_value_on_a_page_is_a_422_page(client: httpx.AsyncClient
     response = await client.get("/", params={"zone": "mars"}, headers=HTML)
     assert response.status_code == 422
     assert "This address has an invalid value: zone." in response.text
+
+
+async def test_a_refusal_answers_with_its_code_and_reason() -> None:
+    app = FastAPI()
+    install_error_handlers(app)
+
+    @app.post("/api/v1/vote")
+    async def vote() -> None:
+        raise AlreadyVoted("You have already voted in this poll.", field="poll_id")
+
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        response = await http.post("/api/v1/vote")
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": "You have already voted in this poll.",
+        "code": "conflict",
+        "reason": "already_voted",
+        "field": "poll_id",
+    }

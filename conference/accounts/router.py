@@ -37,7 +37,7 @@ from conference.deps import (
     session_token,
 )
 from conference.errors import NotFound
-from conference.realtime import events
+from conference.realtime.durable import publish_committed
 from conference.web.csrf import csrf_token
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
@@ -177,8 +177,8 @@ async def delete_account(db: DbSession, ctx: Context, user: User, password: str)
         passwords=ctx.passwords,
         erasers=ctx.extensions.account_erasers,
     )
-    for event in stored:
-        await ctx.realtime.hub.publish(event.channel, events.frame(event), event_id=event.id)
+    # The deletion has committed (its erasers ran in its transaction).
+    await publish_committed(ctx.realtime.hub, stored)
     await cookies.account_deleted(ctx, user_id=user.id)
 
 

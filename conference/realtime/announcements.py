@@ -23,9 +23,15 @@ from conference.deps import Context, CurrentMeeting, DbSession, Organizer, PathI
 from conference.errors import ServiceError
 from conference.program.models import Meeting
 from conference.realtime import announcements_service as service
-from conference.realtime import events
+from conference.realtime.durable import commit_and_publish
 from conference.realtime.models import ChannelEvent
 from conference.realtime.registry import Realtime
+from conference.realtime.schemas import (
+    AnnouncementEnded,
+    AnnouncementEvent,
+    AnnouncementList,
+    AnnouncementView,
+)
 from conference.web import flash
 from conference.web.forms import read_form, validate
 
@@ -36,49 +42,48 @@ console = APIRouter(
 router = APIRouter()
 
 
-async def _publish(ctx: Context, db: DbSession, event: ChannelEvent | None) -> None:
-    """After the commit: send the event, and show the change on this process's pages now."""
-    if event is not None:
-        await ctx.realtime.hub.publish(event.channel, events.frame(event), event_id=event.id)
+async def _commit_and_publish(ctx: Context, db: DbSession, event: ChannelEvent | None) -> None:
+    """Commit, send the event, and show the change on this process's pages now."""
+    await commit_and_publish(db, ctx.realtime.hub, [event] if event is not None else [])
     await service.board(ctx).refresh(db)
 
 
 # JSON API ----------------------------------------------------------------------------
 
 
-@api.post("", status_code=201)
+@api.post("", status_code=201, response_model=AnnouncementView)
 async def create(
     body: service.AnnouncementIn, ctx: Context, db: DbSession, user: Organizer
-) -> dict[str, Any]:
+) -> AnnouncementView:
     """Send an announcement now (no ``starts_at``, or one already past) or schedule it."""
     item, event = await service.create(db, user=user, data=body)
-    await db.commit()
-    await _publish(ctx, db, event)
+    await _commit_and_publish(ctx, db, event)
     return service.view(item, utcnow())
 
 
-@api.get("")
-async def list_all(db: DbSession, user: Organizer) -> dict[str, list[dict[str, Any]]]:
+@api.get("", response_model=AnnouncementList)
+async def list_all(db: DbSession, user: Organizer) -> AnnouncementList:
     """Every announcement, scheduled, active and ended, newest start first."""
     now = utcnow()
-    return {"announcements": [service.view(i, now) for i in await service.all_announcements(db)]}
+    items = await service.all_announcements(db)
+    return AnnouncementList(announcements=[service.view(i, now) for i in items])
 
 
-@api.get("/active")
-async def list_active(db: DbSession) -> dict[str, list[dict[str, Any]]]:
+@api.get("/active", response_model=AnnouncementList)
+async def list_active(db: DbSession) -> AnnouncementList:
     """The announcements showing now, for everyone (signed in or not)."""
     now = utcnow()
-    return {"announcements": [service.view(i, now) for i in await service.active(db, now)]}
+    items = await service.active(db, now)
+    return AnnouncementList(announcements=[service.view(i, now) for i in items])
 
 
-@api.post("/{announcement_id}/end")
+@api.post("/{announcement_id}/end", response_model=AnnouncementView)
 async def end(
     announcement_id: PathId, ctx: Context, db: DbSession, user: Organizer
-) -> dict[str, Any]:
+) -> AnnouncementView:
     """End an announcement now (a scheduled one is cancelled)."""
     item, event = await service.end(db, announcement_id)
-    await db.commit()
-    await _publish(ctx, db, event)
+    await _commit_and_publish(ctx, db, event)
     return service.view(item, utcnow())
 
 
@@ -162,8 +167,7 @@ async def console_create(
         items = await service.all_announcements(db)
         return _page(request, user, meeting, items, values, errors, status_code=422)
     _, event = await service.create(db, user=user, data=parsed)
-    await db.commit()
-    await _publish(ctx, db, event)
+    await _commit_and_publish(ctx, db, event)
     return _done(ctx, SENT if event else SCHEDULED)
 
 
@@ -189,8 +193,7 @@ async def console_end(
             errors={"form": exc.detail},
             status_code=exc.status_code,
         )
-    await db.commit()
-    await _publish(ctx, db, event)
+    await _commit_and_publish(ctx, db, event)
     return _done(ctx, ENDED)
 
 
@@ -219,3 +222,5 @@ async def stop(ctx: AppContext) -> None:
 
 def register(realtime: Realtime) -> None:
     """No client actions: announcements are made over HTTP and heard on ``meeting``."""
+    realtime.event(service.SENT, AnnouncementEvent, channel="meeting", durable=True)
+    realtime.event(service.ENDED, AnnouncementEnded, channel="meeting", durable=True)

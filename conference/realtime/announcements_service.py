@@ -28,8 +28,10 @@ from conference.accounts.models import User
 from conference.db.types import utcnow
 from conference.errors import Conflict, NotFound
 from conference.realtime import events
+from conference.realtime.durable import commit_and_publish
 from conference.realtime.models import Announcement, ChannelEvent
 from conference.realtime.polls_service import lock_row
+from conference.realtime.schemas import AnnouncementEnded, AnnouncementEvent, AnnouncementView
 
 if TYPE_CHECKING:
     from conference.context import AppContext
@@ -70,26 +72,28 @@ def status(item: Announcement, now: datetime) -> str:
     return "active" if item.starts_at <= now else "scheduled"
 
 
-def view(item: Announcement, now: datetime) -> dict[str, Any]:
-    """The API's shape: the wire data plus the start and where it stands."""
-    return {
-        "announcement_id": item.id,
-        "message": item.message,
-        "level": item.level,
-        "starts_at": item.starts_at.isoformat(),
-        "ends_at": item.ends_at.isoformat(),
-        "status": status(item, now),
-    }
+def view(item: Announcement, now: datetime) -> AnnouncementView:
+    """The API's shape: the event's data plus the start and where it stands."""
+    return AnnouncementView(
+        **dict(announcement_event(item)),
+        starts_at=item.starts_at,
+        status=status(item, now),
+    )
+
+
+def announcement_event(item: Announcement) -> AnnouncementEvent:
+    """The ``announcement`` event's data."""
+    return AnnouncementEvent(
+        announcement_id=item.id,
+        message=item.message,
+        level=item.level,
+        ends_at=item.ends_at,
+    )
 
 
 def wire(item: Announcement) -> dict[str, Any]:
-    """``announcement`` event data (docs/PROTOCOL.md)."""
-    return {
-        "announcement_id": item.id,
-        "message": item.message,
-        "level": item.level,
-        "ends_at": item.ends_at.isoformat(),
-    }
+    """The ``announcement`` event's data as JSON values (what pages embed)."""
+    return announcement_event(item).wire()
 
 
 def _event_for(announcement_id: Any, type: str) -> ColumnElement[bool]:
@@ -118,7 +122,7 @@ async def create(
     await db.flush()
     event = None
     if item.starts_at <= now:
-        event = await events.record(db, channel=CHANNEL, type=SENT, data=wire(item))
+        event = await events.record(db, channel=CHANNEL, type=SENT, data=announcement_event(item))
     return item, event
 
 
@@ -141,7 +145,7 @@ async def end(db: AsyncSession, announcement_id: int) -> tuple[Announcement, Cha
         select(_event_for(item.id, ENDED))
     ):
         event = await events.record(
-            db, channel=CHANNEL, type=ENDED, data={"announcement_id": item.id}
+            db, channel=CHANNEL, type=ENDED, data=AnnouncementEnded(announcement_id=item.id)
         )
     await db.flush()
     return item, event
@@ -175,10 +179,11 @@ async def _claim(ctx: AppContext, announcement_id: int, type: str) -> bool:
         item = await db.scalar(select(Announcement).where(Announcement.id == announcement_id))
         if item is None or await db.scalar(select(_event_for(item.id, type))):
             return False
-        data = wire(item) if type == SENT else {"announcement_id": item.id}
+        data = (
+            announcement_event(item) if type == SENT else AnnouncementEnded(announcement_id=item.id)
+        )
         event = await events.record(db, channel=CHANNEL, type=type, data=data)
-        await db.commit()
-    await ctx.realtime.hub.publish(CHANNEL, events.frame(event), event_id=event.id)
+        await commit_and_publish(db, ctx.realtime.hub, [event])
     return True
 
 

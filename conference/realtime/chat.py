@@ -6,7 +6,7 @@ history route; the rules live in :mod:`conference.realtime.chat_service`.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
@@ -16,8 +16,18 @@ from conference.errors import Forbidden, NotFound
 from conference.realtime import chat_service as service
 from conference.realtime import events
 from conference.realtime.channels import is_moderator, published_session
+from conference.realtime.durable import commit_and_publish
 from conference.realtime.protocol import MAX_CLIENT_FRAME
 from conference.realtime.registry import ActionContext, Realtime
+from conference.realtime.schemas import (
+    ChatAck,
+    ChatDeleted,
+    ChatEdited,
+    ChatHistory,
+    ChatMessageEvent,
+    ChatMuted,
+    MuteAck,
+)
 
 router = APIRouter(prefix="/api/v1/realtime", tags=["realtime"])
 
@@ -56,16 +66,16 @@ async def _moderates(action: ActionContext, guid: str) -> bool:
     return await is_moderator(action.app, action.db, action.user, session)
 
 
-async def send_action(action: ActionContext) -> dict[str, Any]:
+async def send_action(action: ActionContext) -> ChatAck:
     service.session_guid(action.message.channel)
     data = service.parse(SendData, action.message.data)
     channel = str(action.message.channel)
     event = await service.send(action.db, channel=channel, user=action.user, body=data.body)
-    await service.commit_and_publish(action.db, action.hub, event)
-    return {"message_id": event.data["message_id"], "event_id": event.id}
+    await commit_and_publish(action.db, action.hub, [event])
+    return ChatAck(message_id=event.data["message_id"], event_id=event.id)
 
 
-async def edit_action(action: ActionContext) -> dict[str, Any]:
+async def edit_action(action: ActionContext) -> ChatAck:
     service.session_guid(action.message.channel)
     data = service.parse(EditData, action.message.data)
     event = await service.edit(
@@ -75,11 +85,11 @@ async def edit_action(action: ActionContext) -> dict[str, Any]:
         message_id=data.message_id,
         body=data.body,
     )
-    await service.commit_and_publish(action.db, action.hub, event)
-    return {"message_id": data.message_id, "event_id": event.id}
+    await commit_and_publish(action.db, action.hub, [event])
+    return ChatAck(message_id=data.message_id, event_id=event.id)
 
 
-async def delete_action(action: ActionContext) -> dict[str, Any]:
+async def delete_action(action: ActionContext) -> ChatAck:
     guid = service.session_guid(action.message.channel)
     data = service.parse(DeleteData, action.message.data)
     event = await service.delete(
@@ -89,11 +99,11 @@ async def delete_action(action: ActionContext) -> dict[str, Any]:
         message_id=data.message_id,
         moderator=await _moderates(action, guid),
     )
-    await service.commit_and_publish(action.db, action.hub, event)
-    return {"message_id": data.message_id, "event_id": event.id}
+    await commit_and_publish(action.db, action.hub, [event])
+    return ChatAck(message_id=data.message_id, event_id=event.id)
 
 
-async def mute_action(action: ActionContext) -> dict[str, Any]:
+async def mute_action(action: ActionContext) -> MuteAck:
     guid = service.session_guid(action.message.channel)
     data = service.parse(MuteData, action.message.data)
     if not await _moderates(action, guid):
@@ -108,36 +118,20 @@ async def mute_action(action: ActionContext) -> dict[str, Any]:
     await action.db.commit()
     # Ephemeral: the mute itself is durable in chat_mutes, the notice need not be replayed.
     await action.hub.publish(f"user:{entry.user_id}", service.muted_frame(entry))
-    return {"user_id": entry.user_id, "until": entry.until.isoformat()}
+    return MuteAck(user_id=entry.user_id, until=entry.until)
 
 
 def register(realtime: Realtime) -> None:
-    """Add this feature's client actions and channel policies to the gateway."""
-    realtime.action("chat.send", send_action, limit="chat")
-    realtime.action("chat.edit", edit_action, limit="chat")
+    """Add this feature's client actions and the events they send to the gateway."""
+    realtime.action("chat.send", send_action, limit="chat", ack=ChatAck)
+    realtime.action("chat.edit", edit_action, limit="chat", ack=ChatAck)
     # Deleting is how moderators clear a flood, so it must not share the tight chat bucket.
-    realtime.action("chat.delete", delete_action, limit="moderate")
-    realtime.action("chat.mute", mute_action, limit="moderate")
-
-
-class ChatAuthor(BaseModel):
-    id: int | None
-    name: str
-
-
-class ChatHistoryMessage(BaseModel):
-    message_id: int
-    author: ChatAuthor
-    body: str | None
-    created_at: str | None
-    edited_at: str | None
-    deleted: bool
-
-
-class ChatHistory(BaseModel):
-    messages: list[ChatHistoryMessage]
-    last_event_id: int
-    more: bool
+    realtime.action("chat.delete", delete_action, limit="moderate", ack=ChatAck)
+    realtime.action("chat.mute", mute_action, limit="moderate", ack=MuteAck)
+    realtime.event("chat.message", ChatMessageEvent, channel="session", durable=True)
+    realtime.event("chat.edited", ChatEdited, channel="session", durable=True)
+    realtime.event("chat.deleted", ChatDeleted, channel="session", durable=True)
+    realtime.event("chat.muted", ChatMuted, channel="user", durable=False)
 
 
 @router.get("/sessions/{guid}/chat", response_model=ChatHistory)
@@ -148,7 +142,7 @@ async def chat_history(
     user: CurrentUser,
     before: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
     limit: Annotated[int, Query(ge=1, le=service.MAX_HISTORY_PAGE)] = service.HISTORY_PAGE,
-) -> dict[str, Any]:
+) -> ChatHistory:
     """A page of a session's chat, oldest first, and the event id to subscribe ``since``."""
     if await published_session(ctx, db, guid) is None:
         raise NotFound("There is no such session in the published program.")
@@ -157,8 +151,8 @@ async def chat_history(
     # by the subscribe (the client de-duplicates by message_id), never lost.
     last_event_id = await events.last_id(db, channel=channel)
     messages, more = await service.history(db, channel=channel, before=before, limit=limit)
-    return {
-        "messages": [service.message_history_data(m) for m in messages],
-        "last_event_id": last_event_id,
-        "more": more,
-    }
+    return ChatHistory(
+        messages=[service.message_history_data(m) for m in messages],
+        last_event_id=last_event_id,
+        more=more,
+    )

@@ -1,15 +1,14 @@
 """Session chat, the service layer: rules and storage, shared by /ws actions and HTTP.
 
 Each write adds its row and its durable :class:`ChannelEvent` in the caller's transaction;
-:func:`commit_and_publish` commits, then publishes, so a client replaying with ``since``
-never misses an event another client saw live.
+the caller then commits and publishes it (:func:`conference.realtime.durable.commit_and_publish`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -18,11 +17,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from conference.accounts.models import User
 from conference.db.types import utcnow
-from conference.errors import Conflict, Forbidden, InvalidInput, NotFound
+from conference.errors import Conflict, Forbidden, InvalidInput, Muted, NotFound, TooLong
 from conference.realtime import events, privacy
-from conference.realtime.hub import Hub
 from conference.realtime.models import ChannelEvent, ChatMessage, ChatMute
 from conference.realtime.protocol import channel_kind, encode
+from conference.realtime.schemas import (
+    Author,
+    ChatDeleted,
+    ChatEdited,
+    ChatHistoryMessage,
+    ChatMessageEvent,
+    ChatMuted,
+)
 
 MAX_BODY = 2_000
 MAX_MUTE_MINUTES = 1_440
@@ -52,7 +58,7 @@ def clean_text(value: str, *, limit: int, what: str = "Message") -> str:
     if not text:
         raise InvalidInput(f"{what} is empty.", field="body")
     if len(text) > limit:
-        raise InvalidInput(
+        raise TooLong(
             f"{what} is too long: {len(text)} characters, at most {limit:,}.", field="body"
         )
     if _CONTROL.search(text):
@@ -70,31 +76,27 @@ def session_guid(channel: str | None) -> str:
     return guid
 
 
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment is not None else None
+def message_event_data(message: ChatMessage) -> ChatMessageEvent:
+    """The ``chat.message`` data of a new message."""
+    return ChatMessageEvent(
+        message_id=message.id,
+        author=Author(id=message.user_id, name=message.author_name),
+        body=message.body,
+        created_at=message.created_at,
+    )
 
 
-def message_event_data(message: ChatMessage) -> dict[str, Any]:
-    """The ``chat.message`` data (docs/PROTOCOL.md)."""
-    return {
-        "message_id": message.id,
-        "author": {"id": message.user_id, "name": message.author_name},
-        "body": message.body,
-        "created_at": _iso(message.created_at),
-    }
-
-
-def message_history_data(message: ChatMessage) -> dict[str, Any]:
+def message_history_data(message: ChatMessage) -> ChatHistoryMessage:
     """A message as history shows it: a deleted one keeps its place but not its body."""
     deleted = message.deleted_at is not None
-    return {
-        "message_id": message.id,
-        "author": {"id": message.user_id, "name": message.author_name},
-        "body": None if deleted else message.body,
-        "created_at": _iso(message.created_at),
-        "edited_at": _iso(message.edited_at),
-        "deleted": deleted,
-    }
+    return ChatHistoryMessage(
+        message_id=message.id,
+        author=Author(id=message.user_id, name=message.author_name),
+        body=None if deleted else message.body,
+        created_at=message.created_at,
+        edited_at=message.edited_at,
+        deleted=deleted,
+    )
 
 
 async def active_mute(db: AsyncSession, *, channel: str, user_id: int) -> ChatMute | None:
@@ -111,7 +113,7 @@ async def active_mute(db: AsyncSession, *, channel: str, user_id: int) -> ChatMu
 async def _refuse_if_muted(db: AsyncSession, *, channel: str, user: User) -> None:
     mute = await active_mute(db, channel=channel, user_id=user.id)
     if mute is not None:
-        raise Forbidden(
+        raise Muted(
             f"A moderator has muted you in this chat until {mute.until:%H:%M} UTC "
             f"({mute.until.isoformat()})."
         )
@@ -154,7 +156,7 @@ async def edit(
     await db.flush()
     # Replay must not bring back the words the author replaced.
     await privacy.rewrite_chat_events(db, message=message)
-    data = {"message_id": message.id, "body": text, "edited_at": _iso(message.edited_at)}
+    data = ChatEdited(message_id=message.id, body=text, edited_at=message.edited_at)
     return await events.record(db, channel=channel, type="chat.edited", data=data)
 
 
@@ -172,7 +174,7 @@ async def delete(
     message.body = ""
     await db.flush()
     await privacy.rewrite_chat_events(db, message=message)
-    data = {"message_id": message.id, "by_moderator": not own}
+    data = ChatDeleted(message_id=message.id, by_moderator=not own)
     return await events.record(db, channel=channel, type="chat.deleted", data=data)
 
 
@@ -198,8 +200,8 @@ async def mute(db: AsyncSession, *, channel: str, by: User, user_id: int, minute
 def muted_frame(entry: ChatMute) -> str:
     """The ephemeral notice sent to the muted user's private channel."""
     channel = f"user:{entry.user_id}"
-    data = {"channel": entry.channel, "until": _iso(entry.until)}
-    return encode("chat.muted", channel=channel, data=data)
+    data = ChatMuted(channel=entry.channel, until=entry.until)
+    return encode("chat.muted", channel=channel, data=data.wire())
 
 
 async def history(
@@ -213,10 +215,3 @@ async def history(
     rows = list((await db.scalars(query.order_by(ChatMessage.id.desc()).limit(limit + 1))).all())
     more = len(rows) > limit
     return list(reversed(rows[:limit])), more
-
-
-async def commit_and_publish(db: AsyncSession, hub: Hub, *stored: ChannelEvent) -> None:
-    """Commit the caller's transaction, then publish each stored event (in order)."""
-    await db.commit()
-    for event in stored:
-        await hub.publish(event.channel, events.frame(event), event_id=event.id)

@@ -3,25 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conference.realtime.models import ChannelEvent
 from conference.realtime.protocol import encode
+from conference.realtime.schemas import Payload
 
 # Events replayed for one subscribe; past this the client is told where to continue.
 REPLAY_PAGE = 500
 
 
-async def record(
-    db: AsyncSession, *, channel: str, type: str, data: dict[str, Any]
-) -> ChannelEvent:
+async def record(db: AsyncSession, *, channel: str, type: str, data: Payload) -> ChannelEvent:
     """Add a durable event to the caller's transaction (flushed, so its id is known).
 
-    The caller commits, then publishes the event through the hub: stored first, so a
-    client replaying with ``since`` can never miss an event another client saw.
+    The caller commits, then publishes the event through the hub
+    (:func:`conference.realtime.durable.commit_and_publish`): stored first, so a client
+    replaying with ``since`` can never miss an event another client saw.
     """
     if db.get_bind().dialect.name == "postgresql":
         # Ids come from one sequence, but transactions may commit out of order: event 2
@@ -32,7 +31,7 @@ async def record(
         await db.execute(
             text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": _lock_key(channel)}
         )
-    event = ChannelEvent(channel=channel, type=type, data=data)
+    event = ChannelEvent(channel=channel, type=type, data=data.wire())
     db.add(event)
     await db.flush()
     return event
@@ -68,4 +67,5 @@ def _lock_key(channel: str) -> str:
 
 
 def frame(event: ChannelEvent) -> str:
+    """The event's envelope, as every subscriber and every replay gets it."""
     return encode(event.type, channel=event.channel, id=event.id, data=event.data)

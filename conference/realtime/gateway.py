@@ -49,6 +49,7 @@ from conference.realtime.protocol import (
     parse_client_frame,
 )
 from conference.realtime.registry import ActionContext
+from conference.realtime.schemas import ErrorData, Subscribed, UserRef, Welcome
 from conference.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -170,12 +171,8 @@ async def _serve(
     async with ctx.db.session() as db:
         with contextlib.suppress(ServiceError):
             await _current_user(db, connection)
-    connection.send(
-        encode(
-            "welcome",
-            data={"protocol": PROTOCOL_VERSION, "user": {"id": user_id, "name": user_name}},
-        )
-    )
+    welcome = Welcome(protocol=PROTOCOL_VERSION, user=UserRef(id=user_id, name=user_name))
+    connection.send(encode("welcome", data=welcome.wire()))
     connection.reader = asyncio.current_task()
     try:
         while not connection.closing:
@@ -251,10 +248,11 @@ async def _handle(ctx: AppContext, connection: Connection, text: str) -> None:
                 ActionContext(app=ctx, db=db, connection=connection, user=user, message=message)
             )
     except ServiceError as exc:
-        code = type(exc).__name__.lower()
-        connection.send(error(code, exc.detail, ref=message.ref, channel=message.channel))
+        connection.send(
+            error(exc.code, exc.detail, ref=message.ref, channel=message.channel, reason=exc.reason)
+        )
         return
-    connection.send(encode("ack", ref=message.ref, channel=message.channel, data=result or {}))
+    connection.send(encode("ack", ref=message.ref, channel=message.channel, data=result.wire()))
 
 
 async def _subscription(ctx: AppContext, connection: Connection, message: ClientMessage) -> None:
@@ -277,7 +275,7 @@ async def _subscription(ctx: AppContext, connection: Connection, message: Client
         try:
             user = await _current_user(db, connection)
         except ServiceError as exc:
-            connection.send(error("unauthenticated", exc.detail, ref=message.ref))
+            connection.send(error(exc.code, exc.detail, ref=message.ref))
             return
         allowed = policy is not None and await policy(ctx, db, user, argument)
         if not allowed:
@@ -306,14 +304,8 @@ async def _subscription(ctx: AppContext, connection: Connection, message: Client
             truncated = len(missed) == events.REPLAY_PAGE
         latest = await events.last_id(db, channel=channel)
     connection.release(channel, replayed_up_to=replayed_up_to)
-    connection.send(
-        encode(
-            "subscribed",
-            ref=message.ref,
-            channel=channel,
-            data={"last_id": latest, "replayed_up_to": replayed_up_to, "more": truncated},
-        )
-    )
+    data = Subscribed(last_id=latest, replayed_up_to=replayed_up_to, more=truncated)
+    connection.send(encode("subscribed", ref=message.ref, channel=channel, data=data.wire()))
 
 
 async def _current_user(db: AsyncSession, connection: Connection) -> User:
@@ -354,16 +346,11 @@ async def reauthorize(ctx: AppContext, connections: Collection[Connection]) -> N
                 if policy is not None and await policy(ctx, db, user, argument):
                     continue
                 await hub.leave(connection, channel)
-                connection.send(
-                    encode(
-                        "unsubscribed",
-                        channel=channel,
-                        data={
-                            "code": "forbidden",
-                            "message": "Your roles changed: you may no longer follow this channel.",
-                        },
-                    )
+                data = ErrorData(
+                    code="forbidden",
+                    message="Your roles changed: you may no longer follow this channel.",
                 )
+                connection.send(encode("unsubscribed", channel=channel, data=data.wire()))
 
 
 def _describe(exc: Exception) -> str:

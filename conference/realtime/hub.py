@@ -26,6 +26,7 @@ from collections.abc import Awaitable, Callable, Collection
 from conference.realtime.backends import HubBackend
 from conference.realtime.connection import Connection
 from conference.realtime.protocol import CLOSE_GOING_AWAY, CLOSE_UNAUTHENTICATED, encode
+from conference.realtime.schemas import Presence, ReactionCounts
 
 logger = logging.getLogger(__name__)
 
@@ -271,7 +272,8 @@ class Hub:
         """Flush reaction tallies and refresh presence counts (called once a second)."""
         tallies, self._reactions = self._reactions, defaultdict(Counter)
         for channel, counts in tallies.items():
-            frame = encode("reactions", channel=channel, data={"counts": dict(counts)})
+            data = ReactionCounts(counts=dict(counts)).wire()
+            frame = encode("reactions", channel=channel, data=data)
             await self.publish(channel, frame)
         for channel in tuple(self._subscribers):
             if channel.partition(":")[0] not in PRESENCE_KINDS:
@@ -279,9 +281,8 @@ class Hub:
             total = await self.backend.presence(channel, self.process_id, self.local_count(channel))
             if self._presence_sent.get(channel) != total:
                 self._presence_sent[channel] = total
-                self.send_local(
-                    channel, encode("presence", channel=channel, data={"viewers": total})
-                )
+                data = Presence(viewers=total).wire()
+                self.send_local(channel, encode("presence", channel=channel, data=data))
 
     async def _tick_forever(self) -> None:
         while True:

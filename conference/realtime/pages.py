@@ -24,7 +24,7 @@ from conference.errors import Forbidden, InvalidInput, NotFound, ServiceError, T
 from conference.program.published.program import SessionView
 from conference.realtime import qa_service
 from conference.realtime.channels import is_moderator, published_session
-from conference.realtime.chat_service import commit_and_publish
+from conference.realtime.durable import commit_and_publish
 from conference.realtime.models import QuestionStatus
 from conference.web.forms import checked, read_form
 
@@ -172,7 +172,7 @@ async def ask_submit(
             form=form,
             status_code=exc.status_code,
         )
-    await commit_and_publish(db, ctx.realtime.hub, event)
+    await commit_and_publish(db, ctx.realtime.hub, [event])
     return RedirectResponse(f"/q/{guid}?done=asked", status_code=303)
 
 
@@ -197,5 +197,5 @@ async def vote_submit(
         return await _ask_page(
             request, ctx, db, user, session, error=exc.detail, status_code=exc.status_code
         )
-    await commit_and_publish(db, ctx.realtime.hub, event)
+    await commit_and_publish(db, ctx.realtime.hub, [event])
     return RedirectResponse(f"/q/{guid}?done=voted#questions", status_code=303)

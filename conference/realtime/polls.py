@@ -8,8 +8,6 @@ a second). ``GET /api/v1/realtime/sessions/{guid}/polls`` lists them for a page 
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 
 from conference.deps import Context, CurrentUser, DbSession
@@ -18,9 +16,11 @@ from conference.program.published.program import SessionView
 from conference.realtime import events
 from conference.realtime import polls_service as service
 from conference.realtime.channels import is_moderator, published_session
+from conference.realtime.durable import commit_and_publish
 from conference.realtime.models import PollStatus
 from conference.realtime.protocol import channel_kind
 from conference.realtime.registry import ActionContext, Realtime
+from conference.realtime.schemas import PollEvent, PollList, PollResults, PollVoteAck
 
 router = APIRouter(tags=["realtime"])
 
@@ -45,40 +45,38 @@ async def _moderated(action: ActionContext) -> tuple[str, str]:
     return channel, session.guid
 
 
-async def create(action: ActionContext) -> dict[str, Any]:
+async def create(action: ActionContext) -> PollEvent:
     data = service.parse(service.PollCreate, action.message.data)
     channel, guid = await _moderated(action)
     poll = await service.create_poll(action.db, channel=channel, user=action.user, data=data)
-    view = service.poll_view(poll)
+    payload = PollEvent(poll=service.poll_view(poll))
     event = await events.record(
-        action.db, channel=f"moderation:{guid}", type="poll.draft", data={"poll": view}
+        action.db, channel=f"moderation:{guid}", type="poll.draft", data=payload
     )
-    await action.db.commit()
-    await action.hub.publish(event.channel, events.frame(event), event_id=event.id)
-    return {"poll": view}
+    await commit_and_publish(action.db, action.hub, [event])
+    return payload
 
 
-async def _transition(action: ActionContext, status: PollStatus) -> dict[str, Any]:
+async def _transition(action: ActionContext, status: PollStatus) -> PollEvent:
     ref = service.parse(service.PollRef, action.message.data)
     channel, _ = await _moderated(action)
     poll = await service.set_status(action.db, channel=channel, poll_id=ref.poll_id, status=status)
-    view = service.poll_view(poll)
+    payload = PollEvent(poll=service.poll_view(poll))
     kind = "poll.opened" if status is PollStatus.open else "poll.closed"
-    event = await events.record(action.db, channel=channel, type=kind, data={"poll": view})
-    await action.db.commit()
-    await action.hub.publish(channel, events.frame(event), event_id=event.id)
-    return {"poll": view}
+    event = await events.record(action.db, channel=channel, type=kind, data=payload)
+    await commit_and_publish(action.db, action.hub, [event])
+    return payload
 
 
-async def open_poll(action: ActionContext) -> dict[str, Any]:
+async def open_poll(action: ActionContext) -> PollEvent:
     return await _transition(action, PollStatus.open)
 
 
-async def close_poll(action: ActionContext) -> dict[str, Any]:
+async def close_poll(action: ActionContext) -> PollEvent:
     return await _transition(action, PollStatus.closed)
 
 
-async def vote(action: ActionContext) -> dict[str, Any]:
+async def vote(action: ActionContext) -> PollVoteAck:
     ballot = service.parse(service.PollBallot, action.message.data)
     channel, _ = await _session(action)
     await service.vote(
@@ -90,13 +88,11 @@ async def vote(action: ActionContext) -> dict[str, Any]:
     )
     await action.db.commit()
     service.publisher(action.app).touch(ballot.poll_id, channel)
-    return {"poll_id": ballot.poll_id, "option_ids": sorted(set(ballot.option_ids))}
+    return PollVoteAck(poll_id=ballot.poll_id, option_ids=sorted(set(ballot.option_ids)))
 
 
-@router.get("/api/v1/realtime/sessions/{guid}/polls")
-async def list_polls(
-    guid: str, ctx: Context, db: DbSession, user: CurrentUser
-) -> dict[str, list[dict[str, Any]]]:
+@router.get("/api/v1/realtime/sessions/{guid}/polls", response_model=PollList)
+async def list_polls(guid: str, ctx: Context, db: DbSession, user: CurrentUser) -> PollList:
     """The session's open and closed polls with results (drafts too, for moderators);
     ``my_option_ids`` is what the caller chose."""
     session = await published_session(ctx, db, guid)
@@ -106,12 +102,16 @@ async def list_polls(
     polls = await service.session_polls(
         db, channel=f"session:{session.guid}", user=user, moderator=moderator
     )
-    return {"polls": polls}
+    return PollList(polls=polls)
 
 
 def register(realtime: Realtime) -> None:
-    """Add this feature's client actions and channel policies to the gateway."""
-    realtime.action("poll.create", create, limit="moderate")
-    realtime.action("poll.open", open_poll, limit="moderate")
-    realtime.action("poll.close", close_poll, limit="moderate")
-    realtime.action("poll.vote", vote, limit="vote")
+    """Add this feature's client actions and the events they send to the gateway."""
+    realtime.action("poll.create", create, limit="moderate", ack=PollEvent)
+    realtime.action("poll.open", open_poll, limit="moderate", ack=PollEvent)
+    realtime.action("poll.close", close_poll, limit="moderate", ack=PollEvent)
+    realtime.action("poll.vote", vote, limit="vote", ack=PollVoteAck)
+    realtime.event("poll.draft", PollEvent, channel="moderation", durable=True)
+    realtime.event("poll.opened", PollEvent, channel="session", durable=True)
+    realtime.event("poll.closed", PollEvent, channel="session", durable=True)
+    realtime.event("poll.results", PollResults, channel="session", durable=False)

@@ -21,9 +21,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from conference.accounts.models import User
 from conference.db.types import utcnow
-from conference.errors import Conflict, InvalidInput, NotFound
+from conference.errors import AlreadyVoted, Conflict, InvalidInput, NotFound, NotOpen
 from conference.realtime.models import Poll, PollKind, PollOption, PollStatus, PollVote
 from conference.realtime.protocol import encode
+from conference.realtime.schemas import PollOptionView, PollResults, PollView, PollWithChoices
 
 if TYPE_CHECKING:
     from conference.context import AppContext
@@ -72,17 +73,18 @@ def parse(model: type[M], data: dict[str, Any]) -> M:
         raise InvalidInput(f"{where}: {first['msg']}") from None
 
 
-def poll_view(poll: Poll) -> dict[str, Any]:
-    return {
-        "poll_id": poll.id,
-        "question": poll.question,
-        "kind": poll.kind,
-        "status": poll.status,
-        "options": [
-            {"option_id": option.id, "label": option.label, "votes": option.votes}
+def poll_view(poll: Poll) -> PollView:
+    """A poll with its results so far."""
+    return PollView(
+        poll_id=poll.id,
+        question=poll.question,
+        kind=poll.kind,
+        status=poll.status,
+        options=[
+            PollOptionView(option_id=option.id, label=option.label, votes=option.votes)
             for option in poll.options
         ],
-    }
+    )
 
 
 async def create_poll(db: AsyncSession, *, channel: str, user: User, data: PollCreate) -> Poll:
@@ -148,7 +150,7 @@ async def vote(
     """Record ``user``'s one vote on an open poll and count it (flushed, not committed)."""
     poll = await _locked_poll(db, channel=channel, poll_id=poll_id)
     if poll.status != PollStatus.open.value:
-        raise Conflict(f"The poll is {poll.status}: votes are taken only while it is open.")
+        raise NotOpen(f"The poll is {poll.status}: votes are taken only while it is open.")
     chosen = set(option_ids)
     if len(chosen) != len(option_ids):
         raise InvalidInput("option_ids: choose each option at most once.")
@@ -162,13 +164,13 @@ async def vote(
         select(PollVote.id).where(PollVote.poll_id == poll.id, PollVote.user_id == user.id).limit(1)
     )
     if already is not None:
-        raise Conflict("You have already voted in this poll.")
+        raise AlreadyVoted("You have already voted in this poll.")
     db.add_all(PollVote(poll_id=poll.id, option_id=i, user_id=user.id) for i in sorted(chosen))
     try:
         await db.flush()
     except IntegrityError:
         # The same vote racing itself from a second connection (SQLite has no FOR UPDATE).
-        raise Conflict("You have already voted in this poll.") from None
+        raise AlreadyVoted("You have already voted in this poll.") from None
     # Counted in the database (votes = votes + 1), never read-modify-write in Python.
     await db.execute(
         update(PollOption)
@@ -180,7 +182,8 @@ async def vote(
 
 
 async def results(db: AsyncSession, poll_id: int) -> dict[str, Any]:
-    """``poll.results`` data: votes per option and ``total``, the number of people who voted."""
+    """``poll.results`` data (:class:`PollResults`): votes per option and ``total``, the
+    number of people who voted."""
     counts = {
         str(option_id): votes
         for option_id, votes in await db.execute(
@@ -192,12 +195,12 @@ async def results(db: AsyncSession, poll_id: int) -> dict[str, Any]:
     total = await db.scalar(
         select(func.count(func.distinct(PollVote.user_id))).where(PollVote.poll_id == poll_id)
     )
-    return {"poll_id": poll_id, "counts": counts, "total": total or 0}
+    return PollResults(poll_id=poll_id, counts=counts, total=total or 0).wire()
 
 
 async def session_polls(
     db: AsyncSession, *, channel: str, user: User, moderator: bool
-) -> list[dict[str, Any]]:
+) -> list[PollWithChoices]:
     """The session's polls, oldest first, each with the caller's own choices; drafts only
     for moderators."""
     query = select(Poll).where(Poll.channel == channel).order_by(Poll.id)
@@ -213,7 +216,10 @@ async def session_polls(
         )
         for poll_id, option_id in rows:
             mine.setdefault(poll_id, []).append(option_id)
-    return [{**poll_view(poll), "my_option_ids": mine.get(poll.id, [])} for poll in polls]
+    return [
+        PollWithChoices(**dict(poll_view(poll)), my_option_ids=mine.get(poll.id, []))
+        for poll in polls
+    ]
 
 
 class ResultsPublisher:

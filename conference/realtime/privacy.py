@@ -32,6 +32,14 @@ from conference.realtime.models import (
     QuestionStatus,
     QuestionVote,
 )
+from conference.realtime.schemas import (
+    Author,
+    ChatDeleted,
+    ChatEdited,
+    ChatMessageEvent,
+    Payload,
+    QuestionRemoved,
+)
 
 # Who a deleted account's chat messages and questions are shown as.
 DELETED_AUTHOR = "Deleted account"
@@ -61,17 +69,18 @@ async def _chat_events(db: AsyncSession, *, channel: str, message_id: int) -> li
 async def rewrite_chat_events(db: AsyncSession, *, message: ChatMessage) -> None:
     """Make the stored events of ``message`` say only what its history entry says."""
     deleted = message.deleted_at is not None
-    body = None if deleted else message.body
-    author = {"id": message.user_id, "name": message.author_name}
+    change: dict[str, Any] = {"body": None if deleted else message.body}
     for event in await _chat_events(db, channel=message.channel, message_id=message.id):
-        data = dict(event.data)
-        data["body"] = body
+        stored: Payload
         if event.type == "chat.message":
-            data["author"] = author
-            if deleted:
-                data["deleted"] = True
+            stored = ChatMessageEvent.model_validate(event.data)
+            author = Author(id=message.user_id, name=message.author_name)
+            extra: dict[str, Any] = {"deleted": True} if deleted else {}
+            stored = stored.model_copy(update={**change, "author": author, **extra})
+        else:
+            stored = ChatEdited.model_validate(event.data).model_copy(update=change)
         # A new dict, so the ORM sees the change (JSON columns are not mutation-tracked).
-        event.data = data
+        event.data = stored.wire()
     await db.flush()
 
 
@@ -115,7 +124,7 @@ async def erase_user(db: AsyncSession, user: User) -> list[ChannelEvent]:
                     db,
                     channel=message.channel,
                     type="chat.deleted",
-                    data={"message_id": message.id, "by_moderator": False},
+                    data=ChatDeleted(message_id=message.id, by_moderator=False),
                 )
             )
     questions = await db.scalars(select(Question).where(Question.user_id == user.id))
@@ -133,7 +142,10 @@ async def erase_user(db: AsyncSession, user: User) -> list[ChannelEvent]:
             for channel in (f"session:{guid}", f"moderation:{guid}"):
                 published.append(
                     await events.record(
-                        db, channel=channel, type="qa.removed", data={"question_id": question.id}
+                        db,
+                        channel=channel,
+                        type="qa.removed",
+                        data=QuestionRemoved(question_id=question.id),
                     )
                 )
     return published

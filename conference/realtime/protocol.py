@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from conference.jsonlimits import loads_bounded
+from conference.realtime.schemas import ErrorData
 
 PROTOCOL_VERSION = 1
 # A client frame larger than this is refused (error envelope); the connection stays.
@@ -78,9 +79,22 @@ def encode(
     return json.dumps(envelope, separators=(",", ":"), ensure_ascii=False)
 
 
-def error(code: str, message: str, *, ref: str | None = None, channel: str | None = None) -> str:
-    """An error envelope: the action was refused, the connection stays open."""
-    return encode("error", channel=channel, ref=ref, data={"code": code, "message": message})
+def error(
+    code: str,
+    message: str,
+    *,
+    ref: str | None = None,
+    channel: str | None = None,
+    reason: str | None = None,
+) -> str:
+    """An error envelope: the action was refused, the connection stays open.
+
+    ``code`` is the kind of refusal; ``reason``, when given, the specific one.
+    """
+    # Left unset, ``reason`` stays out of the frame.
+    specific = {"reason": reason} if reason else {}
+    data = ErrorData(code=code, message=message, **specific)
+    return encode("error", channel=channel, ref=ref, data=data.wire())
 
 
 def channel_kind(channel: str) -> tuple[str, str]:

@@ -6,7 +6,7 @@ the rules live in :mod:`conference.realtime.qa_service`.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
@@ -16,9 +16,11 @@ from conference.errors import Forbidden, NotFound
 from conference.realtime import events
 from conference.realtime import qa_service as service
 from conference.realtime.channels import is_moderator, published_session
-from conference.realtime.chat_service import commit_and_publish, parse, session_guid
+from conference.realtime.chat_service import parse, session_guid
+from conference.realtime.durable import commit_and_publish
 from conference.realtime.protocol import MAX_CLIENT_FRAME
 from conference.realtime.registry import ActionContext, Realtime
+from conference.realtime.schemas import QuestionEvent, QuestionList, QuestionRemoved, QuestionVotes
 
 router = APIRouter(prefix="/api/v1/realtime", tags=["realtime"])
 
@@ -44,29 +46,29 @@ class ModerateData(_Data):
     action: service.ModerateAction
 
 
-async def ask_action(action: ActionContext) -> dict[str, Any]:
+async def ask_action(action: ActionContext) -> QuestionEvent:
     guid = session_guid(action.message.channel)
     data = parse(AskData, action.message.data)
     question, event = await service.ask(
         action.db, guid=guid, user=action.user, body=data.body, anonymous=data.anonymous
     )
-    await commit_and_publish(action.db, action.hub, event)
+    await commit_and_publish(action.db, action.hub, [event])
     # The asker sees their own question (with their name) in the ack: it is not on the
     # session channel until a moderator approves it.
-    return {"question": service.question_data(question, moderator=True)}
+    return QuestionEvent(question=service.question_data(question, moderator=True))
 
 
-async def vote_action(action: ActionContext) -> dict[str, Any]:
+async def vote_action(action: ActionContext) -> QuestionVotes:
     guid = session_guid(action.message.channel)
     data = parse(VoteData, action.message.data)
     votes, event = await service.vote(
         action.db, guid=guid, user=action.user, question_id=data.question_id
     )
-    await commit_and_publish(action.db, action.hub, event)
-    return {"question_id": data.question_id, "votes": votes}
+    await commit_and_publish(action.db, action.hub, [event])
+    return QuestionVotes(question_id=data.question_id, votes=votes)
 
 
-async def moderate_action(action: ActionContext) -> dict[str, Any]:
+async def moderate_action(action: ActionContext) -> QuestionEvent:
     guid = session_guid(action.message.channel)
     data = parse(ModerateData, action.message.data)
     session = await published_session(action.app, action.db, guid)
@@ -77,40 +79,19 @@ async def moderate_action(action: ActionContext) -> dict[str, Any]:
     question, stored = await service.moderate(
         action.db, guid=guid, question_id=data.question_id, action=data.action
     )
-    await commit_and_publish(action.db, action.hub, *stored)
-    return {"question": service.question_data(question, moderator=True)}
+    await commit_and_publish(action.db, action.hub, stored)
+    return QuestionEvent(question=service.question_data(question, moderator=True))
 
 
 def register(realtime: Realtime) -> None:
-    """Add this feature's client actions and channel policies to the gateway."""
-    realtime.action("qa.ask", ask_action, limit="question")
-    realtime.action("qa.vote", vote_action, limit="vote")
-    realtime.action("qa.moderate", moderate_action, limit="moderate")
-
-
-class QuestionAuthor(BaseModel):
-    id: int | None
-    name: str
-
-
-class QuestionOut(BaseModel):
-    question_id: int
-    body: str
-    author: QuestionAuthor | None
-    status: str
-    pinned: bool
-    votes: int
-    created_at: str
-
-
-class QuestionList(BaseModel):
-    questions: list[QuestionOut]
-    # Subscribe to session:<guid> with since=last_event_id; moderators also subscribe to
-    # moderation:<guid> with since=moderation_last_event_id.
-    last_event_id: int
-    moderation_last_event_id: int | None = None
-    # The questions this user has upvoted already.
-    voted: list[int]
+    """Add this feature's client actions and the events they send to the gateway."""
+    realtime.action("qa.ask", ask_action, limit="question", ack=QuestionEvent)
+    realtime.action("qa.vote", vote_action, limit="vote", ack=QuestionVotes)
+    realtime.action("qa.moderate", moderate_action, limit="moderate", ack=QuestionEvent)
+    realtime.event("qa.pending", QuestionEvent, channel="moderation", durable=True)
+    realtime.event("qa.question", QuestionEvent, channel="session, moderation", durable=True)
+    realtime.event("qa.removed", QuestionRemoved, channel="session, moderation", durable=True)
+    realtime.event("qa.votes", QuestionVotes, channel="session", durable=True)
 
 
 @router.get("/sessions/{guid}/questions", response_model=QuestionList)
@@ -120,7 +101,7 @@ async def question_list(
     db: DbSession,
     user: CurrentUser,
     queue: Annotated[bool, Query()] = False,
-) -> dict[str, Any]:
+) -> QuestionList:
     """Approved and answered questions, pinned first then by votes; ``queue=1`` adds the
     pending ones for the session's moderators."""
     session = await published_session(ctx, db, guid)
@@ -136,10 +117,10 @@ async def question_list(
     )
     questions = await service.listing(db, guid=guid, queue=queue)
     voted = await service.voted_ids(db, user=user, question_ids=[q.id for q in questions])
-    return {
+    return QuestionList(
         # Moderators see who asked only in the queue view, as on the moderation channel.
-        "questions": [service.question_data(q, moderator=queue) for q in questions],
-        "last_event_id": last_event_id,
-        "moderation_last_event_id": moderation_last,
-        "voted": sorted(voted),
-    }
+        questions=[service.question_data(q, moderator=queue) for q in questions],
+        last_event_id=last_event_id,
+        moderation_last_event_id=moderation_last,
+        voted=sorted(voted),
+    )

@@ -8,17 +8,24 @@ channel, while moderators keep seeing who asked (on the moderation channel).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Literal
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conference.accounts.models import User
-from conference.errors import Conflict, NotFound
+from conference.errors import AlreadyVoted, Conflict, NotFound, NotOpen
 from conference.realtime import events, privacy
 from conference.realtime.chat_service import clean_text
 from conference.realtime.models import ChannelEvent, Question, QuestionStatus, QuestionVote
+from conference.realtime.schemas import (
+    Author,
+    QuestionEvent,
+    QuestionRemoved,
+    QuestionView,
+    QuestionVotes,
+)
 
 MAX_BODY = 1_000
 # What attendees see; pending and dismissed questions stay with the moderators.
@@ -35,19 +42,19 @@ def moderation_channel(guid: str) -> str:
     return f"moderation:{guid}"
 
 
-def question_data(question: Question, *, moderator: bool) -> dict[str, Any]:
-    """A question as docs/PROTOCOL.md defines it, for attendees or for moderators."""
+def question_data(question: Question, *, moderator: bool) -> QuestionView:
+    """A question for attendees or for moderators (who see who asked an anonymous one)."""
     hidden = question.anonymous and not moderator
-    author = None if hidden else {"id": question.user_id, "name": question.author_name}
-    return {
-        "question_id": question.id,
-        "body": question.body,
-        "author": author,
-        "status": question.status,
-        "pinned": question.pinned,
-        "votes": question.votes,
-        "created_at": question.created_at.isoformat(),
-    }
+    author = None if hidden else Author(id=question.user_id, name=question.author_name)
+    return QuestionView(
+        question_id=question.id,
+        body=question.body,
+        author=author,
+        status=question.status,
+        pinned=question.pinned,
+        votes=question.votes,
+        created_at=question.created_at,
+    )
 
 
 async def ask(
@@ -71,7 +78,7 @@ async def ask(
         db,
         channel=moderation_channel(guid),
         type="qa.pending",
-        data={"question": question_data(question, moderator=True)},
+        data=QuestionEvent(question=question_data(question, moderator=True)),
     )
     return question, event
 
@@ -90,14 +97,14 @@ async def vote(
     """One upvote per user on an approved question; returns the new count and its event."""
     question = await _question(db, guid=guid, question_id=question_id)
     if question.status != QuestionStatus.approved.value:
-        raise Conflict("Only approved, unanswered questions can be upvoted.")
+        raise NotOpen("Only approved, unanswered questions can be upvoted.")
     existing = await db.scalar(
         select(QuestionVote.id).where(
             QuestionVote.question_id == question.id, QuestionVote.user_id == user.id
         )
     )
     if existing is not None:
-        raise Conflict("You have already upvoted this question.")
+        raise AlreadyVoted("You have already upvoted this question.")
     try:
         # The savepoint keeps the transaction usable if a concurrent vote of the same user
         # wins the race to the unique constraint.
@@ -105,7 +112,7 @@ async def vote(
             db.add(QuestionVote(question_id=question.id, user_id=user.id))
             await db.flush()
     except IntegrityError as exc:
-        raise Conflict("You have already upvoted this question.") from exc
+        raise AlreadyVoted("You have already upvoted this question.") from exc
     # An atomic increment in the database: concurrent voters never overwrite each other's
     # count (a read-modify-write in Python would lose votes).
     await db.execute(
@@ -119,7 +126,7 @@ async def vote(
         db,
         channel=session_channel(guid),
         type="qa.votes",
-        data={"question_id": question.id, "votes": votes},
+        data=QuestionVotes(question_id=question.id, votes=votes),
     )
     return votes, event
 
@@ -157,7 +164,10 @@ async def moderate(
         for channel in (session_channel(guid), moderation_channel(guid)):
             stored.append(
                 await events.record(
-                    db, channel=channel, type="qa.removed", data={"question_id": question.id}
+                    db,
+                    channel=channel,
+                    type="qa.removed",
+                    data=QuestionRemoved(question_id=question.id),
                 )
             )
     else:
@@ -165,7 +175,7 @@ async def moderate(
             (session_channel(guid), False),
             (moderation_channel(guid), True),
         ):
-            data = {"question": question_data(question, moderator=moderator)}
+            data = QuestionEvent(question=question_data(question, moderator=moderator))
             stored.append(await events.record(db, channel=channel, type="qa.question", data=data))
     return question, stored
 

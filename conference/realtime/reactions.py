@@ -7,7 +7,7 @@ frame, not one per click.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
@@ -16,6 +16,7 @@ from conference.realtime.hub import REACTIONS
 from conference.realtime.polls_service import parse
 from conference.realtime.protocol import channel_kind
 from conference.realtime.registry import ActionContext, Realtime
+from conference.realtime.schemas import Empty, ReactionCounts
 
 
 class ReactionData(BaseModel):
@@ -24,7 +25,7 @@ class ReactionData(BaseModel):
     emoji: Annotated[str, StringConstraints(max_length=16)]
 
 
-async def react(action: ActionContext) -> dict[str, Any]:
+async def react(action: ActionContext) -> Empty:
     data = parse(ReactionData, action.message.data)
     channel = action.message.channel
     # The gateway has already checked the subscription, hence the session's policy.
@@ -33,9 +34,10 @@ async def react(action: ActionContext) -> dict[str, Any]:
     if data.emoji not in REACTIONS:
         raise InvalidInput(f"emoji: one of {' '.join(REACTIONS)}.")
     action.hub.react(channel, data.emoji)
-    return {}
+    return Empty()
 
 
 def register(realtime: Realtime) -> None:
-    """Add the ``reaction`` action to the gateway."""
-    realtime.action("reaction", react, limit="reaction")
+    """Add the ``reaction`` action and the ``reactions`` tallies to the gateway."""
+    realtime.action("reaction", react, limit="reaction", ack=Empty)
+    realtime.event("reactions", ReactionCounts, channel="session", durable=False)

@@ -15,7 +15,7 @@ from conference.accounts import service as accounts
 from conference.accounts.models import User
 from conference.context import AppContext
 from conference.deps import session_token
-from conference.errors import ServiceError, Throttled, Unauthenticated
+from conference.errors import InvalidInput, ServiceError, Throttled, Unauthenticated
 
 _UNRESOLVED = object()
 
@@ -76,7 +76,9 @@ def install_error_handlers(app: FastAPI) -> None:
             if isinstance(exc, Unauthenticated):
                 return sign_in_redirect(request)
             return await error_page(request, exc.status_code, exc.detail, headers)
-        body: dict[str, object] = {"detail": exc.detail}
+        body: dict[str, object] = {"detail": exc.detail, "code": exc.code}
+        if exc.reason:
+            body["reason"] = exc.reason
         if exc.field:
             body["field"] = exc.field
         return JSONResponse(body, status_code=exc.status_code, headers=headers)
@@ -95,4 +97,4 @@ def install_error_handlers(app: FastAPI) -> None:
         if wants_html(request):
             names = ", ".join(str(e["loc"][-1]) for e in errors if e["loc"])
             return await error_page(request, 422, f"This address has an invalid value: {names}.")
-        return JSONResponse({"detail": errors}, status_code=422)
+        return JSONResponse({"detail": errors, "code": InvalidInput.code}, status_code=422)

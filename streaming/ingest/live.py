@@ -53,7 +53,7 @@ from streaming.hls.ladder import parse_ladder
 from streaming.hls.writer import HlsError, HlsLadderWriter
 from streaming.ingest import live_files
 from streaming.ingest.ice import allow_ice_interfaces
-from streaming.status import stage_status
+from streaming.status import FailReason, PublishFailed, stage_status
 
 if TYPE_CHECKING:
     from conference.context import AppContext
@@ -317,7 +317,7 @@ class IngestManager:
         stage_slug: str,
         recording_id: int | None,
         duration_seconds: float | None = None,
-        no_media_reason: tuple[str, str] | None = None,
+        no_media_reason: tuple[FailReason, str] | None = None,
     ) -> None:
         """Move the output to the recording (or delete it), then end the row and say so.
 
@@ -372,7 +372,7 @@ class IngestManager:
         stage_id: int,
         stage_slug: str,
         source: Path,
-        reason: tuple[str, str] | None,
+        reason: tuple[FailReason, str] | None,
     ) -> None:
         ctx = self.ctx
         await asyncio.to_thread(live_files.remove_folder, source)
@@ -386,7 +386,7 @@ class IngestManager:
             "broadcast %s of %s ended before any media arrived (%s)", broadcast_id, stage_slug, code
         )
         channel = f"stage:{stage_slug}"
-        data = {"stage": stage_slug, "reason": code, "message": message}
+        data = PublishFailed(stage=stage_slug, reason=code, message=message).wire()
         await ctx.realtime.hub.publish(
             channel, encode("stage.publish_failed", channel=channel, data=data)
         )

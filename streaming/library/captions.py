@@ -23,7 +23,10 @@ _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8}){0,3}$")
 
 
 class CaptionTooLarge(ServiceError):
+    """A caption file over the size limit."""
+
     status_code = 413
+    code = "too_big"
 
 
 def normalize_language(language: str) -> str:

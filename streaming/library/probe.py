@@ -30,6 +30,8 @@ _FULL_RANGE = 2  # AVCOL_RANGE_JPEG
 class NotAVideo(InvalidInput):
     """The file is not a video we can use (422): not media, truncated, or no picture."""
 
+    reason = "not_a_video"
+
     def __init__(self, detail: str) -> None:
         super().__init__(detail, field="file")
 

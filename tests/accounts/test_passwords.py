@@ -80,6 +80,7 @@ async def test_change_password_refusals(client: httpx.AsyncClient, users: UserFa
     assert wrong.status_code == 422
     assert wrong.json() == {
         "detail": "The current password is not correct.",
+        "code": "invalidinput",
         "field": "current_password",
     }
     short = await client.post(

@@ -19,7 +19,7 @@ async def test_non_organizers_cannot_list_users(
     await sign_in(client, "someone@example.org")
     response = await client.get("/api/v1/users")
     assert response.status_code == 403
-    assert response.json() == {"detail": "This needs the organizer role."}
+    assert response.json() == {"detail": "This needs the organizer role.", "code": "forbidden"}
 
 
 async def test_organizer_lists_users_but_cannot_change_roles(
@@ -34,7 +34,7 @@ async def test_organizer_lists_users_but_cannot_change_roles(
     assert [u["email"] for u in listing.json()["items"]] == ["org@example.org", "att@example.org"]
     response = await client.put(f"/api/v1/users/{target.id}/roles", json={"roles": ["admin"]})
     assert response.status_code == 403
-    assert response.json() == {"detail": "This needs the admin role."}
+    assert response.json() == {"detail": "This needs the admin role.", "code": "forbidden"}
 
 
 async def test_admin_sets_roles(client: httpx.AsyncClient, users: UserFactory) -> None:

@@ -31,7 +31,7 @@ async def test_login_sets_secure_cookie_and_me_answers(
 async def test_me_without_session_is_401(client: httpx.AsyncClient) -> None:
     response = await client.get("/api/v1/me")
     assert response.status_code == 401
-    assert response.json() == {"detail": "Please sign in."}
+    assert response.json() == {"detail": "Please sign in.", "code": "unauthenticated"}
 
 
 async def test_tampered_cookie_is_ignored(client: httpx.AsyncClient, users: UserFactory) -> None:
@@ -57,7 +57,7 @@ async def test_wrong_password_and_unknown_email_look_the_same(
     assert (
         wrong.json()
         == unknown.json()
-        == {"detail": "The email address or password is not correct."}
+        == {"detail": "The email address or password is not correct.", "code": "unauthenticated"}
     )
 
 

@@ -62,7 +62,7 @@ async def test_star_and_unstar_through_the_api(client: httpx.AsyncClient, sample
 async def test_star_refusals(client: httpx.AsyncClient, sample: Sample) -> None:
     unknown = await client.put(f"{STARS}/not-a-session")
     assert unknown.status_code == 404
-    assert unknown.json() == {"detail": "No published session not-a-session."}
+    assert unknown.json() == {"detail": "No published session not-a-session.", "code": "notfound"}
     assert (await client.delete(f"{STARS}/not-a-session")).status_code == 404
     assert (await client.put(f"{STARS}/{'x' * 65}")).status_code == 422
     assert (await client.get("/api/v1/agenda")).json()["sessions"] == []

@@ -93,7 +93,11 @@ async def test_unknown_references_are_refused(builder: ProgramBuilder) -> None:
         json={"title": "X", "starts_at": MON_9, "ends_at": MON_10, "stage_id": 9999},
     )
     assert bad_stage.status_code == 422
-    assert bad_stage.json() == {"detail": "No stage with id 9999.", "field": "stage_id"}
+    assert bad_stage.json() == {
+        "detail": "No stage with id 9999.",
+        "code": "invalidinput",
+        "field": "stage_id",
+    }
     bad_chair = await builder.client.post(
         f"{API}/draft/sessions",
         json={"title": "X", "starts_at": MON_9, "ends_at": MON_10, "chair_ids": [4242]},

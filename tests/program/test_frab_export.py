@@ -110,7 +110,10 @@ async def small_program(builder: ProgramBuilder) -> dict[str, Any]:
 async def test_unpublished_program_is_404(builder: ProgramBuilder) -> None:
     response = await builder.client.get(SCHEDULE)
     assert response.status_code == 404
-    assert response.json() == {"detail": "The program has not been published yet."}
+    assert response.json() == {
+        "detail": "The program has not been published yet.",
+        "code": "notfound",
+    }
 
 
 async def test_export_is_valid_and_exact(builder: ProgramBuilder) -> None:

@@ -119,7 +119,7 @@ async def test_ics_refusals(client: httpx.AsyncClient, users: UserFactory) -> No
     await publish_sample(client, users)
     missing = await client.get("/program/sessions/not-a-session.ics")
     assert missing.status_code == 404
-    assert missing.json() == {"detail": "No published session not-a-session."}
+    assert missing.json() == {"detail": "No published session not-a-session.", "code": "notfound"}
 
 
 async def test_feed_marks_cancelled_starred_sessions(

@@ -16,11 +16,18 @@ from conference.main import create_app
 from conference.realtime import events
 from conference.realtime.gateway import origin_allowed
 from conference.realtime.protocol import CLOSE_ORIGIN, CLOSE_UNAUTHENTICATED, encode
+from conference.realtime.schemas import Payload
 from conference.settings import Environment, Settings
 from tests.app_settings import app_settings
 from tests.factories import PASSWORD
 
 ORIGIN = {"origin": "http://testserver"}
+
+
+class Numbered(Payload):
+    """The data of the durable test events these tests write."""
+
+    n: int
 
 
 @pytest.fixture
@@ -124,7 +131,7 @@ def test_replay_since_returns_exactly_the_missed_events(live: TestClient) -> Non
         ids = []
         async with ctx.db.session() as db:
             for i in range(n):
-                event = await events.record(db, channel="meeting", type="test", data={"n": i})
+                event = await events.record(db, channel="meeting", type="test", data=Numbered(n=i))
                 ids.append(event.id)
             await db.commit()
         return ids

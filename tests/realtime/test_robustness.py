@@ -27,6 +27,7 @@ from conference.realtime.connection import Connection
 from conference.realtime.hub import Hub
 from conference.realtime.protocol import CLOSE_TOO_SLOW, MAX_CLIENT_FRAME, encode
 from conference.realtime.ratelimit import LIMITS, RateLimiter
+from conference.realtime.schemas import Payload
 from conference.settings import Settings
 from tests import databases, services
 from tests.app_settings import app_settings
@@ -34,6 +35,12 @@ from tests.app_settings import app_settings
 DELIVERY_TIMEOUT = 5.0
 DEMO_PASSWORD = "cytokines2021"
 ORIGIN = {"origin": "http://testserver"}
+
+
+class Numbered(Payload):
+    """The data of the durable test events these tests write."""
+
+    n: int
 
 
 # Hub and connections, on both backends ---------------------------------------------------
@@ -520,11 +527,13 @@ async def test_since_never_skips_an_event_committed_late(postgres_migrated: str)
     channel = fresh_channel()
     try:
         async with database.session() as slow:
-            early = await events.record(slow, channel=channel, type="test", data={"n": 1})
+            early = await events.record(slow, channel=channel, type="test", data=Numbered(n=1))
 
             async def late_writer() -> int:
                 async with database.session() as fast:
-                    event = await events.record(fast, channel=channel, type="test", data={"n": 2})
+                    event = await events.record(
+                        fast, channel=channel, type="test", data=Numbered(n=2)
+                    )
                     await fast.commit()
                     return event.id
 
