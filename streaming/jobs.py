@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from conference.db.types import utcnow
 from conference.jobs.kinds import ClaimedJob, JobKind
 from conference.settings import Settings
+from streaming.ladder import parse_ladder
 from streaming.models import Recording, RecordingStatus
 
 TRANSCODE = "transcode"
@@ -37,7 +38,9 @@ def payload(*, recording_id: int, source_path: str) -> dict[str, Any]:
 
 
 def transcode_kind(settings: Settings) -> JobKind:
-    """The kind main.py registers, for the media directory and ladder of ``settings``."""
+    """The kind main.py registers, for the media directory and ladder of ``settings``; a bad
+    ``stream_ladder`` stops start-up here (ValueError), a worker process's included."""
+    parse_ladder(settings.stream_ladder)
 
     def command(job: ClaimedJob) -> list[str]:
         root = settings.media_root
