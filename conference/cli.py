@@ -23,6 +23,7 @@ from conference.errors import ServiceError
 from conference.main import (
     DatabaseNotMigrated,
     build_context,
+    build_job_kinds,
     ensure_migrated,
     media_secret,
     register_realtime,
@@ -239,10 +240,12 @@ def serve(
 
 @app.command()
 def worker() -> None:
-    """Run transcode jobs only, no web server (with CONFERENCE_INLINE_WORKER=false on the
-    web processes, for scale-out); stops on SIGTERM, putting a running job back in the queue."""
+    """Run background jobs only (transcodes and every other kind), no web server (with
+    CONFERENCE_INLINE_WORKER=false on the web processes, for scale-out); stops on SIGTERM,
+    putting a running job back in the queue."""
     settings = _settings()
-    typer.echo(f"Transcode worker on {display_url(settings.database_url)}")
+    kinds = ", ".join(build_job_kinds(settings).names())
+    typer.echo(f"Job worker ({kinds}) on {display_url(settings.database_url)}")
     try:
         asyncio.run(run_worker(settings))
     except DatabaseNotMigrated as exc:

@@ -8,6 +8,8 @@ from conference.accounts.passwords import Passwords
 from conference.accounts.tokens import Tokens
 from conference.db.engine import Database
 from conference.extensions import Extensions
+from conference.jobs.kinds import JobKinds
+from conference.jobs.runner import JobRunner
 from conference.mail import Mailer
 from conference.metrics import Metrics
 from conference.program.published.page_cache import RenderCache
@@ -29,5 +31,9 @@ class AppContext:
     metrics: Metrics
     extensions: Extensions
     programs: ProgramCache
+    # The job kinds the domains registered, and this process's runner (started in the
+    # lifespan when ``inline_worker``; ``conference worker`` starts one alone).
+    jobs: JobKinds
+    job_runner: JobRunner
     # Program pages rendered once per version and shared between viewers.
     program_pages: RenderCache = field(default_factory=RenderCache)

@@ -28,6 +28,9 @@ from conference.db.migrate import migration_state
 from conference.db.urls import display_url
 from conference.extensions import Extensions
 from conference.health import router as health_router
+from conference.jobs import console as jobs_console
+from conference.jobs.kinds import JobKinds
+from conference.jobs.runner import JobRunner
 from conference.mail import Mailer
 from conference.metrics import Metrics, MetricsMiddleware
 from conference.program.agenda import router as program_agenda_api
@@ -58,6 +61,7 @@ from exhibitors import router as exhibitors_router
 from streaming import channels as streaming_channels
 from streaming import console as streaming_console
 from streaming import demo as streaming_demo
+from streaming import jobs as streaming_jobs
 from streaming import media as streaming_media
 from streaming import pages as streaming_pages
 from streaming import runtime as streaming_runtime
@@ -90,6 +94,7 @@ class DatabaseNotMigrated(RuntimeError):
 def all_models_metadata() -> MetaData:
     """The metadata of every model in every package (for Alembic and the tests)."""
     import conference.accounts.models
+    import conference.jobs.models
     import conference.program.models
     import conference.realtime.models  # noqa: F401
     import exhibitors.models  # noqa: F401
@@ -111,6 +116,13 @@ def build_extensions() -> Extensions:
     return extensions
 
 
+def build_job_kinds(settings: Settings) -> JobKinds:
+    """Every kind of background job the domains run on the core's job runner."""
+    kinds = JobKinds()
+    kinds.register(streaming_jobs.transcode_kind(settings))
+    return kinds
+
+
 def build_realtime(settings: Settings) -> Realtime:
     """The hub on the configured backend, with every channel policy and client action."""
     realtime = Realtime(hub=Hub(create_backend(settings.redis_url, prefix=settings.hub_prefix)))
@@ -128,6 +140,7 @@ def register_realtime(realtime: Realtime) -> None:
 
 def build_context(settings: Settings) -> AppContext:
     tokens = Tokens(settings.secret_key)
+    job_kinds = build_job_kinds(settings)
     ctx = AppContext(
         settings=settings,
         db=Database(
@@ -157,6 +170,8 @@ def build_context(settings: Settings) -> AppContext:
         metrics=Metrics(),
         extensions=build_extensions(),
         programs=ProgramCache(),
+        jobs=job_kinds,
+        job_runner=JobRunner(job_kinds),
     )
     ctx.pages.page_context.append(lambda request: {"banners": announcements.page_banners(request)})
     ctx.realtime.hub.reauthorize = functools.partial(realtime_gateway.reauthorize, ctx)
@@ -194,12 +209,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await ctx.realtime.hub.start()
             await announcements.start(ctx)
             async with streaming_runtime.running(ctx, streaming):
+                if settings.inline_worker:
+                    await ctx.job_runner.start(ctx.db)
                 # What start-up built lives as long as the process: keep it out of
                 # collections.
                 gc.collect()
                 gc.freeze()
                 yield
         finally:
+            # Kills a running job's child and puts the job back in the queue.
+            await ctx.job_runner.stop()
             await announcements.stop(ctx)
             await ctx.mailer.stop()
             await ctx.realtime.hub.close()
@@ -234,6 +253,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(program_pages.router)
     app.include_router(console_imports.router)
     app.include_router(console_pages.router)
+    app.include_router(jobs_console.router)
     for streaming_router in (
         streaming_whip.router,
         # Before media: its /vod/<id>/... file route would claim the premiere playlists.
@@ -292,21 +312,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 async def run_worker(settings: Settings) -> None:
-    """Run only this process's transcode worker until SIGTERM/SIGINT (``conference worker``)."""
+    """Run only this process's job runner until SIGTERM/SIGINT (``conference worker``)."""
     ctx = build_context(settings)
     try:
         await ensure_migrated(ctx)
-        worker = streaming_runtime.build_runtime(settings).worker
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
-        await worker.start(ctx)
+        await ctx.job_runner.start(ctx.db)
         try:
             await stop.wait()
         finally:
-            # Kills a running transcode and puts its job back in the queue.
-            await worker.stop()
+            # Kills a running job's child and puts the job back in the queue.
+            await ctx.job_runner.stop()
     finally:
         await ctx.db.dispose()
 

@@ -1,11 +1,14 @@
-"""Stages' stream keys, live broadcasts, recordings (live or uploaded), captions and jobs."""
+"""Stages' stream keys, live broadcasts, recordings (live or uploaded) and captions.
+
+Transcode jobs live in the core's ``jobs`` table (:mod:`conference.jobs`, kind ``transcode``).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from conference.db.base import Base
@@ -143,38 +146,3 @@ class Caption(Base):
     language: Mapped[str] = mapped_column(String(16))
     label: Mapped[str] = mapped_column(String(60))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-
-class JobState(StrEnum):
-    queued = "queued"
-    running = "running"
-    done = "done"
-    failed = "failed"
-
-
-class TranscodeJob(Base):
-    """Background work turning an uploaded file into a recording's HLS ladder.
-
-    A worker claims a queued job by an atomic update and refreshes ``heartbeat_at`` while it
-    runs; a running job whose heartbeat is stale was orphaned by a crash and is queued again
-    (up to ``max_attempts``).
-    """
-
-    __tablename__ = "transcode_jobs"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    recording_id: Mapped[int] = mapped_column(
-        ForeignKey("recordings.id", ondelete="CASCADE"), index=True
-    )
-    # The uploaded file, under MEDIA_DIR.
-    source_path: Mapped[str] = mapped_column(String(300))
-    state: Mapped[str] = mapped_column(String(16), default=JobState.queued.value, index=True)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    max_attempts: Mapped[int] = mapped_column(Integer, default=3)
-    progress: Mapped[float] = mapped_column(Float, default=0.0)
-    worker: Mapped[str] = mapped_column(String(100), default="")
-    error: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

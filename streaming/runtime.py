@@ -1,8 +1,9 @@
 """What the streaming domain keeps for one app process, built by the app factory.
 
-Each part is process-local: the live ingests this process holds, the panel rooms it hosts
-and its transcode worker. What other processes must know (is a stage live? which
-recordings exist?) is in the database, so any process can answer a viewer.
+Each part is process-local: the live ingests this process holds and the panel rooms it
+hosts (transcodes run on the core's job runner, :mod:`conference.jobs`). What other
+processes must know (is a stage live? which recordings exist?) is in the database, so any
+process can answer a viewer.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from conference.settings import Settings
 from streaming import tokens
 from streaming.hls.ladder import Rendition, parse_ladder
 from streaming.ingest.live import IngestManager
-from streaming.jobs import JobWorker
 from streaming.panel.rooms import PanelManager
 
 if TYPE_CHECKING:
@@ -34,7 +34,6 @@ class StreamingRuntime:
     media_secret: str
     ingests: IngestManager
     panels: PanelManager
-    worker: JobWorker
     started: bool = field(default=False)
     # Seconds since the epoch for media tokens (issued and checked); tests move it.
     clock: Callable[[], float] = field(default=time.time)
@@ -52,7 +51,6 @@ def build_runtime(settings: Settings) -> StreamingRuntime:
         media_secret=tokens.media_secret(settings.secret_key),
         ingests=IngestManager(settings),
         panels=PanelManager(settings),
-        worker=JobWorker(settings),
     )
 
 
@@ -61,14 +59,11 @@ async def running(ctx: AppContext, runtime: StreamingRuntime) -> AsyncIterator[N
     """Start this process's streaming parts for the app's lifetime, and stop them after."""
     await runtime.ingests.start(ctx)
     await runtime.panels.start(ctx)
-    if ctx.settings.inline_worker:
-        await runtime.worker.start(ctx)
     runtime.started = True
     try:
         yield
     finally:
         runtime.started = False
-        await runtime.worker.stop()
         await runtime.panels.stop()
         await runtime.ingests.stop()
 

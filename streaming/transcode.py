@@ -8,7 +8,7 @@ rendition remuxed, no second encode). It writes into ``.<id>.partial`` beside ``
 renames it into place at the end, so a crash never leaves a half-written recording where the
 player looks.
 
-It talks to its parent (:mod:`streaming.jobs`) in JSON lines on stdout:
+It talks to its parent (the job runner, :mod:`conference.jobs.child`) in JSON lines on stdout:
 ``{"progress": percent, "done": seconds, "total": seconds}`` while it works and
 ``{"result": {"duration": s, "thumbnail": bool, "mp4": bool}}`` at the end. Exit status 0 is
 success, 65 input that can never be transcoded, anything else (a crash) is retried.
@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import shutil
 import signal
@@ -37,12 +36,12 @@ import av
 from av.audio.frame import AudioFrame
 from av.video.frame import VideoFrame
 
+from conference.jobs.child import EXIT_BAD_INPUT, report_progress, report_result
 from streaming.hls.ladder import Rendition, parse_ladder
 from streaming.hls.writer import HlsLadderWriter
 from streaming.library.probe import NotAVideo, make_thumbnail, probe_media, remux_to_mp4
 
 CRASH_ENV = "CONFERENCE_TRANSCODE_CRASH_AFTER_SECONDS"
-EXIT_BAD_INPUT = 65
 POSTER = "poster.jpg"
 MP4 = "recording.mp4"
 
@@ -179,14 +178,9 @@ def _crash_after() -> float | None:
         return None
 
 
-def _report(payload: dict[str, object]) -> None:
-    sys.stdout.write(json.dumps(payload) + "\n")
-    sys.stdout.flush()
-
-
 def _progress(done: float, total: float) -> None:
     percent = 100.0 * done / total if total > 0 else 0.0
-    _report({"progress": round(min(percent, 99.9), 1), "done": done, "total": total})
+    report_progress(round(min(percent, 99.9), 1), done=done, total=total)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -216,16 +210,7 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(partial_dir(args.out), ignore_errors=True)
         print(f"cannot transcode {args.source.name}: {exc}", file=sys.stderr)  # noqa: T201
         return EXIT_BAD_INPUT
-    _report(
-        {
-            "progress": 100.0,
-            "result": {
-                "duration": result.duration,
-                "thumbnail": result.thumbnail,
-                "mp4": result.mp4,
-            },
-        }
-    )
+    report_result({"duration": result.duration, "thumbnail": result.thumbnail, "mp4": result.mp4})
     return 0
 
 

@@ -32,20 +32,17 @@ from conference.accounts.models import Role, User
 from conference.context import AppContext
 from conference.deps import Context, CurrentUser, DbSession, PathId
 from conference.errors import Forbidden, InvalidInput, NotFound
+from conference.jobs import service as jobs
+from conference.jobs.models import Job
 from conference.program.models import Person, Stage
 from conference.program.published.program import SessionView, TalkView
 from conference.program.service import current_meeting
 from conference.realtime.channels import is_moderator
 from conference.web.limits import BodyTooLarge
+from streaming import jobs as transcodes
 from streaming.deps import Runtime
 from streaming.library.probe import MediaInfo, probe_media
-from streaming.models import (
-    JobState,
-    Recording,
-    RecordingSource,
-    RecordingStatus,
-    TranscodeJob,
-)
+from streaming.models import Recording, RecordingSource, RecordingStatus
 
 router = APIRouter(tags=["streaming: uploads"])
 
@@ -174,8 +171,8 @@ async def check_video(path: Path) -> MediaInfo:
 
 
 async def create_upload(
-    db: AsyncSession, *, target: UploadTarget, user: User, source_path: str
-) -> tuple[Recording, TranscodeJob]:
+    db: AsyncSession, *, ctx: AppContext, target: UploadTarget, user: User, source_path: str
+) -> tuple[Recording, Job]:
     """The processing recording and its queued transcode job for an accepted file."""
     recording = Recording(
         session_guid=target.session.guid,
@@ -191,22 +188,24 @@ async def create_upload(
     db.add(recording)
     await db.flush()
     recording.media_path = f"recordings/{recording.id}"
-    job = TranscodeJob(
-        recording_id=recording.id, source_path=source_path, state=JobState.queued.value
+    job = await jobs.enqueue(
+        db,
+        kind=ctx.jobs.get(transcodes.TRANSCODE),
+        payload=transcodes.payload(recording_id=recording.id, source_path=source_path),
+        subject=transcodes.subject(recording.id),
     )
-    db.add(job)
     await db.commit()
     return recording, job
 
 
-async def visible_job(db: AsyncSession, *, user: User, job_id: int) -> TranscodeJob:
-    """A job, for its uploader or an organizer."""
-    job = await db.get(TranscodeJob, job_id)
-    if job is None:
+async def visible_job(db: AsyncSession, *, user: User, job_id: int) -> Job:
+    """A transcode job, for its uploader or an organizer."""
+    job = await db.get(Job, job_id)
+    if job is None or job.kind != transcodes.TRANSCODE:
         raise NotFound("No such job.")
     if not user.has_role(Role.organizer):
         uploader = await db.scalar(
-            select(Recording.uploaded_by_id).where(Recording.id == job.recording_id)
+            select(Recording.uploaded_by_id).where(Recording.id == int(job.payload["recording_id"]))
         )
         if uploader != user.id:
             raise Forbidden("Only the uploader and organizers follow this job.")
@@ -262,12 +261,12 @@ async def upload(
     part.replace(final)
     try:
         recording, job = await create_upload(
-            db, target=target, user=user, source_path=f"{UPLOADS_DIR}/{final.name}"
+            db, ctx=ctx, target=target, user=user, source_path=f"{UPLOADS_DIR}/{final.name}"
         )
     except BaseException:
         _discard(final)
         raise
-    runtime.worker.wake()
+    ctx.job_runner.wake()
     return UploadAccepted(recording_id=recording.id, job_id=job.id)
 
 
@@ -275,4 +274,12 @@ async def upload(
 async def job_status(job_id: PathId, user: CurrentUser, db: DbSession) -> JobOut:
     """A transcode job's state and progress (0-100), for its uploader and organizers."""
     job = await visible_job(db, user=user, job_id=job_id)
-    return JobOut.model_validate(job, from_attributes=True)
+    return JobOut(
+        id=job.id,
+        recording_id=int(job.payload["recording_id"]),
+        state=job.state,
+        progress=job.progress,
+        attempts=job.attempts,
+        max_attempts=job.max_attempts,
+        error=job.error,
+    )

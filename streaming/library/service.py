@@ -20,9 +20,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from conference.accounts.models import Role, User
 from conference.errors import Conflict, InvalidInput, NotFound
+from conference.jobs import service as jobs
 from conference.program.models import Stage
 from conference.program.published.program import PublishedProgram
 from conference.settings import Settings
+from streaming import jobs as transcodes
 from streaming.library.captions import normalize_language, validate_webvtt
 from streaming.models import Caption, Recording, RecordingStatus
 from streaming.status import vod_master_url
@@ -224,6 +226,7 @@ async def delete_recording(db: AsyncSession, *, settings: Settings, recording: R
             "to finish processing."
         )
     folder = recording_dir(settings.media_root, recording.id)
+    await jobs.delete_jobs_about(db, subject=transcodes.subject(recording.id))
     await db.delete(recording)
     await db.commit()
     # The row goes first: if removing the files fails, nothing points to a half-deleted folder.

@@ -16,15 +16,17 @@ from sqlalchemy import update
 
 from conference.db.engine import Database
 from conference.db.types import utcnow
+from conference.jobs.models import Job
+from conference.jobs.runner import JobRunner
 from conference.main import create_app
 from conference.settings import Settings
-from streaming.jobs import JobWorker
-from streaming.models import Recording, TranscodeJob
+from streaming.models import Recording
 from streaming.transcode import CRASH_ENV
 from tests.factories import UserFactory, sign_in
 from tests.streaming.frames import write_sample_video
 from tests.streaming.uploading import (
     ORGANIZER,
+    new_worker,
     publish_program,
     run_worker,
     upload,
@@ -60,9 +62,9 @@ async def uploaded(
     return accepted
 
 
-async def _rows(app: FastAPI, ids: dict[str, int]) -> tuple[TranscodeJob, Recording]:
+async def _rows(app: FastAPI, ids: dict[str, int]) -> tuple[Job, Recording]:
     async with app.state.ctx.db.session() as db:
-        job = await db.get(TranscodeJob, ids["job_id"])
+        job = await db.get(Job, ids["job_id"])
         recording = await db.get(Recording, ids["recording_id"])
         assert job is not None
         assert recording is not None
@@ -71,7 +73,7 @@ async def _rows(app: FastAPI, ids: dict[str, int]) -> tuple[TranscodeJob, Record
 
 async def _set_job(app: FastAPI, job_id: int, **values: object) -> None:
     async with app.state.ctx.db.session() as db:
-        await db.execute(update(TranscodeJob).where(TranscodeJob.id == job_id).values(**values))
+        await db.execute(update(Job).where(Job.id == job_id).values(**values))
         await db.commit()
 
 
@@ -162,10 +164,10 @@ async def test_a_stale_running_job_is_queued_again(
         assert claimed is not None
         assert (claimed.id, claimed.attempts) == (uploaded["job_id"], 1)
         # Its heartbeat is fresh: nobody takes it.
-        assert await JobWorker(settings).requeue_stale(db) == 0
+        assert await new_worker(app).requeue_stale(db) == 0
     await _set_job(app, claimed.id, heartbeat_at=utcnow() - timedelta(seconds=31))
     async with app.state.ctx.db.session() as db:
-        assert await JobWorker(settings).requeue_stale(db) == 1
+        assert await new_worker(app).requeue_stale(db) == 1
     job, recording = await _rows(app, uploaded)
     assert (job.state, job.attempts, job.worker, recording.status) == (
         "queued",
@@ -192,7 +194,7 @@ async def test_a_stale_job_out_of_attempts_fails(
         heartbeat_at=utcnow() - timedelta(minutes=5),
     )
     async with app.state.ctx.db.session() as db:
-        assert await JobWorker(settings).requeue_stale(db) == 1
+        assert await new_worker(app).requeue_stale(db) == 1
     job, recording = await _rows(app, uploaded)
     assert (job.state, recording.status) == ("failed", "failed")
     assert "gone:1:abc stopped responding" in recording.error
@@ -205,9 +207,9 @@ async def test_two_workers_claim_one_job_once(
     # Two engines, as two worker processes would have.
     other_db = Database(settings.database_url)
     try:
-        first, second = JobWorker(settings), JobWorker(settings)
+        first, second = new_worker(app), new_worker(app)
 
-        async def claim(who: JobWorker, database: Database) -> int | None:
+        async def claim(who: JobRunner, database: Database) -> int | None:
             async with database.session() as db:
                 job = await who.claim(db)
                 return job.id if job else None
@@ -225,8 +227,8 @@ async def test_two_workers_claim_one_job_once(
 async def test_stopping_the_worker_gives_the_job_back(
     app: FastAPI, settings: Settings, uploaded: dict[str, int]
 ) -> None:
-    mine = JobWorker(settings)
-    await mine.start(app.state.ctx)
+    mine = new_worker(app)
+    await mine.start(app.state.ctx.db)
     for _ in range(500):
         if mine.child_pid is not None:
             break
@@ -278,7 +280,7 @@ async def test_the_worker_command_runs_jobs_from_its_own_process(
             process.send_signal(signal.SIGTERM)
         stdout, stderr = await asyncio.wait_for(process.communicate(), 30)
     assert process.returncode == 0, stderr.decode()
-    assert b"Transcode worker on" in stdout
+    assert b"Job worker (transcode) on" in stdout
 
 
 async def test_the_inline_worker_picks_up_an_upload_at_once(

@@ -12,10 +12,11 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 
 from conference.accounts.models import Role
+from conference.jobs.models import Job
+from conference.jobs.runner import JobRunner
 from conference.program.demo.meeting import seed_meeting
 from conference.settings import Settings
-from streaming.jobs import JobWorker
-from streaming.models import Recording, TranscodeJob
+from streaming.models import Recording
 from tests.app_settings import app_settings
 from tests.factories import UserFactory, sign_in
 from tests.program.factories import ProgramBuilder
@@ -116,7 +117,7 @@ async def counts(app: FastAPI) -> tuple[int, int]:
     """How many recordings and transcode jobs exist."""
     async with app.state.ctx.db.session() as db:
         recordings = await db.scalar(select(func.count()).select_from(Recording))
-        jobs = await db.scalar(select(func.count()).select_from(TranscodeJob))
+        jobs = await db.scalar(select(func.count()).select_from(Job))
         return int(recordings or 0), int(jobs or 0)
 
 
@@ -125,9 +126,15 @@ def upload_files(settings: Settings) -> list[Path]:
     return sorted(folder.iterdir()) if folder.exists() else []
 
 
-def worker(app: FastAPI) -> JobWorker:
-    found: JobWorker = app.state.streaming.worker
+def worker(app: FastAPI) -> JobRunner:
+    """The app's own job runner (not started: the tests drive it)."""
+    found: JobRunner = app.state.ctx.job_runner
     return found
+
+
+def new_worker(app: FastAPI) -> JobRunner:
+    """Another runner with the app's job kinds, as another process would have."""
+    return JobRunner(app.state.ctx.jobs)
 
 
 async def run_worker(app: FastAPI) -> bool:
