@@ -26,6 +26,7 @@ from conference.main import (
     ensure_migrated,
     media_secret,
     run_worker,
+    settle_process,
 )
 from conference.settings import Settings, load_settings
 
@@ -238,6 +239,7 @@ def worker() -> None:
     web processes, for scale-out); stops on SIGTERM, putting a running job back in the queue."""
     settings = _settings()
     typer.echo(f"Transcode worker on {display_url(settings.database_url)}")
+    settle_process()
     try:
         asyncio.run(run_worker(settings))
     except DatabaseNotMigrated as exc:

@@ -4,7 +4,7 @@
   ``POST /api/v1/announcements/{id}/end``; public ``GET /api/v1/announcements/active``.
 - Organizer console page: ``/console/announcements`` (times typed in the meeting's zone).
 - Pages: :func:`page_banners` gives ``templates/realtime/_banner.html`` its
-  ``announcements``; the lifespan runs :func:`start` / :func:`stop` (the scheduler).
+  ``announcements``; the lifespan runs the scheduler (a part, see :func:`register`).
 """
 
 from __future__ import annotations
@@ -207,15 +207,7 @@ def page_banners(conn: HTTPConnection) -> list[dict[str, Any]]:
     return service.board(conn.app.state.ctx).banners()
 
 
-async def start(ctx: AppContext) -> None:
-    """Start this process's scheduler (app lifespan, after the hub has started)."""
-    service.scheduler(ctx).start()
-
-
-async def stop(ctx: AppContext) -> None:
-    """Stop the scheduler (app lifespan, before the hub closes)."""
-    await service.scheduler(ctx).stop()
-
-
 def register(realtime: Realtime) -> None:
-    """No client actions: announcements are made over HTTP and heard on ``meeting``."""
+    """No client actions: announcements are made over HTTP and heard on ``meeting``; the
+    app's scheduler (and its board) is a part of the registry, run by the lifespan."""
+    realtime.add_part(service.Scheduler())

@@ -110,7 +110,8 @@ async def list_polls(
 
 
 def register(realtime: Realtime) -> None:
-    """Add this feature's client actions and channel policies to the gateway."""
+    """Add this feature's client actions and its results publisher to the gateway."""
+    realtime.add_part(service.ResultsPublisher())
     realtime.action("poll.create", create, limit="moderate")
     realtime.action("poll.open", open_poll, limit="moderate")
     realtime.action("poll.close", close_poll, limit="moderate")
