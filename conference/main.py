@@ -118,6 +118,15 @@ def build_realtime(settings: Settings) -> Realtime:
     for feature in (chat, qa, polls, announcements, reactions):
         feature.register(realtime)
     streaming_channels.register(realtime)
+    # Names the posters, exhibitors and trivia domains are to own (docs/PROTOCOL.md): a
+    # client may name them, and is refused (forbidden) until their package registers the
+    # kind, with its policy, in place of this line.
+    for name, argument in (
+        ("poster", "[0-9]{1,10}"),
+        ("booth", "[0-9]{1,10}"),
+        ("trivia", "[a-z0-9-]{1,64}"),
+    ):
+        realtime.channel(name, argument=argument, policy=None)
     return realtime
 
 

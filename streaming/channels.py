@@ -25,4 +25,5 @@ async def stage_policy(ctx: AppContext, db: AsyncSession, user: User, argument: 
 
 
 def register(realtime: Realtime) -> None:
-    realtime.policies["stage"] = stage_policy
+    """The ``stage:<slug>`` channel kind; its viewers are counted."""
+    realtime.channel("stage", argument=r"[a-z0-9-]{1,64}", policy=stage_policy, presence=True)

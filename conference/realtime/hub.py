@@ -39,11 +39,9 @@ from conference.realtime.protocol import CLOSE_GOING_AWAY, CLOSE_UNAUTHENTICATED
 logger = logging.getLogger(__name__)
 
 TICK_SECONDS = 1.0
-# Channels whose viewers are counted and shown ("12 watching"); counting ``meeting`` would
-# send a frame to every connected user each time anyone arrives or leaves.
-PRESENCE_KINDS = frozenset({"session", "poster", "booth", "stage"})
 REACTIONS = ("👏", "❤️", "💡", "😂", "🎉", "🤔")
-# Where account changes go to every process. Clients cannot name it (protocol.CHANNEL_PATTERN).
+# Where account changes go to every process. Clients cannot name it: no channel kind may
+# be called ``control`` (registry.Realtime.channel).
 CONTROL_CHANNEL = "control:accounts"
 
 # Re-checks the channels of a user's sockets after a role change (set by the gateway).
@@ -51,9 +49,15 @@ Reauthorizer = Callable[[Collection[Connection]], Awaitable[None]]
 
 
 class Hub:
-    def __init__(self, backend: HubBackend, *, queue_size: int = 256) -> None:
+    def __init__(
+        self, backend: HubBackend, *, queue_size: int = 256, presence_kinds: Collection[str] = ()
+    ) -> None:
         self.backend = backend
         self.queue_size = queue_size
+        # Kinds of channel whose viewers are counted and shown ("12 watching"), as their
+        # packages register them; counting ``meeting`` would send a frame to every
+        # connected user each time anyone arrives or leaves.
+        self.presence_kinds: set[str] = set(presence_kinds)
         self.process_id = uuid.uuid4().hex[:12]
         self._subscribers: defaultdict[str, set[Connection]] = defaultdict(set)
         # Per channel with local subscribers: its upstream subscribe, done once the backend
@@ -297,7 +301,7 @@ class Hub:
 
     async def _clear_presence(self, channel: str) -> None:
         """Stop counting this process's viewers at once, rather than when they expire."""
-        if channel.partition(":")[0] in PRESENCE_KINDS:
+        if channel.partition(":")[0] in self.presence_kinds:
             try:
                 await self.backend.presence(channel, self.process_id, 0)
             except Exception:  # Redis down: the entry expires by itself
@@ -349,7 +353,7 @@ class Hub:
             frame = encode("reactions", channel=channel, data={"counts": dict(counts)})
             await self.publish(channel, frame)
         for channel in tuple(self._subscribers):
-            if channel.partition(":")[0] not in PRESENCE_KINDS:
+            if channel.partition(":")[0] not in self.presence_kinds:
                 continue
             total = await self.backend.presence(channel, self.process_id, self.local_count(channel))
             if self._presence_sent.get(channel) != total:
