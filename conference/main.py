@@ -108,6 +108,9 @@ def build_extensions() -> Extensions:
     extensions.user_data_exporters["realtime"] = realtime_privacy.export_user
     extensions.account_erasers.append(realtime_privacy.erase_user)
     extensions.session_watch_links.append(streaming_pages.session_watch_link)
+    extensions.console_sections.extend(console_pages.SECTIONS)
+    extensions.console_sections.append(announcements.CONSOLE_SECTION)
+    extensions.console_sections.append(streaming_console.CONSOLE_SECTION)
     return extensions
 
 

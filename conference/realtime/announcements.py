@@ -21,6 +21,7 @@ from conference.context import AppContext
 from conference.db.types import utcnow
 from conference.deps import Context, CurrentMeeting, DbSession, Organizer, PathId
 from conference.errors import ServiceError
+from conference.extensions import ConsoleSection
 from conference.program.models import Meeting
 from conference.realtime import announcements_service as service
 from conference.realtime import events
@@ -34,6 +35,10 @@ console = APIRouter(
     prefix="/console/announcements", route_class=ConsoleRoute, include_in_schema=False
 )
 router = APIRouter()
+# The console's menu entry for the page (main.py adds it).
+CONSOLE_SECTION = ConsoleSection(
+    "announcements", "Announcements", "/console/announcements", order=500
+)
 
 
 async def _publish(ctx: Context, db: DbSession, event: ChannelEvent | None) -> None:
