@@ -28,6 +28,7 @@ from conference.main import (
     media_secret,
     register_realtime,
     run_worker,
+    settle_process,
 )
 from conference.realtime import protocol_doc
 from conference.realtime.backends import MemoryBackend
@@ -246,6 +247,7 @@ def worker() -> None:
     settings = _settings()
     kinds = ", ".join(build_job_kinds(settings).names())
     typer.echo(f"Job worker ({kinds}) on {display_url(settings.database_url)}")
+    settle_process()
     try:
         asyncio.run(run_worker(settings))
     except DatabaseNotMigrated as exc:

@@ -37,6 +37,20 @@ SessionWatchLink = Callable[
 ]
 
 
+@dataclass(frozen=True)
+class ConsoleSection:
+    """An entry of the organizer console's menu (``templates/console/_base.html``)."""
+
+    # What the section's pages pass to conference.console.web.render as ``section``, so
+    # the menu marks the entry as the current page.
+    key: str
+    label: str
+    path: str
+    # Place in the menu, lowest first: the core's sections are 100, 200, ... so a package
+    # can put its own between two of them.
+    order: int
+
+
 @dataclass
 class Extensions:
     demo_seeders: list[DemoSeeder] = field(default_factory=list)
@@ -44,3 +58,8 @@ class Extensions:
     user_data_exporters: dict[str, UserDataExporter] = field(default_factory=dict)
     account_erasers: list[AccountEraser] = field(default_factory=list)
     session_watch_links: list[SessionWatchLink] = field(default_factory=list)
+    console_sections: list[ConsoleSection] = field(default_factory=list)
+
+    def console_menu(self) -> list[ConsoleSection]:
+        """The console's menu entries, in order."""
+        return sorted(self.console_sections, key=lambda section: section.order)

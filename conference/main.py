@@ -113,6 +113,10 @@ def build_extensions() -> Extensions:
     extensions.user_data_exporters["realtime"] = realtime_privacy.export_user
     extensions.account_erasers.append(realtime_privacy.erase_user)
     extensions.session_watch_links.append(streaming_pages.session_watch_link)
+    extensions.console_sections.extend(console_pages.SECTIONS)
+    extensions.console_sections.append(announcements.CONSOLE_SECTION)
+    extensions.console_sections.append(streaming_console.CONSOLE_SECTION)
+    extensions.console_sections.append(jobs_console.CONSOLE_SECTION)
     return extensions
 
 
@@ -136,6 +140,15 @@ def register_realtime(realtime: Realtime) -> None:
     for feature in (chat, qa, polls, announcements, reactions):
         feature.register(realtime)
     streaming_channels.register(realtime)
+    # Names the posters, exhibitors and trivia domains are to own (docs/PROTOCOL.md): a
+    # client may name them, and is refused (forbidden) until their package registers the
+    # kind, with its policy, in place of this line.
+    for name, argument in (
+        ("poster", "[0-9]{1,10}"),
+        ("booth", "[0-9]{1,10}"),
+        ("trivia", "[a-z0-9-]{1,64}"),
+    ):
+        realtime.channel(name, argument=argument, policy=None)
 
 
 def build_context(settings: Settings) -> AppContext:
@@ -203,25 +216,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Everything this app started is stopped here, and nothing of it is kept outside
+        # the app (no module-level state): an app that has shut down is freed.
         try:
             await ensure_migrated(ctx)
             await ctx.mailer.start()
-            await ctx.realtime.hub.start()
-            await announcements.start(ctx)
+            await ctx.realtime.start(ctx)
             async with streaming_runtime.running(ctx, streaming):
                 if settings.inline_worker:
                     await ctx.job_runner.start(ctx.db)
-                # What start-up built lives as long as the process: keep it out of
-                # collections.
-                gc.collect()
-                gc.freeze()
                 yield
         finally:
             # Kills a running job's child and puts the job back in the queue.
             await ctx.job_runner.stop()
-            await announcements.stop(ctx)
+            await ctx.realtime.close()
             await ctx.mailer.stop()
-            await ctx.realtime.hub.close()
             await ctx.db.dispose()
 
     app = FastAPI(
@@ -336,11 +345,23 @@ def media_secret(settings: Settings) -> str:
     return streaming_tokens.media_secret(settings.with_secret_key().secret_key)
 
 
-def create_app_from_env() -> FastAPI:
-    """Entry point for ``uvicorn --factory`` (each worker builds its own app).
+def settle_process() -> None:
+    """Tune the garbage collector for a long-lived server process, once per process.
 
     A server holding thousands of websocket connections keeps many long-lived objects;
-    the default collector thresholds make it walk them all several times a second.
+    the default collector thresholds make it walk them all several times a second. What
+    is loaded by now (modules, classes, the app's routes and templates) lives as long as
+    the process: frozen, later collections skip it. Only the process entry points call
+    this, never an app's lifespan: frozen objects are never freed, and a process (a test
+    run) may build and drop many apps.
     """
     gc.set_threshold(50_000, 20, 100)
-    return create_app(load_settings())
+    gc.collect()
+    gc.freeze()
+
+
+def create_app_from_env() -> FastAPI:
+    """Entry point for ``uvicorn --factory`` (each worker builds its own app)."""
+    app = create_app(load_settings())
+    settle_process()
+    return app

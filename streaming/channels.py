@@ -27,7 +27,7 @@ async def stage_policy(ctx: AppContext, db: AsyncSession, user: User, argument: 
 
 
 def register(realtime: Realtime) -> None:
-    """The stage channel's policy and the events sent on it."""
-    realtime.policies["stage"] = stage_policy
+    """The ``stage:<slug>`` channel kind (its viewers are counted) and the events sent on it."""
+    realtime.channel("stage", argument=r"[a-z0-9-]{1,64}", policy=stage_policy, presence=True)
     realtime.event("stage.state", StageState, channel="stage", durable=False)
     realtime.event("stage.publish_failed", PublishFailed, channel="stage", durable=False)

@@ -23,6 +23,7 @@ from conference.console.web import (
 from conference.context import AppContext
 from conference.deps import Context, CurrentMeeting, DbSession
 from conference.errors import InvalidInput, ServiceError
+from conference.extensions import ConsoleSection
 from conference.program.models import Meeting, Stage
 from conference.web import flash
 from streaming.ingest import keys
@@ -32,6 +33,8 @@ from streaming.models import Caption, StreamKey
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 
 PAGE = "/console/streaming"
+# The console's menu entry (main.py adds it, between Announcements and People).
+CONSOLE_SECTION = ConsoleSection("streaming", "Streaming", PAGE, order=600)
 # A caption file is small text; the app's 1 MiB request limit applies before this.
 MAX_CAPTION_BYTES = 512 * 1024
 

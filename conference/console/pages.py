@@ -15,9 +15,21 @@ from conference.console import catalogue, people, publishing, session_list, sess
 from conference.console.checks import draft_state
 from conference.console.web import ConsoleRoute, ConsoleUser, render
 from conference.deps import CurrentMeeting, DbSession
+from conference.extensions import ConsoleSection
 from conference.program.models import Person, ProgramSession, Stage, Talk, Track
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
+
+# The console's own menu entries (main.py adds them, and other packages' between them).
+SECTIONS = (
+    ConsoleSection("dashboard", "Overview", "/console", order=100),
+    ConsoleSection("sessions", "Sessions", "/console/sessions", order=200),
+    ConsoleSection("stages", "Stages", "/console/stages", order=300),
+    ConsoleSection("tracks", "Tracks", "/console/tracks", order=400),
+    ConsoleSection("people", "People", "/console/people", order=700),
+    ConsoleSection("import", "Import", "/console/import", order=800),
+    ConsoleSection("publish", "Publish", "/console/publish", order=900),
+)
 
 
 @router.get("/console", name="console")

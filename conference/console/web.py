@@ -109,6 +109,7 @@ def render(
         "zone": meeting.time_zone,
         "times": LocalTimes(meeting.time_zone),
         "section": section,
+        "console_sections": ctx.extensions.console_menu(),
         "format_hint": FORMAT_HINT,
         **context,
     }

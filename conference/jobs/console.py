@@ -14,6 +14,7 @@ from conference.console.web import ConsoleRoute, ConsoleUser, Id, reload, render
 from conference.context import AppContext
 from conference.deps import Context, CurrentMeeting, DbSession
 from conference.errors import Conflict
+from conference.extensions import ConsoleSection
 from conference.jobs import service
 from conference.program.models import Meeting
 from conference.web import flash
@@ -21,6 +22,7 @@ from conference.web import flash
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 
 PAGE = "/console/jobs"
+CONSOLE_SECTION = ConsoleSection("jobs", "Jobs", PAGE, order=650)
 
 JOB_RETRIED = flash.message("jobs.retried", "Job #{id} is queued again.")
 

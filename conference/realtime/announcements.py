@@ -4,7 +4,7 @@
   ``POST /api/v1/announcements/{id}/end``; public ``GET /api/v1/announcements/active``.
 - Organizer console page: ``/console/announcements`` (times typed in the meeting's zone).
 - Pages: :func:`page_banners` gives ``templates/realtime/_banner.html`` its
-  ``announcements``; the lifespan runs :func:`start` / :func:`stop` (the scheduler).
+  ``announcements``; the lifespan runs the scheduler (a part, see :func:`register`).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from conference.context import AppContext
 from conference.db.types import utcnow
 from conference.deps import Context, CurrentMeeting, DbSession, Organizer, PathId
 from conference.errors import ServiceError
+from conference.extensions import ConsoleSection
 from conference.program.models import Meeting
 from conference.realtime import announcements_service as service
 from conference.realtime.durable import commit_and_publish
@@ -40,6 +41,10 @@ console = APIRouter(
     prefix="/console/announcements", route_class=ConsoleRoute, include_in_schema=False
 )
 router = APIRouter()
+# The console's menu entry for the page (main.py adds it).
+CONSOLE_SECTION = ConsoleSection(
+    "announcements", "Announcements", "/console/announcements", order=500
+)
 
 
 async def _commit_and_publish(ctx: Context, db: DbSession, event: ChannelEvent | None) -> None:
@@ -210,17 +215,9 @@ def page_banners(conn: HTTPConnection) -> list[dict[str, Any]]:
     return service.board(conn.app.state.ctx).banners()
 
 
-async def start(ctx: AppContext) -> None:
-    """Start this process's scheduler (app lifespan, after the hub has started)."""
-    service.scheduler(ctx).start()
-
-
-async def stop(ctx: AppContext) -> None:
-    """Stop the scheduler (app lifespan, before the hub closes)."""
-    await service.scheduler(ctx).stop()
-
-
 def register(realtime: Realtime) -> None:
-    """No client actions: announcements are made over HTTP and heard on ``meeting``."""
+    """No client actions: announcements are made over HTTP and heard on ``meeting``; the
+    app's scheduler (and its board) is a part of the registry, run by the lifespan."""
+    realtime.add_part(service.Scheduler())
     realtime.event(service.SENT, AnnouncementEvent, channel="meeting", durable=True)
     realtime.event(service.ENDED, AnnouncementEnded, channel="meeting", durable=True)

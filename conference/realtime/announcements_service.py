@@ -17,7 +17,6 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
-from weakref import WeakKeyDictionary
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints, model_validator
 from sqlalchemy import ColumnElement, exists, select
@@ -35,7 +34,6 @@ from conference.realtime.schemas import AnnouncementEnded, AnnouncementEvent, An
 
 if TYPE_CHECKING:
     from conference.context import AppContext
-    from conference.realtime.hub import Hub
 
 logger = logging.getLogger(__name__)
 
@@ -246,50 +244,56 @@ class Board:
 
 
 class Scheduler:
-    """Once a second: publish what is due and refresh the board (one per app process)."""
+    """Once a second: publish what is due and refresh the board (one per app process).
 
-    def __init__(self, ctx: AppContext) -> None:
-        self.ctx = ctx
+    A part of the app's realtime registry (:func:`scheduler`): made when the feature
+    registers, started and closed by the app's lifespan. It owns the app's :class:`Board`.
+    """
+
+    def __init__(self) -> None:
+        self.board = Board()
+        self._ctx: AppContext | None = None
         self._task: asyncio.Task[None] | None = None
 
-    def start(self) -> None:
+    async def start(self, ctx: AppContext) -> None:
+        self._ctx = ctx
         if self._task is None or self._task.done():
-            self._task = asyncio.create_task(self._run(), name="announcement-scheduler")
+            self._task = asyncio.create_task(self._run(ctx), name="announcement-scheduler")
 
-    async def stop(self) -> None:
+    async def close(self) -> None:
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        self._ctx = None
 
     async def run_once(self) -> list[int]:
-        done = await publish_due(self.ctx)
-        async with self.ctx.db.session() as db:
-            await board(self.ctx).refresh(db)
+        """One round (what the task does each second); the ids sent or ended."""
+        if self._ctx is None:
+            raise RuntimeError("the announcement scheduler is not running")
+        return await self._round(self._ctx)
+
+    async def _round(self, ctx: AppContext) -> list[int]:
+        done = await publish_due(ctx)
+        async with ctx.db.session() as db:
+            await self.board.refresh(db)
         return done
 
-    async def _run(self) -> None:
+    async def _run(self, ctx: AppContext) -> None:
         while True:
             try:
-                await self.run_once()
+                await self._round(ctx)
             except Exception:  # a database hiccup must not stop later announcements
                 logger.warning("announcement scheduler failed", exc_info=True)
             await asyncio.sleep(SCHEDULER_SECONDS)
 
 
-_boards: WeakKeyDictionary[Hub, Board] = WeakKeyDictionary()
-_schedulers: WeakKeyDictionary[Hub, Scheduler] = WeakKeyDictionary()
+def scheduler(ctx: AppContext) -> Scheduler:
+    """The app's scheduler."""
+    return ctx.realtime.part(Scheduler)
 
 
 def board(ctx: AppContext) -> Board:
-    """The app's board (one per hub, so per app instance)."""
-    return _boards.setdefault(ctx.realtime.hub, Board())
-
-
-def scheduler(ctx: AppContext) -> Scheduler:
-    """The app's scheduler (one per hub, so per app instance)."""
-    found = _schedulers.get(ctx.realtime.hub)
-    if found is None:
-        found = _schedulers[ctx.realtime.hub] = Scheduler(ctx)
-    return found
+    """The app's board of active announcements."""
+    return scheduler(ctx).board

@@ -7,7 +7,9 @@ Concurrency invariants (both backends):
 - at most one upstream subscription per channel per process, however many local handlers;
 - handlers are plain callables run on the event loop and must not block or await: they
   hand the payload to per-client bounded queues, so one slow consumer never delays another;
-- ``publish`` returns once the backend has accepted the payload, not once it is delivered.
+- ``publish`` returns once the backend has accepted the payload, not once it is delivered;
+- ``subscribe`` returns once the subscription is in force: Redis has confirmed the
+  SUBSCRIBE, so a payload published from then on, by any process, reaches the handler.
 """
 
 from __future__ import annotations
@@ -52,6 +54,8 @@ class HubBackend(Protocol):
 # A process's presence count is forgotten this long after its last report (a crashed
 # process must not inflate the count for ever).
 PRESENCE_TTL = 10
+# How long Redis may take to confirm a SUBSCRIBE (the reader reconnecting included).
+SUBSCRIBE_TIMEOUT = 5.0
 
 
 class _Handlers:
@@ -149,6 +153,9 @@ class RedisBackend:
         # Serialises SUBSCRIBE/UNSUBSCRIBE so the first/last-handler decisions and the
         # commands sent upstream cannot interleave.
         self._lock = asyncio.Lock()
+        # SUBSCRIBEs sent, by channel, waiting for Redis's confirmation (which the reader
+        # receives: it alone reads the pub/sub connection).
+        self._confirming: dict[str, asyncio.Future[None]] = {}
 
     def _connection(self) -> redis_asyncio.Redis:
         if self._client is None:
@@ -187,14 +194,24 @@ class RedisBackend:
     async def subscribe(self, channel: str, handler: Handler) -> None:
         async with self._lock:
             if self._handlers.add(channel, handler):
+                confirmed = asyncio.get_running_loop().create_future()
+                self._confirming[channel] = confirmed
+                sent = False
                 try:
                     await self._ensure_pubsub().subscribe(self._prefix + channel)
+                    sent = True
+                    self._ensure_reader()
+                    await asyncio.wait_for(confirmed, SUBSCRIBE_TIMEOUT)
                 except BaseException:
                     # Not subscribed upstream: forget the handler, or the channel would look
                     # subscribed and later handlers would never retry the SUBSCRIBE.
                     self._handlers.remove(channel, handler)
+                    if sent and self._pubsub is not None:
+                        with contextlib.suppress(Exception):
+                            await self._pubsub.unsubscribe(self._prefix + channel)
                     raise
-                self._ensure_reader()
+                finally:
+                    del self._confirming[channel]
 
     async def unsubscribe(self, channel: str, handler: Handler) -> None:
         async with self._lock:
@@ -239,7 +256,8 @@ class RedisBackend:
 
     def _ensure_pubsub(self) -> PubSub:
         if self._pubsub is None:
-            self._pubsub = self._connection().pubsub(ignore_subscribe_messages=True)
+            # Subscribe confirmations are wanted: they tell :meth:`subscribe` it is done.
+            self._pubsub = self._connection().pubsub(ignore_subscribe_messages=False)
         return self._pubsub
 
     def _ensure_reader(self) -> None:
@@ -255,11 +273,18 @@ class RedisBackend:
                 logger.warning("hub lost its Redis subscription; retrying", exc_info=True)
                 await asyncio.sleep(1)
                 continue
-            if message is None or message.get("type") != "message":
+            kind = message.get("type") if message is not None else None
+            if message is None or kind not in ("message", "subscribe"):
                 continue
             channel = message["channel"]
             name = channel.decode() if isinstance(channel, bytes) else str(channel)
-            self._handlers.dispatch(name.removeprefix(self._prefix), message["data"])
+            name = name.removeprefix(self._prefix)
+            if kind == "subscribe":
+                confirmed = self._confirming.get(name)
+                if confirmed is not None and not confirmed.done():
+                    confirmed.set_result(None)
+                continue
+            self._handlers.dispatch(name, message["data"])
 
 
 def create_backend(url: str, *, prefix: str = "") -> HubBackend:

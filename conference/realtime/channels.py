@@ -12,6 +12,9 @@ from conference.program.models import Person
 from conference.program.published.program import SessionView
 from conference.program.service import current_meeting
 
+# A session's guid, as channels name it.
+GUID = r"[0-9a-f-]{36}"
+
 if TYPE_CHECKING:
     from conference.context import AppContext
     from conference.realtime.registry import Realtime
@@ -64,9 +67,9 @@ async def moderators_changed(ctx: AppContext) -> None:
 
 
 def register_core_channels(realtime: Realtime) -> None:
-    realtime.policies.update(
-        meeting=meeting_policy,
-        user=user_policy,
-        session=session_policy,
-        moderation=moderation_policy,
-    )
+    """The core's channel kinds: ``meeting``, ``session:<guid>``, ``moderation:<guid>``
+    and ``user:<id>`` (docs/PROTOCOL.md)."""
+    realtime.channel("meeting", argument=None, policy=meeting_policy)
+    realtime.channel("session", argument=GUID, policy=session_policy, presence=True)
+    realtime.channel("moderation", argument=GUID, policy=moderation_policy)
+    realtime.channel("user", argument=r"[0-9]{1,10}", policy=user_policy)

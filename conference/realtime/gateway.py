@@ -43,7 +43,6 @@ from conference.realtime.protocol import (
     MAX_CLIENT_FRAME,
     PROTOCOL_VERSION,
     ClientMessage,
-    channel_kind,
     encode,
     error,
     parse_client_frame,
@@ -216,7 +215,7 @@ async def _handle(ctx: AppContext, connection: Connection, text: str) -> None:
         connection.send(error("rate_limited", f"Too many messages: wait {wait:.1f} s."))
         return
     try:
-        message = parse_client_frame(text)
+        message = parse_client_frame(text, channels=realtime.channel_pattern)
     except (ValueError, ValidationError) as exc:
         connection.send(error("bad_message", _describe(exc)))
         return
@@ -269,16 +268,13 @@ async def _subscription(ctx: AppContext, connection: Connection, message: Client
     if wait:
         connection.send(error("rate_limited", f"Wait {wait:.1f} s.", ref=message.ref))
         return
-    kind, argument = channel_kind(channel)
-    policy = ctx.realtime.policies.get(kind)
     async with ctx.db.session() as db:
         try:
             user = await _current_user(db, connection)
         except ServiceError as exc:
             connection.send(error(exc.code, exc.detail, ref=message.ref))
             return
-        allowed = policy is not None and await policy(ctx, db, user, argument)
-        if not allowed:
+        if not await ctx.realtime.may_subscribe(ctx, db, user, channel):
             connection.send(
                 error(
                     "forbidden",
@@ -341,9 +337,7 @@ async def reauthorize(ctx: AppContext, connections: Collection[Connection]) -> N
                     await hub.leave(connection, channel)
                 continue
             for channel in tuple(connection.channels):
-                kind, argument = channel_kind(channel)
-                policy = ctx.realtime.policies.get(kind)
-                if policy is not None and await policy(ctx, db, user, argument):
+                if await ctx.realtime.may_subscribe(ctx, db, user, channel):
                     continue
                 await hub.leave(connection, channel)
                 data = ErrorData(

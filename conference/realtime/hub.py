@@ -3,6 +3,14 @@
 Concurrency invariants:
 - one upstream subscription per channel per process: the first local subscriber
   subscribes upstream, the last one to leave unsubscribes;
+- :meth:`Hub.join` returns only once that upstream subscription exists, for every joiner,
+  not only the first: each waits on the channel's ready state (the first joiner's
+  subscribe). So whatever is published after a client is told ``subscribed`` reaches it.
+  A failed subscribe wakes every waiter with its error and is forgotten: the next join
+  subscribes afresh;
+- a channel's upstream subscribes and unsubscribes reach the backend one at a time, in the
+  order the hub decided them (each waits for the one before), so a quick leave and rejoin
+  never leaves a channel subscribed twice, or not at all, upstream;
 - an event is serialised once by its publisher and travels as one string; each process
   hands that same string to each subscriber's bounded queue (:meth:`Connection.deliver`),
   never awaiting a client;
@@ -17,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 import uuid
@@ -31,11 +40,9 @@ from conference.realtime.schemas import Presence, ReactionCounts
 logger = logging.getLogger(__name__)
 
 TICK_SECONDS = 1.0
-# Channels whose viewers are counted and shown ("12 watching"); counting ``meeting`` would
-# send a frame to every connected user each time anyone arrives or leaves.
-PRESENCE_KINDS = frozenset({"session", "poster", "booth", "stage"})
 REACTIONS = ("👏", "❤️", "💡", "😂", "🎉", "🤔")
-# Where account changes go to every process. Clients cannot name it (protocol.CHANNEL_PATTERN).
+# Where account changes go to every process. Clients cannot name it: no channel kind may
+# be called ``control`` (registry.Realtime.channel).
 CONTROL_CHANNEL = "control:accounts"
 
 # Re-checks the channels of a user's sockets after a role change (set by the gateway).
@@ -43,11 +50,22 @@ Reauthorizer = Callable[[Collection[Connection]], Awaitable[None]]
 
 
 class Hub:
-    def __init__(self, backend: HubBackend, *, queue_size: int = 256) -> None:
+    def __init__(
+        self, backend: HubBackend, *, queue_size: int = 256, presence_kinds: Collection[str] = ()
+    ) -> None:
         self.backend = backend
         self.queue_size = queue_size
+        # Kinds of channel whose viewers are counted and shown ("12 watching"), as their
+        # packages register them; counting ``meeting`` would send a frame to every
+        # connected user each time anyone arrives or leaves.
+        self.presence_kinds: set[str] = set(presence_kinds)
         self.process_id = uuid.uuid4().hex[:12]
         self._subscribers: defaultdict[str, set[Connection]] = defaultdict(set)
+        # Per channel with local subscribers: its upstream subscribe, done once the backend
+        # has subscribed (or failed to). Every joiner awaits it.
+        self._ready: dict[str, asyncio.Task[None]] = {}
+        # Per channel: the upstream (un)subscribe decided last, which the next one awaits.
+        self._upstream_ops: dict[str, asyncio.Task[None]] = {}
         self._connections: set[Connection] = set()
         # The sockets of each user, so account changes reach them without a full scan.
         self._by_user: dict[int, set[Connection]] = {}
@@ -80,6 +98,10 @@ class Hub:
             task.cancel()
         for connection in tuple(self._connections):
             connection.close(CLOSE_GOING_AWAY, "server restarting: reconnect with since")
+        operations = tuple(self._upstream_ops.values())
+        for operation in operations:
+            operation.cancel()
+        await asyncio.gather(*operations, return_exceptions=True)
         for channel in tuple(self._subscribers):
             await self._clear_presence(channel)
         await self.backend.close()
@@ -202,12 +224,25 @@ class Hub:
     # Channels ----------------------------------------------------------------------
 
     async def join(self, connection: Connection, channel: str) -> None:
+        """Add ``connection`` to ``channel``; return once this process is subscribed to the
+        channel upstream, so nothing published from then on is missed.
+
+        If subscribing upstream fails, the connection is left out of the channel again and
+        the backend's error raised (to every connection waiting for that subscribe).
+        """
         subscribers = self._subscribers[channel]
-        first = not subscribers
         subscribers.add(connection)
         connection.channels.add(channel)
-        if first:
-            await self.backend.subscribe(channel, self._dispatch)
+        ready = self._ready.get(channel)
+        if ready is None:
+            ready = self._ready[channel] = self._upstream(channel, self._subscribe_upstream)
+        try:
+            # Shielded: a joiner cancelled while waiting (its socket closed) must not cancel
+            # the subscribe the channel's other joiners are waiting for.
+            await asyncio.shield(ready)
+        except Exception:
+            await self.leave(connection, channel)
+            raise
 
     async def leave(self, connection: Connection, channel: str) -> None:
         connection.channels.discard(channel)
@@ -218,12 +253,56 @@ class Hub:
         if not subscribers:
             del self._subscribers[channel]
             self._presence_sent.pop(channel, None)
-            await self.backend.unsubscribe(channel, self._dispatch)
+            subscribed = self._ready.pop(channel, None)
+            if subscribed is not None:
+                unsubscribe = functools.partial(self._unsubscribe_upstream, subscribed)
+                # Shielded: a leaver cancelled meanwhile must not leave it subscribed.
+                await asyncio.shield(self._upstream(channel, unsubscribe))
             await self._clear_presence(channel)
+
+    def _upstream(
+        self, channel: str, operation: Callable[[str], Awaitable[None]]
+    ) -> asyncio.Task[None]:
+        """Run ``operation(channel)``, an upstream subscribe or unsubscribe, after the
+        channel's previous one has finished (whatever its outcome)."""
+        previous = self._upstream_ops.get(channel)
+
+        async def run() -> None:
+            if previous is not None:
+                await asyncio.wait((previous,))
+            await operation(channel)
+
+        task = asyncio.get_running_loop().create_task(run(), name=f"hub-upstream:{channel}")
+        self._upstream_ops[channel] = task
+        task.add_done_callback(functools.partial(self._upstream_done, channel))
+        return task
+
+    def _upstream_done(self, channel: str, task: asyncio.Task[None]) -> None:
+        if self._upstream_ops.get(channel) is task:
+            del self._upstream_ops[channel]
+        if not task.cancelled():
+            task.exception()  # its waiters were told; none left is no reason to log it
+
+    async def _subscribe_upstream(self, channel: str) -> None:
+        try:
+            await self.backend.subscribe(channel, self._dispatch)
+        except BaseException:
+            # Forgotten, so that the next join subscribes afresh (this one's waiters hear
+            # the error and leave).
+            if self._ready.get(channel) is asyncio.current_task():
+                del self._ready[channel]
+            raise
+
+    async def _unsubscribe_upstream(self, subscribed: asyncio.Task[None], channel: str) -> None:
+        # Runs after ``subscribed`` (the channel's operation before this one): only a
+        # subscribe that succeeded is undone.
+        if subscribed.cancelled() or subscribed.exception() is not None:
+            return
+        await self.backend.unsubscribe(channel, self._dispatch)
 
     async def _clear_presence(self, channel: str) -> None:
         """Stop counting this process's viewers at once, rather than when they expire."""
-        if channel.partition(":")[0] in PRESENCE_KINDS:
+        if channel.partition(":")[0] in self.presence_kinds:
             try:
                 await self.backend.presence(channel, self.process_id, 0)
             except Exception:  # Redis down: the entry expires by itself
@@ -276,7 +355,7 @@ class Hub:
             frame = encode("reactions", channel=channel, data=data)
             await self.publish(channel, frame)
         for channel in tuple(self._subscribers):
-            if channel.partition(":")[0] not in PRESENCE_KINDS:
+            if channel.partition(":")[0] not in self.presence_kinds:
                 continue
             total = await self.backend.presence(channel, self.process_id, self.local_count(channel))
             if self._presence_sent.get(channel) != total:

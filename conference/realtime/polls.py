@@ -106,7 +106,8 @@ async def list_polls(guid: str, ctx: Context, db: DbSession, user: CurrentUser) 
 
 
 def register(realtime: Realtime) -> None:
-    """Add this feature's client actions and the events they send to the gateway."""
+    """Add this feature's client actions, the events they send and its results publisher."""
+    realtime.add_part(service.ResultsPublisher())
     realtime.action("poll.create", create, limit="moderate", ack=PollEvent)
     realtime.action("poll.open", open_poll, limit="moderate", ack=PollEvent)
     realtime.action("poll.close", close_poll, limit="moderate", ack=PollEvent)

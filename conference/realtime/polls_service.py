@@ -12,7 +12,6 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
-from weakref import WeakKeyDictionary
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 from sqlalchemy import func, select, update
@@ -28,7 +27,6 @@ from conference.realtime.schemas import PollOptionView, PollResults, PollView, P
 
 if TYPE_CHECKING:
     from conference.context import AppContext
-    from conference.realtime.hub import Hub
 
 logger = logging.getLogger(__name__)
 
@@ -229,16 +227,22 @@ class ResultsPublisher:
     one was over a second ago, else when the second is up) and later marks ride on it.
     The flush unmarks the poll *before* reading the counts, so a vote committed after the
     read schedules the next flush: no vote is ever left out of the final results.
+
+    One per app: a part of its realtime registry (:func:`publisher`), started and closed
+    by the app's lifespan.
     """
 
-    def __init__(self, ctx: AppContext) -> None:
-        self._ctx = ctx
+    def __init__(self) -> None:
+        self._ctx: AppContext | None = None
         self._last: dict[int, float] = {}
         self._pending: dict[int, asyncio.TimerHandle] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
+    async def start(self, ctx: AppContext) -> None:
+        self._ctx = ctx
+
     def touch(self, poll_id: int, channel: str) -> None:
-        if poll_id in self._pending:
+        if poll_id in self._pending or self._ctx is None:  # None: the app is not serving
             return
         loop = asyncio.get_running_loop()
         delay = max(
@@ -255,28 +259,31 @@ class ResultsPublisher:
     async def _flush(self, poll_id: int, channel: str) -> None:
         self._pending.pop(poll_id, None)
         self._last[poll_id] = asyncio.get_running_loop().time()
+        ctx = self._ctx
+        if ctx is None:
+            return
         try:
-            async with self._ctx.db.session() as db:
+            async with ctx.db.session() as db:
                 data = await results(db, poll_id)
-            await self._ctx.realtime.hub.publish(
+            await ctx.realtime.hub.publish(
                 channel, encode("poll.results", channel=channel, data=data)
             )
         except Exception:  # a lost tally is repaired by the next vote or poll.closed
             logger.warning("poll results flush failed", exc_info=True)
 
-    def close(self) -> None:
+    async def close(self) -> None:
+        """Drop pending flushes and stop those running (the app is stopping: the durable
+        counts stay, and ``poll.closed`` carries them)."""
         for handle in self._pending.values():
             handle.cancel()
         self._pending.clear()
-
-
-_publishers: WeakKeyDictionary[Hub, ResultsPublisher] = WeakKeyDictionary()
+        tasks = tuple(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._ctx = None
 
 
 def publisher(ctx: AppContext) -> ResultsPublisher:
-    """The app's results publisher (one per hub, so per app instance)."""
-    hub = ctx.realtime.hub
-    found = _publishers.get(hub)
-    if found is None:
-        found = _publishers[hub] = ResultsPublisher(ctx)
-    return found
+    """The app's results publisher."""
+    return ctx.realtime.part(ResultsPublisher)

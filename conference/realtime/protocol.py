@@ -10,7 +10,15 @@ import json
 import re
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from conference.jsonlimits import loads_bounded
 from conference.realtime.schemas import ErrorData
@@ -30,33 +38,46 @@ CLOSE_ORIGIN = 4003
 CLOSE_TOO_SLOW = 4008  # reconnect, subscribing with since=<last id seen>
 CLOSE_GOING_AWAY = 1001
 
-CHANNEL_PATTERN = re.compile(
-    r"^(meeting|session:[0-9a-f-]{36}|moderation:[0-9a-f-]{36}|poster:[0-9]{1,10}|booth:[0-9]{1,10}"
-    r"|trivia:[a-z0-9-]{1,64}|stage:[a-z0-9-]{1,64}|user:[0-9]{1,10})$"
-)
-
-ChannelName = Annotated[str, StringConstraints(pattern=CHANNEL_PATTERN.pattern)]
-
 
 class ClientMessage(BaseModel):
-    """What a client sends. ``ref`` is echoed in the ack or error that answers it."""
+    """What a client sends. ``ref`` is echoed in the ack or error that answers it.
+
+    ``channel`` must name a channel of a kind the app registered, its argument well formed
+    (``channels``, the registry's pattern, is given by :func:`parse_client_frame`).
+    """
 
     model_config = ConfigDict(extra="forbid")
 
     type: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z_.]{0,39}$")]
-    channel: ChannelName | None = None
+    channel: str | None = None
     ref: Annotated[str, StringConstraints(max_length=64)] | None = None
     since: Annotated[int, Field(ge=0, le=MAX_EVENT_ID)] | None = None
     data: dict[str, Any] = Field(default_factory=dict)
 
+    @field_validator("channel")
+    @classmethod
+    def _registered_channel(cls, value: str | None, info: ValidationInfo) -> str | None:
+        channels: re.Pattern[str] | None = (info.context or {}).get("channels")
+        if value is None or (channels is not None and channels.fullmatch(value)):
+            return value
+        # The refusal a constrained string gives, as when the pattern was fixed here.
+        raise PydanticCustomError(
+            "string_pattern_mismatch",
+            "String should match pattern '{pattern}'",
+            {"pattern": channels.pattern if channels is not None else ""},
+        )
 
-def parse_client_frame(text: str) -> ClientMessage:
-    """A client frame as a :class:`ClientMessage`.
+
+def parse_client_frame(text: str, *, channels: re.Pattern[str]) -> ClientMessage:
+    """A client frame as a :class:`ClientMessage`, its channel one that ``channels`` (the
+    app's registered channel kinds, :attr:`Realtime.channel_pattern`) matches.
 
     Raises ``ValueError`` for what is not JSON (``TooDeep`` for what nests deeper
     than :data:`MAX_CLIENT_DEPTH`), ``ValidationError`` for a JSON value of the wrong shape.
     """
-    return ClientMessage.model_validate(loads_bounded(text, limit=MAX_CLIENT_DEPTH))
+    return ClientMessage.model_validate(
+        loads_bounded(text, limit=MAX_CLIENT_DEPTH), context={"channels": channels}
+    )
 
 
 def encode(

@@ -492,7 +492,7 @@ def test_restart_keeps_chat_and_questions(sqlite_template: Path, tmp_path: Path)
 
 async def test_presence_drops_when_the_last_viewer_of_a_process_leaves() -> None:
     url = services.redis_url()
-    first, second = Hub(RedisBackend(url)), Hub(RedisBackend(url))
+    first, second = (Hub(RedisBackend(url), presence_kinds={"session"}) for _ in range(2))
     channel = fresh_channel()
     here, there = FakeSocket(), FakeSocket()
     one = connection(here, user_id=1, queue_size=16)

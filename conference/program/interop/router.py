@@ -7,7 +7,6 @@ are for organizers and write the draft, which they then review and publish.
 from __future__ import annotations
 
 import json
-import weakref
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -20,13 +19,9 @@ from conference.program.interop.frab_export import export_schedule
 from conference.program.interop.frab_import import load_json, read_schedule
 from conference.program.interop.plan import ImportDiff, ImportRefused, Problem, ProgramSpec
 from conference.program.interop.service import apply_import
-from conference.program.published.program import PublishedProgram
 
 router = APIRouter(prefix="/api/v1/program", tags=["program: interchange"])
 
-# A published version never changes, so its export is encoded once per process; the
-# entry goes with the cached view it was made from.
-_encoded: weakref.WeakKeyDictionary[PublishedProgram, bytes] = weakref.WeakKeyDictionary()
 SCHEDULE_MAX_AGE = 60
 DryRun = Annotated[
     bool, Query(description="Only report what the import would change; write nothing.")
@@ -58,13 +53,14 @@ async def schedule_json(
     }
     if etag in known or "*" in known:
         return Response(status_code=304, headers=headers)
-    body = _encoded.get(program)
+    # A published version never changes: its export is encoded once, kept on the view.
+    body = program.encoded.get("frab")
     if body is None:
         document = export_schedule(
             program, base_url=ctx.settings.base_url, generator=request.app.version
         )
         body = json.dumps(document, ensure_ascii=False).encode()
-        _encoded[program] = body
+        program.encoded["frab"] = body
     return Response(body, media_type="application/json", headers=headers)
 
 

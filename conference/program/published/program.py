@@ -183,6 +183,9 @@ class PublishedProgram:
             for person in session.people:
                 by_person[person.guid].append(session)
         self.sessions_of_person = dict(by_person)
+        # Exports of this version, encoded on first request (a version never changes);
+        # they go with the view when the app's ProgramCache lets it go.
+        self.encoded: dict[str, bytes] = {}
 
     def _talk(self, doc: dict[str, Any]) -> TalkView | None:
         start = datetime.fromisoformat(doc["starts_at"])
