@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import email
 import email.policy
 import re
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from email.message import EmailMessage, Message
@@ -18,6 +16,7 @@ from aiosmtpd.controller import Controller
 
 from conference.settings import Settings
 from tests.servers import free_port
+from tests.waiting import block_until, wait_until
 
 
 class Mailbox:
@@ -44,14 +43,14 @@ def smtp_server() -> Iterator[tuple[Mailbox, int]]:
 async def outbox_files(settings: Settings, count: int, within: float = 30.0) -> list[Path]:
     """The outbox's .eml files once there are ``count`` (mail is sent after the answer,
     by a background task): polled, failing after ``within`` seconds."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    while True:
-        files = sorted(settings.outbox_dir.glob("*.eml"))
-        if len(files) >= count or loop.time() > deadline:
-            assert len(files) == count, f"expected {count} mails in the outbox, found {files}"
-            return files
-        await asyncio.sleep(0.05)
+
+    def files() -> list[Path]:
+        return sorted(settings.outbox_dir.glob("*.eml"))
+
+    await wait_until(lambda: len(files()) >= count, f"{count} mails in the outbox", within=within)
+    found = files()
+    assert len(found) == count, f"expected {count} mails in the outbox, found {found}"
+    return found
 
 
 CONFIRM_LINK = re.compile(r"/register/confirm\?token=([A-Za-z0-9_-]+)")
@@ -76,25 +75,26 @@ async def confirmation_tokens(
 ) -> set[str]:
     """The tokens of the registration links mailed to ``to``, once there are ``count``
     (mail goes out after the answer): polled, failing after ``within`` seconds."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    while True:
-        tokens = _tokens_to(outbox_dir, to)
-        if len(tokens) >= count or loop.time() > deadline:
-            assert len(tokens) == count, f"expected {count} confirmation mails to {to}"
-            return set(tokens)
-        await asyncio.sleep(0.05)
+    await wait_until(
+        lambda: len(_tokens_to(outbox_dir, to)) >= count,
+        f"{count} confirmation mails to {to}",
+        within=within,
+    )
+    tokens = _tokens_to(outbox_dir, to)
+    assert len(tokens) == count, f"expected {count} confirmation mails to {to}"
+    return set(tokens)
 
 
 def wait_for_confirmation_link(outbox_dir: Path, to: str, within: float = 30.0) -> str:
     """The path of the one registration link mailed to ``to`` (for the sync browser tests)."""
-    deadline = time.monotonic() + within
-    while True:
-        tokens = _tokens_to(outbox_dir, to) if outbox_dir.exists() else []
-        if tokens or time.monotonic() > deadline:
-            assert len(tokens) == 1, f"expected one confirmation mail to {to}, found {tokens}"
-            return f"/register/confirm?token={tokens[0]}"
-        time.sleep(0.05)
+
+    def tokens() -> list[str]:
+        return _tokens_to(outbox_dir, to) if outbox_dir.exists() else []
+
+    block_until(tokens, f"a confirmation mail to {to}", within=within)
+    found = tokens()
+    assert len(found) == 1, f"expected one confirmation mail to {to}, found {found}"
+    return f"/register/confirm?token={found[0]}"
 
 
 async def register_and_confirm(

@@ -9,13 +9,14 @@ import os
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.waiting import block_until
 
 STARTUP_DEADLINE = 30.0
 COMMAND_TIMEOUT = 120.0
@@ -47,8 +48,9 @@ def server_env(*, var_dir: Path, base_url: str, **settings: str) -> dict[str, st
     return env
 
 
-def run_conference(env: dict[str, str], *args: str) -> None:
-    """Run ``python -m conference ARGS`` to completion; fail the test with its output if not."""
+def run_conference(env: dict[str, str], *args: str) -> str:
+    """Run ``python -m conference ARGS`` to completion; its standard output. Fails the test
+    with its output if it fails."""
     result = subprocess.run(
         [sys.executable, "-m", "conference", *args],
         env=env,
@@ -62,6 +64,7 @@ def run_conference(env: dict[str, str], *args: str) -> None:
             f"conference {' '.join(args)} exited {result.returncode}\n"
             f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
         )
+    return result.stdout
 
 
 @dataclass
@@ -83,8 +86,8 @@ class Server:
 
     def wait_healthy(self) -> None:
         """Return once /healthz answers; fail with the server's log if it never does."""
-        deadline = time.monotonic() + STARTUP_DEADLINE
-        while time.monotonic() < deadline:
+
+        def healthy() -> bool:
             if self.process.poll() is not None:
                 pytest.fail(
                     f"server {self.name} exited with {self.process.returncode}:\n"
@@ -92,14 +95,15 @@ class Server:
                 )
             try:
                 with urllib.request.urlopen(f"{self.url}/healthz", timeout=1) as response:  # noqa: S310
-                    if response.status == 200:
-                        return
+                    return bool(response.status == 200)
             except (urllib.error.URLError, OSError):
-                pass
-            time.sleep(0.1)
-        pytest.fail(
-            f"server {self.name} did not answer /healthz within {STARTUP_DEADLINE:.0f} s:\n"
-            f"{self.log.read_text()}"
+                return False
+
+        block_until(
+            healthy,
+            lambda: f"server {self.name} to answer /healthz:\n{self.log.read_text()}",
+            within=STARTUP_DEADLINE,
+            interval=0.1,
         )
 
     def stop(self) -> None:
@@ -132,3 +136,21 @@ def start_server(env: dict[str, str], *, name: str, port: int, log: Path) -> Ser
             stderr=subprocess.STDOUT,
         )
     return Server(name=name, port=port, process=process, log=log)
+
+
+def start_demo_server(
+    var_dir: Path, *, name: str, log: Path | None = None, **settings: str
+) -> Server:
+    """A ``conference serve`` subprocess on a free port of 127.0.0.1, on a SQLite database
+    in ``var_dir`` migrated and seeded with the demo; the memory hub unless ``settings``
+    (``CONFERENCE_*`` without the prefix) say otherwise. The caller waits for it
+    (:meth:`Server.wait_healthy`) and stops it."""
+    port = free_port()
+    env = server_env(
+        var_dir=var_dir,
+        base_url=f"http://127.0.0.1:{port}",
+        **{"redis_url": "memory://", **settings},
+    )
+    run_conference(env, "migrate")
+    run_conference(env, "demo")
+    return start_server(env, name=name, port=port, log=log or var_dir / "server.log")

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.source_imports import imported
+
 ROOT = Path(__file__).resolve().parent.parent
 CORE = "conference"
 DOMAINS = frozenset({"streaming", "posters", "exhibitors"})
@@ -79,35 +81,17 @@ def imported_names(module: Module, known: Iterable[str] = ()) -> set[str]:
     and ``__import__("x")`` with a literal name count as well.
     """
     known = set(known)
-    tree = ast.parse(module.source, filename=module.path or module.name)
-    package = module.name if module.is_package else module.name.rpartition(".")[0]
     found: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                found |= _with_parents(alias.name)
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                anchor = package.split(".")
-                anchor = anchor[: len(anchor) - (node.level - 1)]
-                base = ".".join([*anchor, *([node.module] if node.module else [])])
-            else:
-                base = node.module or ""
-            found |= _with_parents(base)
-            for alias in node.names:
-                candidate = f"{base}.{alias.name}"
-                if candidate in known:
-                    found.add(candidate)
-        elif isinstance(node, ast.Call) and node.args:
-            func = node.func
-            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-            first = node.args[0]
-            if (
-                name in {"import_module", "__import__"}
-                and isinstance(first, ast.Constant)
-                and isinstance(first.value, str)
-            ):
-                found |= _with_parents(first.value)
+    for name, maybe in imported(
+        module.source,
+        module.name,
+        is_package=module.is_package,
+        filename=module.path or module.name,
+    ):
+        if not maybe:
+            found |= _with_parents(name)
+        elif name in known:
+            found.add(name)
     return {n for n in found if top(n) in FIRST_PARTY and n != module.name}
 
 

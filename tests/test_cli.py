@@ -2,54 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import sqlite3
 import subprocess
-import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from conference.db.migrate import head_revision
 from conference.demo import DEMO_ACCOUNTS
+from tests.cli import ROOT, database, query, run_cli
 
-ROOT = Path(__file__).resolve().parent.parent
 DEMO_TABLES = ("users", "user_roles", "meetings", "people", "committee_members", "sponsors")
-
-
-def run_cli(var_dir: Path, *args: str, **env_overrides: str) -> subprocess.CompletedProcess[str]:
-    """``python -m conference <args>`` with only our CONFERENCE_* settings in its env."""
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith("CONFERENCE_") and k != "PASSWORD"
-    }
-    env.update(
-        # This checkout's code, whatever is installed.
-        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-        CONFERENCE_VAR_DIR=str(var_dir),
-        # Cheap argon2id keeps each run around a second; production uses the defaults.
-        CONFERENCE_ARGON2_TIME_COST="1",
-        CONFERENCE_ARGON2_MEMORY_KIB="8",
-    )
-    env.update(env_overrides)
-    return subprocess.run(
-        [sys.executable, "-m", "conference", *args],
-        env=env,
-        cwd=var_dir.parent,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-
-
-def database(var_dir: Path) -> Path:
-    return var_dir / "conference.db"
-
-
-def query(var_dir: Path, sql: str, *params: object) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(database(var_dir)) as connection:
-        return list(connection.execute(sql, params))
 
 
 def row_counts(var_dir: Path) -> dict[str, int]:

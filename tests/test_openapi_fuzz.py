@@ -23,11 +23,11 @@ from pathlib import Path
 
 import pytest
 
+from conference.demo import DEMO_PASSWORD
 from tests import databases
-from tests.servers import Server, free_port, run_conference, server_env, start_server
+from tests.servers import Server, start_demo_server
 
 EXAMPLES = os.environ.get("OPENAPI_FUZZ_EXAMPLES", "3")
-PASSWORD = "cytokines2021"
 RUN_TIMEOUT = 600
 
 
@@ -48,15 +48,12 @@ def role(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def server(role: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Server]:
-    port = free_port()
-    env = server_env(
-        var_dir=tmp_path / "var",
-        base_url=f"http://127.0.0.1:{port}",
+    running = start_demo_server(
+        tmp_path / "var",
+        name="fuzz",
+        log=tmp_path / "server.log",
         database_url=_database(role, request, tmp_path),
     )
-    run_conference(env, "migrate")
-    run_conference(env, "demo")
-    running = start_server(env, name="fuzz", port=port, log=tmp_path / "server.log")
     try:
         running.wait_healthy()
         yield running
@@ -72,7 +69,7 @@ def sign_in(server: Server) -> list[str]:
         token = json.load(response)["csrf_token"]
     login = urllib.request.Request(  # noqa: S310 (our own http:// server)
         f"{server.url}/api/v1/auth/login",
-        data=json.dumps({"email": "organizer@demo.test", "password": PASSWORD}).encode(),
+        data=json.dumps({"email": "organizer@demo.test", "password": DEMO_PASSWORD}).encode(),
         headers={"content-type": "application/json", "x-csrf-token": token},
     )
     with opener.open(login, timeout=30) as response:

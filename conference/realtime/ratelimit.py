@@ -64,3 +64,12 @@ class RateLimiter:
         else:
             self._buckets.move_to_end(key)
         return bucket.take(now)
+
+    def reset(self) -> None:
+        """Forget every bucket: each user starts again with a full burst of every kind.
+
+        For tests, which spend tokens setting up and then test something other than the
+        limit (the running app's limiter is ``ctx.realtime.limiter``). Nothing calls it in
+        production: a restart is the operator's reset.
+        """
+        self._buckets.clear()

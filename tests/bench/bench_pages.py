@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from conference.demo import DEMO_PASSWORD
-from tests.bench.bench_streaming_serve import start_nginx
+from tests.nginx import start_nginx
 from tests.servers import free_port, run_conference, server_env, start_server
 
 THREADS = 2

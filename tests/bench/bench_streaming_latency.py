@@ -37,7 +37,7 @@ from pathlib import Path
 import av
 
 from tests.netns import INSIDE, inside_private_network
-from tests.servers import free_port, run_conference, server_env, start_server
+from tests.servers import start_demo_server
 from tests.streaming.frames import read_capture_ms
 from tests.streaming.publisher import WhipPublisher, ms_between, organizer_stream_key, wall_ms
 
@@ -70,21 +70,16 @@ def _first_capture_ms(folder: Path, segment: str, scratch: Path) -> int | None:
 
 async def measure(options: argparse.Namespace, var_dir: Path) -> list[float]:
     """Latencies (seconds) of the first ``options.segments`` segments after warm-up."""
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = server_env(
-        var_dir=var_dir,
-        base_url=base,
-        redis_url="memory://",
+    server = start_demo_server(
+        var_dir,
+        name="bench",
         ice_interfaces="lo",
         stream_ladder=options.ladder,
         stream_segment_seconds=str(options.segment_seconds),
         stream_fps=str(options.fps),
         stream_preset=options.preset,
     )
-    run_conference(env, "migrate")
-    run_conference(env, "demo")
-    server = start_server(env, name="bench", port=port, log=var_dir / "server.log")
+    base = server.url
     width, height = (int(n) for n in options.size.split("x"))
     publisher = WhipPublisher(width=width, height=height, fps=options.fps)
     latencies: list[float] = []

@@ -34,24 +34,19 @@ import os
 import platform
 import re
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from streaming import tokens
+from tests.nginx import fetch, production_config, start_nginx
 from tests.servers import free_port, run_conference, server_env, start_server
 
-ROOT = Path(__file__).resolve().parents[2]
-TEMPLATE = ROOT / "docs" / "nginx" / "conference.conf"
 GOAL_RATIO = 0.9
 # "Adds under 10 % to nginx's cost": CPU per request, production over plain.
 COST_GOAL = 1.10
@@ -64,25 +59,6 @@ CONNECTIONS = 32
 STAGE = "bench-stage"
 RECORDING_ID = 1
 SECRET_KEY = "bench-secret-key-" + "b" * 32
-
-NGINX_MAIN = """worker_processes 1;
-error_log {prefix}/error.log warn;
-pid {prefix}/nginx.pid;
-events {{ worker_connections 4096; }}
-http {{
-    access_log off;
-    sendfile on;
-    tcp_nopush on;
-    keepalive_requests 1000000;
-    default_type application/octet-stream;
-    client_body_temp_path {prefix}/body;
-    proxy_temp_path {prefix}/proxy;
-    fastcgi_temp_path {prefix}/fastcgi;
-    uwsgi_temp_path {prefix}/uwsgi;
-    scgi_temp_path {prefix}/scgi;
-    {body}
-}}
-"""
 
 PLAIN_SERVER = """server {{
         listen 127.0.0.1:{port};
@@ -171,55 +147,6 @@ def add_recording_row(database: Path) -> None:
             " VALUES (?, 'Bench', 'upload', 'ready', 1, 1, ?, 1, 0, '', ?, ?)",
             (RECORDING_ID, f"recordings/{RECORDING_ID}", now, now),
         )
-
-
-def production_config(*, port: int, app_port: int, media: Path, secret: str) -> str:
-    replacements = {
-        "@LISTEN@": f"listen 127.0.0.1:{port};",
-        "@SERVER_NAME@": "localhost",
-        "@APP_SERVERS@": f"server 127.0.0.1:{app_port};",
-        "@MEDIA_DIR@": str(media),
-        "@MEDIA_SECRET@": secret,
-        "@UPLOAD_LIMIT@": "2g",
-    }
-    text = TEMPLATE.read_text()
-    for placeholder, value in replacements.items():
-        text = text.replace(placeholder, value)
-    assert "@" not in re.sub(r"#.*", "", text), "a placeholder was left in the template"
-    return text
-
-
-def start_nginx(prefix: Path, body: str, port: int) -> subprocess.Popen[bytes]:
-    prefix.mkdir(parents=True)
-    config = prefix / "nginx.conf"
-    config.write_text(NGINX_MAIN.format(prefix=prefix, body=body))
-    command = ["nginx", "-p", str(prefix), "-c", str(config), "-g", "daemon off;"]
-    tested = subprocess.run([*command[:-2], "-t"], capture_output=True, text=True, check=False)
-    if tested.returncode != 0:
-        raise RuntimeError(f"nginx refused {config}:\n{tested.stderr}")
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return process
-        except OSError:
-            time.sleep(0.05)
-    process.terminate()
-    raise RuntimeError(f"nginx did not listen on {port}: {(prefix / 'error.log').read_text()}")
-
-
-def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
-    request = urllib.request.Request(url, headers=headers or {})  # noqa: S310
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-            return response.status, _lower(response.headers.items()), response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, _lower(error.headers.items()), error.read()
-
-
-def _lower(items: Iterable[tuple[str, str]]) -> dict[str, str]:
-    return {name.lower(): value for name, value in items}
 
 
 def check_production(base: str, paths: list[str], media: Path, secret: str) -> list[str]:

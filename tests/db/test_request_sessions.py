@@ -54,7 +54,8 @@ async def test_pool_size_comes_from_the_settings(empty_database_url: str) -> Non
     engine = create_engine(empty_database_url, pool=PoolSize(size=3, overflow=1, timeout=2.5))
     try:
         pool = engine.sync_engine.pool
-        assert (pool.size(), pool._max_overflow, pool._timeout) == (3, 1, 2.5)  # type: ignore[attr-defined]
+        # SQLAlchemy's pools have no public getter for max_overflow: its attribute is read.
+        assert (pool.size(), pool._max_overflow, pool.timeout()) == (3, 1, 2.5)  # type: ignore[attr-defined]
     finally:
         await engine.dispose()
     default = create_engine(empty_database_url)

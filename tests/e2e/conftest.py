@@ -13,29 +13,9 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests import services
-from tests.servers import free_port, run_conference, server_env, start_server
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-# WebRTC with a fake camera and microphone, on loopback, playing without a gesture.
-MEDIA_ARGS = [
-    "--use-fake-ui-for-media-stream",
-    "--use-fake-device-for-media-stream",
-    "--allow-loopback-in-peer-connection",
-    "--autoplay-policy=no-user-gesture-required",
-]
-# Every page action waits at most this long (ms).
-ACTION_TIMEOUT_MS = 10_000
-# The browser's own zone: neither the meeting's nor the demo attendee's, so a page that
-# showed the browser's zone instead of the account's would fail the tests.
-BROWSER_TIME_ZONE = "Europe/Paris"
+from tests.e2e.browser import ACTION_TIMEOUT_MS, BROWSER_TIME_ZONE, CHROMIUM_ARGS
+from tests.e2e.people import People
+from tests.servers import start_demo_server
 
 
 @pytest.fixture(scope="session")
@@ -52,12 +32,7 @@ def live_outbox(live_var_dir: Path) -> Path:
 @pytest.fixture(scope="session")
 def live_server(live_var_dir: Path) -> Iterator[str]:
     """The base URL of a migrated, demo-seeded server running in a subprocess."""
-    var_dir = live_var_dir
-    port = free_port()
-    env = server_env(var_dir=var_dir, base_url=f"http://127.0.0.1:{port}", redis_url="memory://")
-    run_conference(env, "migrate")
-    run_conference(env, "demo")
-    server = start_server(env, name="e2e", port=port, log=var_dir / "server.log")
+    server = start_demo_server(live_var_dir, name="e2e")
     try:
         server.wait_healthy()
         yield server.url
@@ -96,3 +71,13 @@ def page(browser: Browser, live_server: str) -> Iterator[Page]:
         yield tab
     finally:
         context.close()
+
+
+@pytest.fixture
+def people(browser: Browser, live_server: str) -> Iterator[People]:
+    """Demo accounts in browser contexts of their own on the live server, closed after."""
+    crowd = People(browser, live_server)
+    try:
+        yield crowd
+    finally:
+        crowd.close()

@@ -13,13 +13,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e.conftest import BROWSER_TIME_ZONE
+from conference.demo import DEMO_PASSWORD
+from tests.e2e.browser import BROWSER_TIME_ZONE
+from tests.e2e.people import ATTENDEE
 from tests.mailbox import wait_for_confirmation_link
 
 pytestmark = pytest.mark.browser
-
-DEMO_PASSWORD = "cytokines2021"
-DEMO_ATTENDEE = "attendee@demo.test"
 
 
 def zone_note(page: Page) -> Locator:
@@ -129,7 +128,7 @@ def test_register_and_see_the_meeting_in_my_zone(
 
 
 def test_demo_attendee_signs_in_and_sees_tokyo_time(page: Page, live_server: str) -> None:
-    sign_in(page, DEMO_ATTENDEE, DEMO_PASSWORD)
+    sign_in(page, ATTENDEE, DEMO_PASSWORD)
 
     expect(page).to_have_url(f"{live_server}/")
     expect(sign_out_button(page)).to_be_visible()
@@ -153,7 +152,7 @@ def test_sign_in_with_the_keyboard_only(page: Page, live_server: str) -> None:
         if email.evaluate("element => element === document.activeElement"):
             break
     expect(email).to_be_focused()
-    page.keyboard.type(DEMO_ATTENDEE)
+    page.keyboard.type(ATTENDEE)
 
     page.keyboard.press("Tab")
     password = page.get_by_label("Password")
@@ -177,13 +176,13 @@ def test_skip_link_moves_focus_to_the_main_content(page: Page) -> None:
 
 
 def test_wrong_password_is_refused(page: Page, live_server: str) -> None:
-    sign_in(page, DEMO_ATTENDEE, "not-the-password")
+    sign_in(page, ATTENDEE, "not-the-password")
 
     expect(page).to_have_url(f"{live_server}/signin")
     alert = page.get_by_role("alert")
     expect(alert).to_be_visible()
     expect(alert).not_to_be_empty()
-    expect(page.get_by_label("Email address")).to_have_value(DEMO_ATTENDEE)
+    expect(page.get_by_label("Email address")).to_have_value(ATTENDEE)
     expect(page.get_by_label("Password")).to_have_value("")
     expect_signed_out(page)
 

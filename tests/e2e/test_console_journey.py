@@ -14,12 +14,12 @@ import uuid
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import ACTION_TIMEOUT_MS
+from conference.demo import DEMO_PASSWORD
+from tests.e2e.browser import ACTION_TIMEOUT_MS
 
 pytestmark = pytest.mark.browser
 
 ORGANIZER = "organizer@demo.test"
-DEMO_PASSWORD = "cytokines2021"
 
 
 def sign_in(page: Page) -> None:

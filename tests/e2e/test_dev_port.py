@@ -9,8 +9,6 @@ http://127.0.0.1:8000) and chat said "Reconnecting" for ever.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,32 +16,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.test_realtime_journey import (
-    ATTENDEE,
-    LIVE_MS,
-    SPEAKER,
-    People,
-    chat,
-    open_live,
-    session_guid,
-)
-from tests.servers import COMMAND_TIMEOUT, free_port, run_conference, server_env, start_server
+from tests.e2e.people import ATTENDEE, LIVE_MS, SPEAKER, People, chat, open_live, session_guid
+from tests.servers import free_port, run_conference, server_env, start_server
 
 pytestmark = pytest.mark.browser
-
-
-def _conference(env: dict[str, str], *args: str) -> str:
-    """Run ``conference ARGS``; its standard output (the test fails if it does)."""
-    result = subprocess.run(
-        [sys.executable, "-m", "conference", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=COMMAND_TIMEOUT,
-        check=False,
-    )
-    assert result.returncode == 0, f"conference {args}: {result.stdout}\n{result.stderr}"
-    return result.stdout
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +31,7 @@ def dev_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, 
     env = server_env(var_dir=var_dir, base_url="", redis_url="memory://")
     del env["CONFERENCE_BASE_URL"]
     run_conference(env, "migrate")
-    demo = _conference(env, "demo", "--host", "127.0.0.1", "--port", str(port))
+    demo = run_conference(env, "demo", "--host", "127.0.0.1", "--port", str(port))
     server = start_server(env, name="dev-port", port=port, log=var_dir / "server.log")
     try:
         server.wait_healthy()

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.conftest import ACTION_TIMEOUT_MS
+from tests.e2e.browser import ACTION_TIMEOUT_MS
 from tests.servers import Server, free_port, run_conference, server_env
 
 pytestmark = pytest.mark.browser

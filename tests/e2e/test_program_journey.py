@@ -12,33 +12,26 @@ import re
 import uuid
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
 from playwright.sync_api import APIRequestContext, Browser, Page, expect
 
+from conference.demo import DEMO_PASSWORD
+from tests.e2e.people import ORGANIZER, ok
 from tests.mailbox import wait_for_confirmation_link
 
 pytestmark = pytest.mark.browser
 
-DEMO_PASSWORD = "cytokines2021"
-ORGANIZER = "organizer@demo.test"
 LONDON = ZoneInfo("Europe/London")
-
-
-def _ok(response: Any, what: str) -> dict[str, Any]:
-    assert response.ok, f"{what}: {response.status} {response.text()}"
-    body: dict[str, Any] = response.json()
-    return body
 
 
 def publish_session(api: APIRequestContext, title: str) -> str:
     """Sign in as the demo organizer, add ``title`` on a new stage, publish; its GUID."""
-    token = _ok(api.get("/api/v1/auth/csrf"), "csrf")["csrf_token"]
+    token = ok(api.get("/api/v1/auth/csrf"), "csrf")["csrf_token"]
     headers = {"X-CSRF-Token": token}
-    _ok(
+    ok(
         api.post(
             "/api/v1/auth/login",
             data={"email": ORGANIZER, "password": DEMO_PASSWORD},
@@ -47,11 +40,11 @@ def publish_session(api: APIRequestContext, title: str) -> str:
         "organizer sign-in",
     )
     suffix = title.rsplit(" ", 1)[-1]
-    stage = _ok(
+    stage = ok(
         api.post("/api/v1/program/stages", data={"name": f"E2E Stage {suffix}"}, headers=headers),
         "stage",
     )
-    speaker = _ok(
+    speaker = ok(
         api.post(
             "/api/v1/program/people",
             data={"name": f"Aiko Tanaka {suffix}", "affiliation": "Kyoto University"},
@@ -59,7 +52,7 @@ def publish_session(api: APIRequestContext, title: str) -> str:
         ),
         "person",
     )
-    session = _ok(
+    session = ok(
         api.post(
             "/api/v1/program/draft/sessions",
             data={
@@ -73,7 +66,7 @@ def publish_session(api: APIRequestContext, title: str) -> str:
         ),
         "session",
     )
-    _ok(
+    ok(
         api.post(
             f"/api/v1/program/draft/sessions/{session['id']}/talks",
             data={
@@ -87,7 +80,7 @@ def publish_session(api: APIRequestContext, title: str) -> str:
         "talk",
     )
     # Other browser tests may leave the shared draft with warnings; publish regardless.
-    _ok(
+    ok(
         api.post(
             "/api/v1/program/publish",
             data={"confirm_warnings": True, "note": "Browser test session"},

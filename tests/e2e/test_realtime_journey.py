@@ -12,103 +12,27 @@ import json
 import os
 import re
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, WebSocket, WebSocketRoute, expect
+from playwright.sync_api import Browser, Page, WebSocket, WebSocketRoute, expect
 
-from tests.e2e.conftest import ACTION_TIMEOUT_MS, BROWSER_TIME_ZONE
+from conference.demo import DEMO_PASSWORD
+from tests.e2e.people import (
+    ATTENDEE,
+    LIVE_MS,
+    ORGANIZER,
+    SPEAKER,
+    People,
+    chat,
+    ok,
+    open_live,
+    session_guid,
+)
 
 pytestmark = pytest.mark.browser
-
-DEMO_PASSWORD = "cytokines2021"
-ATTENDEE = "attendee@demo.test"
-SPEAKER = "speaker@demo.test"
-ORGANIZER = "organizer@demo.test"
-SESSION_TITLE = "Chemokines I: Gradients and guidance"
-# Live updates cross two browsers and the server: allow them a little longer than a click.
-LIVE_MS = 15_000
-
-
-def _ok(response: Any, what: str) -> Any:
-    assert response.ok, f"{what}: {response.status} {response.text()}"
-    return response.json()
-
-
-class People:
-    """Browser contexts, one per person, closed at the end; page errors are collected."""
-
-    def __init__(self, browser: Browser, base_url: str) -> None:
-        self.browser = browser
-        self.base_url = base_url
-        self.contexts: list[BrowserContext] = []
-        self.errors: list[str] = []
-
-    def signed_in(self, email: str, *, width: int = 1280, height: int = 900) -> Page:
-        context = self.browser.new_context(
-            base_url=self.base_url,
-            locale="en-GB",
-            timezone_id=BROWSER_TIME_ZONE,
-            viewport={"width": width, "height": height},
-        )
-        context.set_default_timeout(ACTION_TIMEOUT_MS)
-        self.contexts.append(context)
-        token = _ok(context.request.get("/api/v1/auth/csrf"), "csrf")["csrf_token"]
-        _ok(
-            context.request.post(
-                "/api/v1/auth/login",
-                data={"email": email, "password": DEMO_PASSWORD},
-                headers={"X-CSRF-Token": token},
-            ),
-            f"sign-in of {email}",
-        )
-        page = context.new_page()
-        page.on("pageerror", lambda error: self.errors.append(f"{email}: {error}"))
-        return page
-
-    def close(self) -> None:
-        for context in self.contexts:
-            context.close()
-
-
-@pytest.fixture
-def people(browser: Browser, live_server: str) -> Iterator[People]:
-    crowd = People(browser, live_server)
-    try:
-        yield crowd
-    finally:
-        crowd.close()
-
-
-def session_guid(page: Page) -> str:
-    found = _ok(
-        page.request.get("/api/v1/program/sessions", params={"q": "Gradients and guidance"}),
-        "session search",
-    )
-    guids = [s["guid"] for s in found if s["title"] == SESSION_TITLE]
-    assert guids, f"no demo session titled {SESSION_TITLE!r}: {found}"
-    guid: str = guids[0]
-    return guid
-
-
-def open_live(page: Page, guid: str) -> None:
-    """Open the session page and wait until the panel has joined the session's channel."""
-    page.goto(f"/program/sessions/{guid}")
-    panel = page.get_by_test_id("session-live")
-    expect(panel).to_be_visible()
-    # The reaction buttons are enabled once subscribed to session:<guid>.
-    expect(panel.get_by_role("button", name="Applause")).to_be_enabled(timeout=LIVE_MS)
-    expect(panel.locator("[data-live-status]")).to_have_text("Connected.")
-
-
-def chat(page: Page, text: str) -> None:
-    box = page.get_by_label("Message", exact=True)
-    box.fill(text)
-    box.press("Enter")
-    expect(box).to_have_value("")
 
 
 def tab(page: Page, name: str) -> None:
@@ -390,11 +314,11 @@ def test_an_announcement_reaches_the_session_page_live_and_ends(people: People) 
     organizer = people.signed_in(ORGANIZER)
     guid = session_guid(a)
     open_live(a, guid)
-    token = _ok(organizer.request.get("/api/v1/auth/csrf"), "csrf")["csrf_token"]
+    token = ok(organizer.request.get("/api/v1/auth/csrf"), "csrf")["csrf_token"]
     headers = {"X-CSRF-Token": token}
     message = f"Plenary moves to Hall 2 {uuid.uuid4().hex[:6]}"
     ends_at = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
-    created = _ok(
+    created = ok(
         organizer.request.post(
             "/api/v1/announcements",
             data={"message": message, "level": "important", "ends_at": ends_at},
@@ -405,7 +329,7 @@ def test_an_announcement_reaches_the_session_page_live_and_ends(people: People) 
     banner = a.locator("#announcements [data-announcement-id]", has_text=message)
     expect(banner).to_be_visible(timeout=LIVE_MS)
     expect(banner).to_contain_text("Important:")
-    _ok(
+    ok(
         organizer.request.post(
             f"/api/v1/announcements/{created['announcement_id']}/end", headers=headers
         ),
@@ -425,9 +349,9 @@ def session_on_now(browser: Browser, live_server: str) -> tuple[str, str]:
     context = browser.new_context(base_url=live_server)
     try:
         api = context.request
-        token = _ok(api.get("/api/v1/auth/csrf"), "csrf")["csrf_token"]
+        token = ok(api.get("/api/v1/auth/csrf"), "csrf")["csrf_token"]
         headers = {"X-CSRF-Token": token}
-        _ok(
+        ok(
             api.post(
                 "/api/v1/auth/login",
                 data={"email": ORGANIZER, "password": DEMO_PASSWORD},
@@ -436,14 +360,14 @@ def session_on_now(browser: Browser, live_server: str) -> tuple[str, str]:
             "organizer sign-in",
         )
         tag = uuid.uuid4().hex[:6]
-        stage = _ok(
+        stage = ok(
             api.post(
                 "/api/v1/program/stages", data={"name": f"Socket Hall {tag}"}, headers=headers
             ),
             "stage",
         )
         now = datetime.now(UTC).replace(microsecond=0)
-        session = _ok(
+        session = ok(
             api.post(
                 "/api/v1/program/draft/sessions",
                 data={
@@ -458,7 +382,7 @@ def session_on_now(browser: Browser, live_server: str) -> tuple[str, str]:
             "session",
         )
         # Other browser tests may leave the shared draft with warnings; publish regardless.
-        _ok(
+        ok(
             api.post(
                 "/api/v1/program/publish",
                 data={"confirm_warnings": True, "note": "Browser test: a session on now"},

@@ -11,7 +11,6 @@ server's worker) at the start of the test.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,15 +20,14 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from tests import services
-from tests.e2e.conftest import ACTION_TIMEOUT_MS, BROWSER_TIME_ZONE, CHROMIUM_ARGS, MEDIA_ARGS
-from tests.servers import free_port, run_conference, server_env, start_server
+from tests.e2e.browser import CHROMIUM_ARGS, MEDIA_ARGS
+from tests.e2e.people import ATTENDEE, ORGANIZER, signed_in
+from tests.servers import start_demo_server
 from tests.streaming.frames import write_sample_video
+from tests.waiting import block_until
 
 pytestmark = pytest.mark.browser
 
-DEMO_PASSWORD = "cytokines2021"
-ORGANIZER = "organizer@demo.test"
-ATTENDEE = "attendee@demo.test"
 STAGE = "plenary-hall"
 # Chromium's fake devices; loopback candidates for the in-namespace peer connection.
 # Waits that span an encode, a playlist and a player start (ms).
@@ -41,39 +39,19 @@ VTT = "WEBVTT\n\n00:00:00.000 --> 00:00:30.000\nSubtitles for the sample talk\n"
 def streaming_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A demo-seeded server with a small, fast ladder and 1 s segments (SQLite, memory hub,
     ICE on loopback only)."""
-    var_dir = tmp_path_factory.mktemp("e2e-streaming")
-    port = free_port()
-    env = server_env(
-        var_dir=var_dir,
-        base_url=f"http://127.0.0.1:{port}",
-        redis_url="memory://",
+    server = start_demo_server(
+        tmp_path_factory.mktemp("e2e-streaming"),
+        name="e2e-streaming",
         ice_interfaces="lo",
         stream_ladder="360p:640x360@800,180p:320x180@300",
         stream_segment_seconds="1",
         stream_preset="ultrafast",
     )
-    run_conference(env, "migrate")
-    run_conference(env, "demo")
-    server = start_server(env, name="e2e-streaming", port=port, log=var_dir / "server.log")
     try:
         server.wait_healthy()
         yield server.url
     finally:
         server.stop()
-
-
-def signed_in(browser: Browser, base_url: str, email: str) -> tuple[BrowserContext, str]:
-    """A browser context signed in as ``email``, and its CSRF token."""
-    context = browser.new_context(base_url=base_url, locale="en-GB", timezone_id=BROWSER_TIME_ZONE)
-    context.set_default_timeout(ACTION_TIMEOUT_MS)
-    token = context.request.get("/api/v1/auth/csrf").json()["csrf_token"]
-    response = context.request.post(
-        "/api/v1/auth/login",
-        data={"email": email, "password": DEMO_PASSWORD},
-        headers={"X-CSRF-Token": token},
-    )
-    assert response.ok, f"sign-in of {email}: {response.status} {response.text()}"
-    return context, str(token)
 
 
 def video_time(page: Page) -> float:
@@ -196,14 +174,15 @@ def upload_recording(context: BrowserContext, token: str, video: Path, session_g
     assert accepted.status == 202, accepted.text()
     job_id = accepted.json()["job_id"]
     recording_id = int(accepted.json()["recording_id"])
-    deadline = time.monotonic() + 60
-    while True:
-        job = context.request.get(f"/api/v1/streaming/jobs/{job_id}").json()
-        if job["state"] == "done":
-            break
+    seen: list[dict[str, Any]] = []
+
+    def transcoded() -> bool:
+        job: dict[str, Any] = context.request.get(f"/api/v1/streaming/jobs/{job_id}").json()
+        seen.append(job)
         assert job["state"] != "failed", job
-        assert time.monotonic() < deadline, f"the transcode did not finish: {job}"
-        time.sleep(0.5)
+        return bool(job["state"] == "done")
+
+    block_until(transcoded, lambda: f"the transcode to finish: {seen[-1]}", interval=0.5)
     captions = context.request.put(
         f"/api/v1/streaming/recordings/{recording_id}/captions/en?label=English",
         data=VTT,

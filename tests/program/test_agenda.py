@@ -206,14 +206,15 @@ async def test_stars_survive_republishing_and_cancellations_are_explained(
 
 
 async def test_feed_is_secret_and_revocable(
-    client: httpx.AsyncClient, users: UserFactory, sample: Sample
+    app: FastAPI, client: httpx.AsyncClient, users: UserFactory, sample: Sample
 ) -> None:
     assert (await client.put(f"{STARS}/{sample.symposium}")).status_code == 200
     path = feed_path((await client.get("/agenda", headers=HTML)).text)
     assert re.fullmatch(r"/agenda/feed/\d+-[0-9a-f]{32}\.ics", path)
 
     # Calendar apps carry no cookie.
-    anonymous = httpx.AsyncClient(transport=client._transport, base_url="http://testserver")
+    transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 50000))
+    anonymous = httpx.AsyncClient(transport=transport, base_url="http://testserver")
     async with anonymous:
         feed = await anonymous.get(path)
         assert feed.status_code == 200

@@ -12,19 +12,13 @@ from fastapi import FastAPI
 from sqlalchemy import select
 
 from conference.program.models import ProgramSession, Talk
-from tests.factories import UserFactory
-from tests.program.factories import API, ProgramBuilder, organizer_client
+from tests.program.factories import API, ProgramBuilder
 
 pytestmark = pytest.mark.usefixtures("demo_meeting")
 
 MON_9 = "2021-10-18T09:00:00+01:00"
 MON_10 = "2021-10-18T10:00:00+01:00"
 FAR = "9999-12-31T09:00:00+00:00"
-
-
-@pytest.fixture
-async def builder(client: httpx.AsyncClient, users: UserFactory) -> ProgramBuilder:
-    return ProgramBuilder(await organizer_client(client, users))
 
 
 async def test_session_and_talk_times_are_kept_near_the_meeting(builder: ProgramBuilder) -> None:

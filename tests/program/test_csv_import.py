@@ -9,9 +9,8 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from tests.factories import UserFactory
-from tests.program.factories import API, ProgramBuilder, organizer_client
-from tests.program.test_frab_import import draft, nothing_changed, row_counts
+from tests.program.factories import API, ProgramBuilder
+from tests.program.imports import draft, nothing_changed, row_counts
 
 pytestmark = pytest.mark.usefixtures("demo_meeting")
 
@@ -22,11 +21,6 @@ HEADER = (
     "session_end,chairs,cme_accredited,cme_minutes,may_be_recorded,talk_guid,talk_title,"
     "talk_start,talk_duration_minutes,speakers,abstract"
 )
-
-
-@pytest.fixture
-async def builder(client: httpx.AsyncClient, users: UserFactory) -> ProgramBuilder:
-    return ProgramBuilder(await organizer_client(client, users))
 
 
 async def post_csv(client: httpx.AsyncClient, content: bytes, *, dry_run: bool) -> httpx.Response:

@@ -7,17 +7,12 @@ from fastapi import FastAPI
 from conference.accounts.models import Role
 from conference.program.service import current_meeting
 from tests.factories import UserFactory, sign_in
-from tests.program.factories import API, ProgramBuilder, organizer_client
+from tests.program.factories import API, ProgramBuilder
 
 pytestmark = pytest.mark.usefixtures("demo_meeting")
 
 MON_9 = "2021-10-18T09:00:00+01:00"
 MON_10 = "2021-10-18T10:00:00+01:00"
-
-
-@pytest.fixture
-async def builder(client: httpx.AsyncClient, users: UserFactory) -> ProgramBuilder:
-    return ProgramBuilder(await organizer_client(client, users))
 
 
 async def test_create_session_with_chairs_and_talks(builder: ProgramBuilder) -> None:

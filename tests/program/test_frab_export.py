@@ -7,12 +7,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from jsonschema import Draft6Validator, FormatChecker  # type: ignore[import-untyped]
 
-from tests.factories import UserFactory
-from tests.program.factories import API, ProgramBuilder, organizer_client
+from tests.program.factories import API, ProgramBuilder, small_program
 
 pytestmark = pytest.mark.usefixtures("demo_meeting")
 
@@ -37,74 +35,6 @@ def validate(document: dict[str, Any]) -> None:
     # jsonschema checks date-time only with an optional package; this check is stricter.
     checker.checks("date-time")(_aware)
     Draft6Validator(SCHEMA, format_checker=checker).validate(document)
-
-
-@pytest.fixture
-async def builder(client: httpx.AsyncClient, users: UserFactory) -> ProgramBuilder:
-    return ProgramBuilder(await organizer_client(client, users))
-
-
-async def small_program(builder: ProgramBuilder) -> dict[str, Any]:
-    """Two stages, a track, a chair and a speaker, three sessions over two days."""
-    main = await builder.stage("Main Stage", room="Cardiff City Hall")
-    side = await builder.stage("Stage B")
-    track = await builder.track("Interferons", color="#7a1538")
-    chair = await builder.person("Eleanor Chair", affiliation="University of Toronto")
-    speaker = await builder.person(
-        "Sam Speaker",
-        affiliation="University of Pennsylvania",
-        country="US",
-        biography="Studies IL-27.",
-        photo_url="https://example.org/sam.jpg",
-    )
-    symposium = await builder.session(
-        "Interferons in infection",
-        "2021-10-18T09:00:00+01:00",
-        "2021-10-18T10:30:00+01:00",
-        stage_id=main["id"],
-        track_id=track["id"],
-        chair_ids=[chair["id"]],
-        description="Type I and III interferons.\n",
-        cme_accredited=True,
-        cme_minutes=90,
-    )
-    await builder.talk(
-        symposium["id"], "Type I IFN", "2021-10-18T09:05:00+01:00", 20, speaker_ids=[speaker["id"]]
-    )
-    await builder.talk(
-        symposium["id"],
-        "IFN-lambda at barriers",
-        "2021-10-18T09:30:00+01:00",
-        25,
-        speaker_ids=[speaker["id"], chair["id"]],
-        may_be_recorded=False,  # a talk's own flag travels in our meta block
-    )
-    coffee = await builder.session(
-        "Coffee",
-        "2021-10-18T10:30:00+01:00",
-        "2021-10-18T11:00:00+01:00",
-        stage_id=side["id"],
-        session_type="break",
-        may_be_recorded=False,
-    )
-    opening = await builder.session(
-        "Opening plenary",
-        "2021-10-17T14:00:00+01:00",
-        "2021-10-17T15:15:00+01:00",
-        stage_id=main["id"],
-        session_type="plenary",
-    )
-    published = await builder.publish()
-    assert published.status_code == 201, published.text
-    return {
-        "main": main,
-        "side": side,
-        "chair": chair,
-        "speaker": speaker,
-        "symposium": symposium,
-        "coffee": coffee,
-        "opening": opening,
-    }
 
 
 async def test_unpublished_program_is_404(builder: ProgramBuilder) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -11,83 +10,25 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from conference.accounts.models import Role
 from conference.program.interop import service as importing
 from conference.program.models import (
-    Person,
-    ProgramSession,
     ProgramVersion,
-    SessionChair,
-    Stage,
-    Talk,
-    TalkSpeaker,
-    Track,
 )
+from tests.cli import query, run_cli
 from tests.factories import UserFactory, csrf, sign_in
-from tests.program.factories import API, ProgramBuilder, organizer_client
-from tests.program.test_frab_export import small_program
-from tests.test_cli import query, run_cli
-
-DATA = Path(__file__).parent / "data"
-IMPORT = f"{API}/import"
-
-
-def fixture(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((DATA / name).read_text())
-    return data
-
-
-async def row_counts(app: FastAPI) -> dict[str, int]:
-    """Rows of every program table, to show that a refused import changed nothing."""
-    models = (Stage, Track, Person, ProgramSession, SessionChair, Talk, TalkSpeaker)
-    async with app.state.ctx.db.session() as db:
-        return {
-            m.__tablename__: int(await db.scalar(select(func.count()).select_from(m)) or 0)
-            for m in models
-        }
-
-
-@pytest.fixture
-async def builder(
-    client: httpx.AsyncClient, users: UserFactory, demo_meeting: None
-) -> ProgramBuilder:
-    return ProgramBuilder(await organizer_client(client, users))
-
-
-async def post_import(
-    client: httpx.AsyncClient, document: object, *, dry_run: bool
-) -> httpx.Response:
-    return await client.post(
-        IMPORT,
-        params={"dry_run": str(dry_run).lower()},
-        content=json.dumps(document),
-        headers={"Content-Type": "application/json"},
-    )
-
-
-def nothing_changed(unchanged: int, *, dry_run: bool = True) -> dict[str, Any]:
-    empty: dict[str, list[str]] = {"added": [], "updated": []}
-    return {
-        "dry_run": dry_run,
-        "sessions": {"added": [], "updated": [], "unchanged": unchanged},
-        "stages": empty,
-        "tracks": empty,
-        "people": empty,
-    }
-
-
-async def draft(client: httpx.AsyncClient) -> dict[str, dict[str, Any]]:
-    """The draft sessions by title, with stage and track names instead of ids."""
-    stages = {s["id"]: s["name"] for s in (await client.get(f"{API}/stages")).json()}
-    tracks = {t["id"]: t["name"] for t in (await client.get(f"{API}/tracks")).json()}
-    found = {}
-    for session in (await client.get(f"{API}/draft/sessions")).json():
-        session["stage"] = stages.get(session.pop("stage_id"))
-        session["track"] = tracks.get(session.pop("track_id"))
-        found[session["title"]] = session
-    return found
+from tests.program.factories import API, ProgramBuilder, small_program
+from tests.program.imports import (
+    DATA,
+    IMPORT,
+    draft,
+    fixture,
+    nothing_changed,
+    post_import,
+    row_counts,
+)
 
 
 async def test_pretalx_export_imports_after_a_dry_run(

@@ -12,14 +12,12 @@ import copy
 import json
 from typing import Any
 
-import httpx
 import pytest
 from fastapi import FastAPI
 
 from conference.program.interop.plan import ImportDiff
-from tests.factories import UserFactory
-from tests.program.factories import API, ProgramBuilder, organizer_client
-from tests.program.test_frab_import import (
+from tests.program.factories import API, ProgramBuilder
+from tests.program.imports import (
     DATA,
     draft,
     fixture,
@@ -35,13 +33,6 @@ SHARED_WARNING = (
     "they are imported as separate stages, each matched by its name (the GUID is not used "
     "for them)"
 )
-
-
-@pytest.fixture
-async def builder(
-    client: httpx.AsyncClient, users: UserFactory, demo_meeting: None
-) -> ProgramBuilder:
-    return ProgramBuilder(await organizer_client(client, users))
 
 
 async def test_schedule2_imports_events_rooms_tracks_and_people(

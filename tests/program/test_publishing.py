@@ -3,15 +3,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.factories import UserFactory
-from tests.program.factories import API, ProgramBuilder, organizer_client
+from tests.program.factories import API, ProgramBuilder
 
 pytestmark = pytest.mark.usefixtures("demo_meeting")
-
-
-@pytest.fixture
-async def builder(client: httpx.AsyncClient, users: UserFactory) -> ProgramBuilder:
-    return ProgramBuilder(await organizer_client(client, users))
 
 
 async def codes(builder: ProgramBuilder) -> list[str]:

@@ -23,12 +23,12 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 from websockets.typing import Origin
 
+from conference.demo import DEMO_PASSWORD
 from tests.servers import Server, free_port, run_conference, server_env, start_server
 
 # Every wait for a frame is bounded by this; a failure names what was awaited.
 RECEIVE_TIMEOUT = 10.0
 SESSION_COOKIE = "cytokines_session"
-DEMO_PASSWORD = "cytokines2021"
 SECRET_KEY = "cluster-test-secret-" + "k" * 40
 
 Frame = dict[str, Any]

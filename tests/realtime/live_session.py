@@ -1,7 +1,8 @@
-"""Helpers for the chat and Q&A tests: signed-in websocket clients on a published session.
+"""Helpers for the realtime tests: signed-in websocket clients on a published session.
 
 One TestClient (one event loop, one hub) serves every user of a test: signing in as
 another user swaps the client's cookie, and a websocket opened earlier keeps its user.
+The ``live`` fixture (tests/realtime/conftest.py) is such a client.
 """
 
 from __future__ import annotations
@@ -13,16 +14,18 @@ from typing import Any
 from fastapi.testclient import TestClient
 from starlette.testclient import WebSocketTestSession
 
+from conference.accounts import service as accounts
 from conference.accounts.models import Role
 from conference.main import create_app
 from conference.program.demo.meeting import seed_meeting
 from conference.settings import Settings
-from tests.realtime.test_gateway import ORIGIN, signed_in
+from tests.factories import PASSWORD
 
 API = "/api/v1/program"
 # The hub's once-a-second tick may slip these in anywhere: the tests here are not about them.
 EPHEMERAL = frozenset({"presence", "reactions"})
 ORGANIZER = "organizer@example.org"
+ORIGIN = {"origin": "http://testserver"}
 
 
 @contextmanager
@@ -34,6 +37,40 @@ def live_client(settings: Settings) -> Iterator[TestClient]:
         # closed finish on the event loop: shutting the app down under a handler still
         # unwinding can hang the portal (seen intermittently; reported to the hub's owner).
         client.get("/api/v1/auth/csrf")
+
+
+def signed_in(client: TestClient, email: str, *roles: Role) -> int:
+    """Create the user if needed (``roles``, attendee by default) and sign the client in
+    as them; their id."""
+    ctx = client.app.state.ctx  # type: ignore[attr-defined]
+
+    async def make() -> int:
+        async with ctx.db.session() as db:
+            user, _ = await accounts.ensure_user(
+                db,
+                email=email,
+                name=email.split("@")[0],
+                password=PASSWORD,
+                roles=roles or (Role.attendee,),
+                passwords=ctx.passwords,
+            )
+            return user.id
+
+    user_id: int = client.portal.call(make)  # type: ignore[union-attr]
+    # Another user signs in as if in another browser: signing in from this one would end
+    # the session of the websockets it already opened (and close them).
+    client.cookies.delete("cytokines_session")
+    client.headers["X-CSRF-Token"] = client.get("/api/v1/auth/csrf").json()["csrf_token"]
+    response = client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    return user_id
+
+
+def refill(client: TestClient) -> None:
+    """Full token buckets again, for a test about something other than the rate limit."""
+    limiter = client.app.state.ctx.realtime.limiter  # type: ignore[attr-defined]
+    # On the app's loop, between two of its frames, as the limiter is used.
+    client.portal.call(limiter.reset)  # type: ignore[union-attr]
 
 
 def publish_session(client: TestClient, *, chair_email: str | None = None) -> str:

@@ -8,7 +8,6 @@ tests/realtime/test_cross_process.py shows it crossing between two processes.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,6 @@ from starlette.testclient import WebSocketTestSession
 from starlette.websockets import WebSocketDisconnect
 
 from conference.accounts.models import Role, UserSession
-from conference.main import create_app
 from conference.realtime.protocol import CLOSE_UNAUTHENTICATED
 from conference.settings import Settings
 from tests import services
@@ -28,17 +26,18 @@ from tests.realtime.live_session import (
     connect,
     publish_session,
     receive,
+    signed_in,
     subscribe,
     welcome,
 )
-from tests.realtime.test_gateway import signed_in
 
 ADMIN = "admin@example.org"
 ALICE = "alice@example.org"
 
 
 @pytest.fixture(params=["memory", "redis"])
-def hub_settings(request: pytest.FixtureRequest, database_url: str, tmp_path: Path) -> Settings:
+def settings(request: pytest.FixtureRequest, database_url: str, tmp_path: Path) -> Settings:
+    """The app's settings with each hub backend (the ``live`` fixture runs the app on it)."""
     if request.param == "memory":
         return app_settings(database_url, tmp_path / "var")
     return app_settings(
@@ -47,13 +46,6 @@ def hub_settings(request: pytest.FixtureRequest, database_url: str, tmp_path: Pa
         redis_url=services.redis_url(),
         hub_prefix=f"test-{uuid.uuid4().hex[:8]}:",
     )
-
-
-@pytest.fixture
-def live(hub_settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(hub_settings), base_url="http://testserver") as client:
-        yield client
-        client.get("/api/v1/auth/csrf")  # let closed handlers finish (see live_session)
 
 
 def closed_with(ws: WebSocketTestSession) -> tuple[int, str]:

@@ -3,42 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 
 from conference.accounts.models import Role
-from conference.main import create_app
 from conference.realtime import announcements_service
 from conference.realtime.models import Announcement, ChannelEvent
-from conference.settings import Settings
-from tests.realtime.test_polls import (
-    ATTENDEE,
-    ORGANIZER,
-    connect,
-    publish_session,
-    receive,
-    sign_in,
-)
+from tests.realtime.live_session import ORGANIZER, publish_session, signed_in
+from tests.realtime.sockets import connect, receive
 
 API = "/api/v1/announcements"
-
-
-@pytest.fixture
-def live(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings), base_url="http://testserver") as client:
-        yield client
-
-
-@pytest.fixture
-def sockets(live: TestClient) -> Iterator[ExitStack]:
-    with ExitStack() as stack:
-        yield stack
+ATTENDEE = "attendee@example.org"
 
 
 def iso(delta: timedelta) -> str:
@@ -81,10 +60,10 @@ def test_refusals(live: TestClient) -> None:
     anonymous = live.post(API, json=body)
     assert anonymous.status_code in (401, 403)  # no CSRF cookie or no session: refused
     assert live.get(API + "/active").json() == {"announcements": []}
-    sign_in(live, ATTENDEE)
+    signed_in(live, ATTENDEE)
     assert live.post(API, json=body).status_code == 403
     assert live.get(API).status_code == 403
-    sign_in(live, ORGANIZER, Role.organizer)
+    signed_in(live, ORGANIZER, Role.organizer)
     assert live.post(API + "/1/end").status_code == 404
     for bad in [
         {"message": "x", "ends_at": "2030-01-01T10:00:00"},  # naive
@@ -103,9 +82,9 @@ def test_refusals(live: TestClient) -> None:
 
 
 def test_send_now_reaches_everyone_and_ends(live: TestClient, sockets: ExitStack) -> None:
-    sign_in(live, ATTENDEE)
+    signed_in(live, ATTENDEE)
     listener = connect(sockets, live, "meeting")
-    sign_in(live, ORGANIZER, Role.organizer)
+    signed_in(live, ORGANIZER, Role.organizer)
     ends = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1)
     created = live.post(
         API,
@@ -143,7 +122,7 @@ def test_send_now_reaches_everyone_and_ends(live: TestClient, sockets: ExitStack
     assert "Lunch is served" in html
     assert "Important:" in html
 
-    sign_in(live, ORGANIZER, Role.organizer)
+    signed_in(live, ORGANIZER, Role.organizer)
     ended = live.post(f"{API}/{number}/end")
     assert ended.status_code == 200
     assert ended.json()["status"] == "ended"
@@ -160,7 +139,7 @@ def test_send_now_reaches_everyone_and_ends(live: TestClient, sockets: ExitStack
 
 def test_scheduled_is_published_once_when_due(live: TestClient, sockets: ExitStack) -> None:
     ctx = live.app.state.ctx  # type: ignore[attr-defined]
-    sign_in(live, ORGANIZER, Role.organizer)
+    signed_in(live, ORGANIZER, Role.organizer)
     listener = connect(sockets, live, "meeting")
     body = {
         "message": "Posters open",
@@ -203,7 +182,7 @@ def test_scheduled_is_published_once_when_due(live: TestClient, sockets: ExitSta
 
 def test_cancelling_a_scheduled_one_sends_nothing(live: TestClient) -> None:
     ctx = live.app.state.ctx  # type: ignore[attr-defined]
-    sign_in(live, ORGANIZER, Role.organizer)
+    signed_in(live, ORGANIZER, Role.organizer)
     body = {
         "message": "Later",
         "starts_at": iso(timedelta(hours=1)),
@@ -261,5 +240,5 @@ def test_console_page(live: TestClient) -> None:
     )
     assert ended.status_code == 303
     assert live.get(API).json()["announcements"][0]["status"] == "ended"
-    sign_in(live, ATTENDEE)
+    signed_in(live, ATTENDEE)
     assert live.get("/console/announcements").status_code == 403

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 
 import pytest
 import redis.asyncio as redis_asyncio
@@ -20,8 +20,10 @@ from conference.realtime.backends import (
     create_backend,
 )
 from tests import services
+from tests.waiting import wait_until_awaited
 
-DELIVERY_TIMEOUT = 5.0
+# Generous: a loaded machine may be slow, and a passing test never waits this long.
+DELIVERY_TIMEOUT = 30.0
 
 Received = tuple[str, bytes]
 
@@ -42,20 +44,6 @@ def collector() -> tuple[Handler, asyncio.Queue[Received]]:
 
 async def next_item(queue: asyncio.Queue[Received]) -> Received:
     return await asyncio.wait_for(queue.get(), DELIVERY_TIMEOUT)
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], what: str) -> None:
-    """Poll ``check`` until it holds; Redis applies (UN)SUBSCRIBE asynchronously."""
-
-    async def poll() -> None:
-        # Redis sends no notice when a channel's subscriber count changes: poll it.
-        while not await check():  # noqa: ASYNC110
-            await asyncio.sleep(0.01)
-
-    try:
-        await asyncio.wait_for(poll(), DELIVERY_TIMEOUT)
-    except TimeoutError:
-        pytest.fail(f"never became true: {what}")
 
 
 @pytest.fixture
@@ -88,7 +76,7 @@ async def upstream_ready(backend: HubBackend, *channels: str, subscribers: int =
     client = redis_asyncio.Redis.from_url(services.redis_url())
     try:
         for channel in channels:
-            await eventually(
+            await wait_until_awaited(
                 lambda: _numsub_is(client, channel, subscribers),  # noqa: B023
                 f"NUMSUB {channel} == {subscribers}",
             )
@@ -227,7 +215,7 @@ async def test_redis_two_handlers_share_one_subscription_upstream(
         assert await numsub(redis_client, channel) == 0
         await backend.subscribe(channel, first)
         await backend.subscribe(channel, second)
-        await eventually(lambda: _numsub_is(redis_client, channel, 1), "NUMSUB 1")
+        await wait_until_awaited(lambda: _numsub_is(redis_client, channel, 1), "NUMSUB 1")
 
         # One receiving connection, however many local handlers.
         assert await redis_client.publish(channel, b"from outside") == 1
@@ -241,7 +229,7 @@ async def test_redis_two_handlers_share_one_subscription_upstream(
         assert await next_item(second_queue) == (channel, b"again")
 
         await backend.unsubscribe(channel, second)
-        await eventually(lambda: _numsub_is(redis_client, channel, 0), "NUMSUB 0")
+        await wait_until_awaited(lambda: _numsub_is(redis_client, channel, 0), "NUMSUB 0")
         assert await redis_client.publish(channel, b"nobody") == 0
         assert first_queue.empty()
         assert second_queue.empty()
@@ -258,10 +246,10 @@ async def test_redis_resubscribe_after_last_handler_left(
     try:
         await backend.subscribe(channel, handler)
         await backend.unsubscribe(channel, handler)
-        await eventually(lambda: _numsub_is(redis_client, channel, 0), "NUMSUB 0")
+        await wait_until_awaited(lambda: _numsub_is(redis_client, channel, 0), "NUMSUB 0")
 
         await backend.subscribe(channel, handler)
-        await eventually(lambda: _numsub_is(redis_client, channel, 1), "NUMSUB 1")
+        await wait_until_awaited(lambda: _numsub_is(redis_client, channel, 1), "NUMSUB 1")
         await backend.publish(channel, b"back")
         assert await next_item(queue) == (channel, b"back")
     finally:
@@ -300,11 +288,11 @@ async def test_redis_close_leaves_no_subscription(redis_client: redis_asyncio.Re
     channel = channel_name()
     handler, _ = collector()
     await backend.subscribe(channel, handler)
-    await eventually(lambda: _numsub_is(redis_client, channel, 1), "NUMSUB 1")
+    await wait_until_awaited(lambda: _numsub_is(redis_client, channel, 1), "NUMSUB 1")
 
     await backend.close()
 
-    await eventually(lambda: _numsub_is(redis_client, channel, 0), "NUMSUB 0 after close")
+    await wait_until_awaited(lambda: _numsub_is(redis_client, channel, 0), "NUMSUB 0 after close")
 
 
 async def test_redis_ping_false_when_unreachable() -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
 
@@ -17,29 +15,19 @@ from tests.realtime.live_session import (
     live_client,
     publish_session,
     receive,
+    refill,
+    signed_in,
     subscribe,
     welcome,
 )
-from tests.realtime.test_gateway import signed_in
 
 ANA = "ana@example.org"
 BO = "bo@example.org"
 
 
 @pytest.fixture
-def live(settings: Settings) -> Iterator[TestClient]:
-    with live_client(settings) as client:
-        yield client
-
-
-@pytest.fixture
 def channel(live: TestClient) -> str:
     return f"session:{publish_session(live)}"
-
-
-def refill(live: TestClient) -> None:
-    """Full token buckets again, for a test about something other than the rate limit."""
-    live.app.state.ctx.realtime.limiter._buckets.clear()  # type: ignore[attr-defined]
 
 
 def test_two_users_see_each_others_messages_edits_and_deletes(

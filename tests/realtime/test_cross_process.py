@@ -125,6 +125,8 @@ async def act(client: WsClient, type: str, channel: str, data: Frame) -> Frame:
         code = answer["data"].get("code")
         if code != "rate_limited":
             pytest.fail(f"{client.name}: {type} {data} was refused: {answer}")
+        # A poll, not a hope: trying again is the only way to see the token bucket in the
+        # server process refilled (its limiter is per process and has no reset over HTTP).
         await asyncio.sleep(1.0)
     pytest.fail(f"{client.name}: {type} stayed rate limited")
 

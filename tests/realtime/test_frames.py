@@ -9,24 +9,21 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 from starlette.testclient import WebSocketTestSession
 
 from conference.realtime.protocol import MAX_CLIENT_FRAME
-from conference.settings import Settings
 from tests.realtime.live_session import (
     connect,
-    live_client,
     publish_session,
     receive,
+    refill,
+    signed_in,
     subscribe,
     welcome,
 )
-from tests.realtime.test_gateway import signed_in
 
 SEED = 20211017
 FRAMES = 400
@@ -85,12 +82,6 @@ FIELDS = [
     "reaction",
 ]
 HUGE = [2**31 - 1, 2**31, 2**53 + 1, 2**63, 2**64, -(2**63) - 1, 10**300]
-
-
-@pytest.fixture
-def live(settings: Settings) -> Iterator[TestClient]:
-    with live_client(settings) as client:
-        yield client
 
 
 def answers_to(ws: WebSocketTestSession, ref: str) -> list[dict[str, Any]]:
@@ -244,7 +235,6 @@ def test_fuzzed_frames_always_get_an_answer_and_never_break_the_socket(
 ) -> None:
     guid = publish_session(live)  # signed in as the organizer: every action is reachable
     channels = [f"session:{guid}", f"moderation:{guid}"]
-    limiter = live.app.state.ctx.realtime.limiter  # type: ignore[attr-defined]
     frames = Frames(SEED, channels)
     with connect(live) as ws:
         welcome(ws)
@@ -252,7 +242,7 @@ def test_fuzzed_frames_always_get_an_answer_and_never_break_the_socket(
             subscribe(ws, channel)
         for n in range(FRAMES):
             # Full buckets: the rate limit would otherwise answer most of the frames.
-            limiter._buckets.clear()
+            refill(live)
             payload = frames.frame()
             if isinstance(payload, bytes):
                 ws.send_bytes(payload)
@@ -265,7 +255,7 @@ def test_fuzzed_frames_always_get_an_answer_and_never_break_the_socket(
                 # answered by its pong, which ``answers_to`` may already have read.
                 assert answered or '"ping"' in payload, payload
         # After it all, the socket still works as it should.
-        limiter._buckets.clear()
+        refill(live)
         ws.send_json(
             {"type": "chat.send", "channel": channels[0], "ref": "ok", "data": {"body": "still"}}
         )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +9,6 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
-from conference.accounts.models import Role
 from conference.main import create_app
 from conference.realtime import events
 from conference.realtime.gateway import origin_allowed
@@ -19,48 +16,13 @@ from conference.realtime.protocol import CLOSE_ORIGIN, CLOSE_UNAUTHENTICATED, en
 from conference.realtime.schemas import Payload
 from conference.settings import Environment, Settings
 from tests.app_settings import app_settings
-from tests.factories import PASSWORD
-
-ORIGIN = {"origin": "http://testserver"}
+from tests.realtime.live_session import ORIGIN, signed_in
 
 
 class Numbered(Payload):
     """The data of the durable test events these tests write."""
 
     n: int
-
-
-@pytest.fixture
-def live(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings), base_url="http://testserver") as client:
-        yield client
-
-
-def signed_in(client: TestClient, email: str, *roles: Role) -> TestClient:
-    ctx = client.app.state.ctx  # type: ignore[attr-defined]
-
-    async def make() -> None:
-        from conference.accounts import service
-
-        async with ctx.db.session() as db:
-            await service.ensure_user(
-                db,
-                email=email,
-                name=email.split("@")[0],
-                password=PASSWORD,
-                roles=roles or (Role.attendee,),
-                passwords=ctx.passwords,
-            )
-
-    client.portal.call(make)  # type: ignore[union-attr]
-    # Another user signs in as if in another browser: signing in from this one would end
-    # the session of the websockets it already opened (and close them).
-    client.cookies.delete("cytokines_session")
-    token = client.get("/api/v1/auth/csrf").json()["csrf_token"]
-    client.headers["X-CSRF-Token"] = token
-    response = client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
-    assert response.status_code == 200
-    return client
 
 
 def test_refuses_anonymous_and_foreign_origin(live: TestClient) -> None:
@@ -156,11 +118,7 @@ def test_live_event_reaches_subscriber(live: TestClient) -> None:
         assert ws.receive_json()["type"] == "subscribed"
         frame = encode("announcement", channel="meeting", data={"message": "Hello"})
 
-        async def publish() -> None:
-            await hub.publish("meeting", frame)
-            await asyncio.sleep(0)
-
-        live.portal.call(publish)  # type: ignore[union-attr]
+        live.portal.call(hub.publish, "meeting", frame)  # type: ignore[union-attr]
         got = ws.receive_json()
         assert got["type"] == "announcement"
         assert got["data"] == {"message": "Hello"}

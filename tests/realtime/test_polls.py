@@ -3,135 +3,25 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from contextlib import ExitStack
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
-from starlette.testclient import WebSocketTestSession
 
-from conference.accounts import service as accounts
 from conference.accounts.models import Role, User
 from conference.errors import Conflict
-from conference.main import create_app
-from conference.program.demo.meeting import seed_meeting
 from conference.realtime import polls_service as service
-from conference.settings import Settings
-from tests.factories import PASSWORD
+from tests.realtime.live_session import ORGANIZER, publish_session, signed_in
+from tests.realtime.sockets import acked, act, connect, receive, refused
 
-ORIGIN = {"origin": "http://testserver"}
-ORGANIZER = "organizer@example.org"
 ATTENDEE = "attendee@example.org"
-
-
-@pytest.fixture
-def live(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings), base_url="http://testserver") as client:
-        yield client
-
-
-def sign_in(client: TestClient, email: str, *roles: Role) -> int:
-    """Create the user if needed and sign the client in as them; their id."""
-    ctx = client.app.state.ctx  # type: ignore[attr-defined]
-
-    async def make() -> int:
-        async with ctx.db.session() as db:
-            user, _ = await accounts.ensure_user(
-                db,
-                email=email,
-                name=email.split("@")[0],
-                password=PASSWORD,
-                roles=roles or (Role.attendee,),
-                passwords=ctx.passwords,
-            )
-            return user.id
-
-    user_id: int = client.portal.call(make)  # type: ignore[union-attr]
-    # As another browser: signing in from this one would end (and close) the sockets of
-    # the session it already has.
-    client.cookies.delete("cytokines_session")
-    client.headers["X-CSRF-Token"] = client.get("/api/v1/auth/csrf").json()["csrf_token"]
-    response = client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
-    assert response.status_code == 200, response.text
-    return user_id
-
-
-def publish_session(client: TestClient) -> str:
-    """Seed the demo meeting and publish one session as the organizer; its guid."""
-    ctx = client.app.state.ctx  # type: ignore[attr-defined]
-
-    async def seed() -> None:
-        async with ctx.db.session() as db:
-            await seed_meeting(db)
-            await db.commit()
-
-    client.portal.call(seed)  # type: ignore[union-attr]
-    sign_in(client, ORGANIZER, Role.organizer)
-    created = client.post(
-        "/api/v1/program/draft/sessions",
-        json={
-            "title": "Interferon keynote",
-            "starts_at": "2021-10-18T09:00:00+01:00",
-            "ends_at": "2021-10-18T10:00:00+01:00",
-        },
-    )
-    assert created.status_code == 201, created.text
-    published = client.post("/api/v1/program/publish", json={"confirm_warnings": True, "note": ""})
-    assert published.status_code in (200, 201), published.text
-    guid: str = created.json()["guid"]
-    return guid
-
-
-@pytest.fixture
-def sockets(live: TestClient) -> Iterator[ExitStack]:
-    """Closes the test's websockets before the app stops, even when the test fails."""
-    with ExitStack() as stack:
-        yield stack
-
-
-def connect(stack: ExitStack, client: TestClient, *channels: str) -> WebSocketTestSession:
-    """A websocket as the client's current user, subscribed to ``channels``."""
-    ws = stack.enter_context(client.websocket_connect("/ws", headers=ORIGIN))
-    assert receive(ws)["type"] == "welcome"
-    for channel in channels:
-        ws.send_json({"type": "subscribe", "channel": channel})
-        assert receive(ws)["type"] == "subscribed"
-    return ws
-
-
-def receive(ws: WebSocketTestSession) -> dict[str, Any]:
-    """The next frame, passing over presence counts (the hub's ticker sends them)."""
-    while True:
-        frame: dict[str, Any] = ws.receive_json()
-        if frame["type"] != "presence":
-            return frame
-
-
-def act(ws: WebSocketTestSession, type: str, channel: str, ref: str, **data: Any) -> None:
-    ws.send_json({"type": type, "channel": channel, "ref": ref, "data": data})
-
-
-def refused(ws: WebSocketTestSession, ref: str) -> str:
-    """The error code answering ``ref``."""
-    frame = receive(ws)
-    assert (frame["type"], frame.get("ref")) == ("error", ref), frame
-    code: str = frame["data"]["code"]
-    return code
-
-
-def acked(ws: WebSocketTestSession, ref: str) -> dict[str, Any]:
-    frame = receive(ws)
-    assert (frame["type"], frame.get("ref")) == ("ack", ref), frame
-    data: dict[str, Any] = frame["data"]
-    return data
 
 
 def test_poll_lifecycle_with_live_results(live: TestClient, sockets: ExitStack) -> None:
     guid = publish_session(live)
     session, moderation = f"session:{guid}", f"moderation:{guid}"
     moderator = connect(sockets, live, session, moderation)
-    sign_in(live, ATTENDEE)
+    signed_in(live, ATTENDEE)
     attendee = connect(sockets, live, session)
     # An attendee may not run polls, nor listen to the moderation channel.
     act(attendee, "poll.create", session, "a1", question="Q?", options=["Yes", "No"])
@@ -280,7 +170,7 @@ def test_http_list_hides_drafts_from_attendees(live: TestClient, sockets: ExitSt
     assert receive(ws)["type"] == "poll.opened"
     acked(ws, "d3")
 
-    sign_in(live, ATTENDEE)
+    signed_in(live, ATTENDEE)
     attendee = connect(sockets, live, session)
     yes = listed[1]["options"][0]["option_id"]
     act(attendee, "poll.vote", session, "v1", poll_id=listed[1]["poll_id"], option_ids=[yes])
@@ -318,7 +208,7 @@ def test_racing_votes_of_one_user_count_once(live: TestClient, sockets: ExitStac
     act(ws, "poll.open", session, "p2", poll_id=poll["poll_id"])
     assert receive(ws)["type"] == "poll.opened"
     acked(ws, "p2")
-    user_id = sign_in(live, ORGANIZER, Role.organizer)
+    user_id = signed_in(live, ORGANIZER, Role.organizer)
     ctx = live.app.state.ctx  # type: ignore[attr-defined]
     a, b = (o["option_id"] for o in poll["options"])
 

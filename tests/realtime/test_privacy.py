@@ -4,40 +4,31 @@ the data export holds a user's chat, questions, votes and poll answers."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from starlette.testclient import WebSocketTestSession
 
 from conference.realtime.models import ChannelEvent, ChatMessage, PollVote, Question, QuestionVote
 from conference.realtime.privacy import DELETED_AUTHOR
-from conference.settings import Settings
 from tests.factories import PASSWORD
 from tests.realtime.live_session import (
     ORGANIZER,
     act,
     connect,
     drain,
-    live_client,
     publish_session,
     receive,
+    refill,
+    signed_in,
     subscribe,
     welcome,
 )
-from tests.realtime.test_gateway import signed_in
 
 ANA = "ana@example.org"
 BO = "bo@example.org"
 API = "/api/v1/realtime/sessions"
-
-
-@pytest.fixture
-def live(settings: Settings) -> Iterator[TestClient]:
-    with live_client(settings) as client:
-        yield client
 
 
 def replay(ws: WebSocketTestSession, channel: str) -> list[dict[str, Any]]:
@@ -64,10 +55,6 @@ def replayed_chat(frames: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
 
 def texts(frames: list[dict[str, Any]]) -> str:
     return json.dumps(frames, ensure_ascii=False)
-
-
-def refill(live: TestClient) -> None:
-    live.app.state.ctx.realtime.limiter._buckets.clear()  # type: ignore[attr-defined]
 
 
 def test_replay_shows_only_what_history_shows_after_edit_delete_dismiss(

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from fastapi.testclient import TestClient
 
 from conference.settings import Settings
@@ -17,20 +14,14 @@ from tests.realtime.live_session import (
     live_client,
     publish_session,
     receive,
+    signed_in,
     subscribe,
     welcome,
 )
-from tests.realtime.test_gateway import signed_in
 
 ANA = "ana@example.org"
 BO = "bo@example.org"
 CHAIR = "chair@example.org"
-
-
-@pytest.fixture
-def live(settings: Settings) -> Iterator[TestClient]:
-    with live_client(settings) as client:
-        yield client
 
 
 def test_question_lifecycle_between_attendee_and_moderator(live: TestClient) -> None:

@@ -11,37 +11,24 @@ import redis.asyncio as redis_asyncio
 from fastapi.testclient import TestClient
 
 from conference.accounts.models import Role
-from conference.main import create_app
+from conference.realtime import hub as hub_module
 from conference.realtime.backends import RedisBackend
 from conference.realtime.hub import Hub
 from conference.settings import Settings
 from tests import services
-from tests.realtime.test_polls import (
-    ATTENDEE,
-    acked,
-    act,
-    connect,
-    publish_session,
-    refused,
-    sign_in,
-)
+from tests.realtime.live_session import live_client, publish_session, signed_in
+from tests.realtime.sockets import acked, act, connect, refused
+
+ATTENDEE = "attendee@example.org"
 
 
 @pytest.fixture
-def live(settings: Settings) -> Iterator[TestClient]:
-    """The app, with the hub's once-a-second ticker stopped: the tests tick themselves."""
-    with TestClient(create_app(settings), base_url="http://testserver") as client:
-        hub: Hub = client.app.state.ctx.realtime.hub  # type: ignore[attr-defined]
-        ticker = hub._ticker
-        assert ticker is not None
-        client.portal.call(lambda: ticker.cancel())  # type: ignore[union-attr]
+def live(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+    """The app, its hub's once-a-second ticker held off for an hour: the tests tick
+    themselves, so what a tick sends is exactly what the test did before it."""
+    monkeypatch.setattr(hub_module, "TICK_SECONDS", 3600.0)
+    with live_client(settings) as client:
         yield client
-
-
-@pytest.fixture
-def sockets(live: TestClient) -> Iterator[ExitStack]:
-    with ExitStack() as stack:
-        yield stack
 
 
 def tick(client: TestClient) -> None:
@@ -53,7 +40,7 @@ def test_reactions_are_summed_into_one_frame(live: TestClient, sockets: ExitStac
     guid = publish_session(live)
     session = f"session:{guid}"
     watcher = connect(sockets, live, session)
-    sign_in(live, ATTENDEE)
+    signed_in(live, ATTENDEE)
     reactor = connect(sockets, live, session)
     for i, emoji in enumerate(["👏", "🎉", "👏", "👏", "🎉"]):
         act(reactor, "reaction", session, f"r{i}", emoji=emoji)
@@ -93,7 +80,7 @@ def test_presence_follows_joins_and_leaves(live: TestClient, sockets: ExitStack)
     first = connect(sockets, live, session)
     tick(live)
     assert first.receive_json()["data"] == {"viewers": 1}
-    sign_in(live, ATTENDEE, Role.attendee)
+    signed_in(live, ATTENDEE, Role.attendee)
     second = connect(sockets, live, session)
     tick(live)
     for ws in (first, second):

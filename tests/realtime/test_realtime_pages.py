@@ -3,32 +3,22 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
 from fastapi.testclient import TestClient
 
-from conference.settings import Settings
 from tests.realtime.live_session import (
     act,
     act_frames,
     connect,
     drain,
-    live_client,
     publish_session,
+    signed_in,
     subscribe,
     welcome,
 )
-from tests.realtime.test_gateway import signed_in
 
 ANA = "ana@example.org"
 CHAIR = "chair@example.org"
-
-
-@pytest.fixture
-def live(settings: Settings) -> Iterator[TestClient]:
-    with live_client(settings) as client:
-        yield client
 
 
 def form_token(html: str) -> str:

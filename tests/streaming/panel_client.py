@@ -7,7 +7,6 @@ import asyncio
 import contextlib
 import math
 import struct
-import time
 from fractions import Fraction
 
 import av
@@ -16,12 +15,13 @@ from aiortc import MediaStreamTrack, RTCConfiguration, RTCPeerConnection, RTCSes
 from aiortc.mediastreams import MediaStreamError
 
 from streaming.panel.compositor import CHUNK_SAMPLES, level
+from tests.streaming.publisher import PacedTrack
 
 SDP = {"Content-Type": "application/sdp"}
 VIDEO_CLOCK = 90_000
 
 
-class SolidVideo(MediaStreamTrack):
+class SolidVideo(PacedTrack):
     """Frames of one YUV colour at ``fps``, paced in real time."""
 
     kind = "video"
@@ -30,13 +30,9 @@ class SolidVideo(MediaStreamTrack):
         super().__init__()
         self.colour, self.width, self.height, self.fps = colour, width, height, fps
         self.index = 0
-        self.start: float | None = None
 
     async def recv(self) -> av.VideoFrame:
-        if self.start is None:
-            self.start = time.monotonic()
-        due = self.start + self.index / self.fps
-        await asyncio.sleep(max(0.0, due - time.monotonic()))
+        await self.pace(self.index / self.fps)
         frame = av.VideoFrame(self.width, self.height, "yuv420p")
         for index, plane in enumerate(frame.planes):
             plane.update(bytes([self.colour[index]]) * plane.buffer_size)
@@ -46,7 +42,7 @@ class SolidVideo(MediaStreamTrack):
         return frame
 
 
-class Tone(MediaStreamTrack):
+class Tone(PacedTrack):
     """A 400 Hz sine (exactly 8 periods per 20 ms frame) of ``amplitude``; 0 is silence."""
 
     kind = "audio"
@@ -59,13 +55,9 @@ class Tone(MediaStreamTrack):
             samples += [value, value]
         self.chunk = struct.pack(f"<{len(samples)}h", *samples)
         self.index = 0
-        self.start: float | None = None
 
     async def recv(self) -> av.AudioFrame:
-        if self.start is None:
-            self.start = time.monotonic()
-        due = self.start + self.index * CHUNK_SAMPLES / 48_000
-        await asyncio.sleep(max(0.0, due - time.monotonic()))
+        await self.pace(self.index * CHUNK_SAMPLES / 48_000)
         frame = av.AudioFrame(format="s16", layout="stereo", samples=CHUNK_SAMPLES)
         frame.planes[0].update(self.chunk)
         frame.sample_rate = 48_000

@@ -21,6 +21,7 @@ from aiortc import (
     RTCSessionDescription,
 )
 
+from conference.demo import DEMO_PASSWORD
 from streaming.ingest.ice import allow_ice_interfaces
 from tests.streaming.frames import audio_frame, video_frame
 
@@ -38,7 +39,22 @@ def ms_between(earlier: int, later: int) -> int:
     return (later - earlier) % 2**32
 
 
-class SyntheticVideo(MediaStreamTrack):
+class PacedTrack(MediaStreamTrack):
+    """A track that hands out its frames in real time, as a camera or a microphone does."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.start: float | None = None
+
+    async def pace(self, offset: float) -> None:
+        """Return once ``offset`` seconds of media have passed since the first frame."""
+        if self.start is None:
+            self.start = time.monotonic()
+        # The track's clock (media is due at its time), not a wait for something to happen.
+        await asyncio.sleep(max(0.0, self.start + offset - time.monotonic()))
+
+
+class SyntheticVideo(PacedTrack):
     """Frames of a moving pattern at ``fps``, paced in real time."""
 
     kind = "video"
@@ -47,19 +63,15 @@ class SyntheticVideo(MediaStreamTrack):
         super().__init__()
         self.width, self.height, self.fps = width, height, fps
         self.index = 0
-        self.start: float | None = None
 
     async def recv(self) -> av.VideoFrame:
-        if self.start is None:
-            self.start = time.monotonic()
-        due = self.start + self.index / self.fps
-        await asyncio.sleep(max(0.0, due - time.monotonic()))
+        await self.pace(self.index / self.fps)
         frame = video_frame(self.index, self.width, self.height, capture_ms=wall_ms(), fps=self.fps)
         self.index += 1
         return frame
 
 
-class SineAudio(MediaStreamTrack):
+class SineAudio(PacedTrack):
     """A 440 Hz tone in 20 ms frames, paced in real time."""
 
     kind = "audio"
@@ -67,13 +79,9 @@ class SineAudio(MediaStreamTrack):
     def __init__(self) -> None:
         super().__init__()
         self.sample = 0
-        self.start: float | None = None
 
     async def recv(self) -> av.AudioFrame:
-        if self.start is None:
-            self.start = time.monotonic()
-        due = self.start + self.sample / AUDIO_RATE
-        await asyncio.sleep(max(0.0, due - time.monotonic()))
+        await self.pace(self.sample / AUDIO_RATE)
         frame = audio_frame(self.sample, AUDIO_SAMPLES, AUDIO_RATE)
         frame.time_base = Fraction(1, AUDIO_RATE)
         self.sample += AUDIO_SAMPLES
@@ -156,7 +164,7 @@ async def organizer_stream_key(base_url: str) -> tuple[str, str]:
         http.headers["X-CSRF-Token"] = token
         signed = await http.post(
             "/api/v1/auth/login",
-            json={"email": "organizer@demo.test", "password": "cytokines2021"},
+            json={"email": "organizer@demo.test", "password": DEMO_PASSWORD},
         )
         signed.raise_for_status()
         slug = str((await http.get("/api/v1/program/stages")).json()[0]["slug"])

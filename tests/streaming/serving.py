@@ -5,7 +5,6 @@ real server shows (a body longer or shorter than its Content-Length)."""
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -13,6 +12,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from tests.servers import free_port
+from tests.waiting import wait_until
 
 STARTUP_DEADLINE = 30.0
 
@@ -26,14 +26,14 @@ async def serving(app: FastAPI) -> AsyncIterator[str]:
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
-    deadline = time.monotonic() + STARTUP_DEADLINE
-    while not server.started:
+
+    def started() -> bool:
         if task.done():
             task.result()  # raises what stopped it
             raise RuntimeError("uvicorn stopped before it started")
-        if time.monotonic() > deadline:
-            raise TimeoutError("uvicorn did not start")
-        await asyncio.sleep(0.02)
+        return bool(server.started)
+
+    await wait_until(started, "uvicorn to start", within=STARTUP_DEADLINE, interval=0.02)
     try:
         yield f"http://127.0.0.1:{port}"
     finally:

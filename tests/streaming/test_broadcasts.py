@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
-import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -26,9 +25,10 @@ from streaming.ingest import keys
 from streaming.models import Broadcast, Recording
 from streaming.status import stage_status
 from tests.factories import UserFactory
-from tests.program.factories import ProgramBuilder, organizer_client
-from tests.servers import free_port, run_conference, server_env, start_server
+from tests.program.factories import ProgramBuilder
+from tests.servers import start_demo_server
 from tests.streaming.publisher import WhipPublisher, organizer_stream_key
+from tests.waiting import wait_until
 
 LADDER = "180p:320x180@300,90p:160x90@120"
 SIZES = {"180p": (320, 180), "90p": (160, 90)}
@@ -37,12 +37,6 @@ FPS = 15
 
 
 # Without WebRTC ----------------------------------------------------------------------
-
-
-@pytest.fixture
-async def stage(client: httpx.AsyncClient, users: UserFactory, demo_meeting: None) -> Any:
-    organizer = await organizer_client(client, users)
-    return await ProgramBuilder(organizer).stage("Main Stage")
 
 
 def _write_crashed_output(folder: Path) -> None:
@@ -94,7 +88,7 @@ async def test_a_dead_holders_broadcast_is_ended_and_its_recording_kept(
 
     await ctx.realtime.hub.backend.subscribe(channel, heard)
     await app.state.streaming.ingests.end_stale()
-    await asyncio.sleep(0.05)  # the memory backend delivers on the next loop turns
+    await wait_until(lambda: frames, "the stage.state event")
 
     async with ctx.db.session() as db:
         ended = await db.get(Broadcast, live.id)
@@ -198,15 +192,6 @@ def _segments(playlist: Path) -> list[str]:
     return [line for line in playlist.read_text().splitlines() if line.endswith(".m4s")]
 
 
-async def _wait_for(check: Any, seconds: float, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return
-        await asyncio.sleep(0.2)
-    pytest.fail(f"timed out waiting for {what}")
-
-
 def _decode_segment(folder: Path, segment: str, tmp: Path) -> dict[str, Any]:
     """Decode init + one segment; codecs, frame size and the video's duration in seconds."""
     joined = tmp / f"{folder.name}-{segment}.mp4"
@@ -237,21 +222,17 @@ def _db_rows(database: Path, sql: str) -> list[tuple[Any, ...]]:
 @pytest.mark.netns
 async def test_whip_publisher_goes_live_and_leaves_a_recording(tmp_path: Path) -> None:
     var_dir = tmp_path / "var"
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = server_env(
-        var_dir=var_dir,
-        base_url=base,
-        redis_url="memory://",
+    server = start_demo_server(
+        var_dir,
+        name="ingest",
+        log=tmp_path / "server.log",
         ice_interfaces="lo",
         stream_ladder=LADDER,
         stream_segment_seconds=str(SEGMENT_SECONDS),
         stream_fps=str(FPS),
         stream_preset="ultrafast",
     )
-    run_conference(env, "migrate")
-    run_conference(env, "demo")
-    server = start_server(env, name="ingest", port=port, log=tmp_path / "server.log")
+    base = server.url
     publisher = WhipPublisher(fps=FPS)
     second = WhipPublisher(fps=FPS)
     try:
@@ -262,9 +243,8 @@ async def test_whip_publisher_goes_live_and_leaves_a_recording(tmp_path: Path) -
         assert resource.startswith(f"{base}/whip/{slug}/")
         live_dir = var_dir / "media" / "streams" / slug
         playlists = {name: live_dir / name / "index.m3u8" for name in SIZES}
-        await _wait_for(
+        await wait_until(
             lambda: all(len(_segments(p)) >= 3 for p in playlists.values()),
-            20,
             "three segments in every rendition",
         )
         master = (live_dir / "master.m3u8").read_text()
@@ -314,17 +294,17 @@ async def test_whip_publisher_goes_live_and_leaves_a_recording(tmp_path: Path) -
         # The stage is free again; a publisher that vanishes without DELETE ends its
         # broadcast too (its tracks end when the peer connection closes).
         await second.publish(f"{base}/whip/{slug}", key)
-        await _wait_for(lambda: _segments(playlists["90p"]), 10, "the second go-live")
+        await wait_until(lambda: _segments(playlists["90p"]), "the second go-live")
         await second.close()
-        await _wait_for(
+        await wait_until(
             lambda: (
                 _db_rows(database, "SELECT state FROM stream_broadcasts ORDER BY id")[-1]
                 == ("ended",)
             ),
+            "the broadcast of a vanished publisher to end",
             # Well under the silence watchdog (ingest.SILENCE_SECONDS): the closed
             # connection itself ends the broadcast.
-            8,
-            "the broadcast of a vanished publisher to end",
+            within=8,
         )
     finally:
         await publisher.close()

@@ -11,7 +11,6 @@ import asyncio
 import json
 import logging
 import sqlite3
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -30,10 +29,9 @@ from streaming.ingest import live as ingest
 from streaming.models import Broadcast, BroadcastState, Recording
 from streaming.status import stage_status
 from tests.app_settings import app_settings
-from tests.factories import UserFactory
-from tests.program.factories import ProgramBuilder, organizer_client
-from tests.servers import free_port, run_conference, server_env, start_server
+from tests.servers import start_demo_server
 from tests.streaming.publisher import SyntheticVideo, WhipPublisher, organizer_stream_key
+from tests.waiting import wait_until, wait_until_awaited
 
 RENDITIONS = ["180p"]
 
@@ -48,12 +46,6 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         stream_fps=10,
         stream_preset="ultrafast",
     )
-
-
-@pytest.fixture
-async def stage(client: httpx.AsyncClient, users: UserFactory, demo_meeting: None) -> Any:
-    organizer = await organizer_client(client, users)
-    return await ProgramBuilder(organizer).stage("Main Stage")
 
 
 class GatedVideo(SyntheticVideo):
@@ -85,15 +77,6 @@ async def _listen(app: FastAPI, slug: str, on_frame: Callable[[dict[str, Any]], 
     await app.state.ctx.realtime.hub.backend.subscribe(f"stage:{slug}", heard)
 
 
-async def _wait_for(check: Callable[[], Any], what: str, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if await check() if asyncio.iscoroutinefunction(check) else check():
-            return
-        await asyncio.sleep(0.1)
-    pytest.fail(f"timed out waiting for {what}")
-
-
 async def _row(app: FastAPI, broadcast_id: int) -> Broadcast:
     async with app.state.ctx.db.session() as db:
         row: Broadcast | None = await db.get(Broadcast, broadcast_id)
@@ -102,17 +85,27 @@ async def _row(app: FastAPI, broadcast_id: int) -> Broadcast:
 
 
 async def test_the_stage_goes_live_when_its_first_segment_exists(
-    app: FastAPI, stage: dict[str, Any]
+    app: FastAPI, stage: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ctx, ingests = app.state.ctx, app.state.streaming.ingests
     folder = ctx.settings.media_root / broadcasts.live_path(stage["slug"])
     frames: list[dict[str, Any]] = []
     segments_when_told: list[bool] = []
+    has_segment = live_files.every_rendition_has_segment
+    looks: list[bool] = []
+
+    def looking(*args: Any) -> bool:
+        """The ingest's check for a first segment, counted."""
+        found = has_segment(*args)
+        looks.append(found)
+        return found
+
+    monkeypatch.setattr(live_files, "every_rendition_has_segment", looking)
 
     def on_frame(frame: dict[str, Any]) -> None:
         frames.append(frame)
         if frame["type"] == "stage.state" and frame["data"]["state"] == "live":
-            segments_when_told.append(live_files.every_rendition_has_segment(folder, RENDITIONS))
+            segments_when_told.append(has_segment(folder, RENDITIONS))
 
     await _listen(app, stage["slug"], on_frame)
     gate = asyncio.Event()
@@ -128,13 +121,15 @@ async def test_the_stage_goes_live_when_its_first_segment_exists(
             assert await broadcasts.active_broadcast(db, stage_id=found.id) is not None
         assert status["state"] == "offline"
         assert status["master_url"] is None
-        await asyncio.sleep(0.05)  # the memory hub delivers on the next loop turns
+        # The ingest has looked for a first segment, found none and looked again: had it
+        # told viewers anything meanwhile, the memory hub would have delivered it by now.
+        await wait_until(lambda: looks.count(False) >= 2, "the ingest to look for a segment")
         assert [f for f in frames if f["type"] == "stage.state"] == []
 
         gate.set()
-        await _wait_for(lambda: live.on_air, "the stage to go live")
+        await wait_until(lambda: live.on_air, "the stage to go live")
         assert (await _row(app, live.broadcast_id)).state == "live"
-        await _wait_for(lambda: segments_when_told, "the stage.state event")
+        await wait_until(lambda: segments_when_told, "the stage.state event")
         assert segments_when_told == [True]
         async with ctx.db.session() as db:
             status = await stage_status(ctx, db, stage=found, now=utcnow())
@@ -187,7 +182,7 @@ async def test_a_broadcast_without_media_ends_cleanly_with_a_reason_and_no_recor
     assert not (ctx.settings.media_root / broadcasts.live_path(stage["slug"])).exists()
     assert not (ctx.settings.media_root / broadcasts.recording_path(live.recording_id)).exists()
 
-    await _wait_for(lambda: any(f["type"] == "stage.publish_failed" for f in frames), "why")
+    await wait_until(lambda: any(f["type"] == "stage.publish_failed" for f in frames), "why")
     failed = next(f for f in frames if f["type"] == "stage.publish_failed")
     assert failed["data"]["stage"] == stage["slug"]
     assert failed["data"]["reason"] == reason
@@ -215,7 +210,7 @@ async def test_no_first_segment_in_time_stops_the_broadcast(
     async def ended() -> bool:
         return (await _row(app, live.broadcast_id)).state == BroadcastState.no_media
 
-    await _wait_for(ended, "the broadcast to give up")
+    await wait_until_awaited(ended, "the broadcast to give up")
     assert ingests.live(live.resource_id) is None
 
 
@@ -251,20 +246,16 @@ def _states(database: Path) -> list[tuple[Any, ...]]:
 @pytest.mark.netns
 async def test_a_whip_publisher_that_never_connects_leaves_nothing(tmp_path: Path) -> None:
     var_dir = tmp_path / "var"
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = server_env(
-        var_dir=var_dir,
-        base_url=base,
-        redis_url="memory://",
+    log = tmp_path / "server.log"
+    server = start_demo_server(
+        var_dir,
+        name="ingest",
+        log=log,
         ice_interfaces="lo",
         stream_ladder="90p:160x90@120",
         stream_preset="ultrafast",
     )
-    run_conference(env, "migrate")
-    run_conference(env, "demo")
-    log = tmp_path / "server.log"
-    server = start_server(env, name="ingest", port=port, log=log)
+    base = server.url
     publisher = WhipPublisher()
     try:
         await asyncio.to_thread(server.wait_healthy)
@@ -280,10 +271,10 @@ async def test_a_whip_publisher_that_never_connects_leaves_nothing(tmp_path: Pat
         assert response.status_code == 201
         ((state, recording_id),) = _states(var_dir / "conference.db")
         assert (state, recording_id is not None) == ("starting", True)
-        await _wait_for(
+        await wait_until(
             lambda: _states(var_dir / "conference.db")[0][0] != "starting",
             "the server to give up",
-            seconds=ingest.START_SECONDS + 30,
+            within=ingest.START_SECONDS + 60,
         )
         assert _states(var_dir / "conference.db") == [("no_media", None)]
         with sqlite3.connect(var_dir / "conference.db") as connection:

@@ -15,8 +15,7 @@ import array
 import asyncio
 import sqlite3
 import subprocess
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +23,11 @@ import av
 import httpx
 import pytest
 
+from conference.demo import DEMO_PASSWORD
 from tests.netns import inside_private_network
-from tests.servers import free_port, run_conference, server_env, start_server
+from tests.servers import start_demo_server
 from tests.streaming.publisher import organizer_stream_key
+from tests.waiting import wait_until
 
 GST_PYTHON = "/usr/bin/python3"
 CLIENT = Path(__file__).with_name("gst_whip_client.py")
@@ -88,23 +89,6 @@ def _segments(playlist: Path) -> list[str]:
     return [line for line in playlist.read_text().splitlines() if line.endswith(".m4s")]
 
 
-async def _wait_for(
-    check: Callable[[], bool],
-    seconds: float,
-    what: str,
-    publisher: subprocess.Popen[bytes],
-    log: Path,
-) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return
-        if publisher.poll() is not None:
-            pytest.fail(f"the publisher exited while waiting for {what}:\n{_said(log)}")
-        await asyncio.sleep(0.2)
-    pytest.fail(f"timed out waiting for {what}; the publisher said:\n{_said(log)}")
-
-
 def _said(log: Path) -> str:
     return log.read_text()[-3000:]
 
@@ -158,21 +142,17 @@ async def test_gstreamer_webrtcbin_publishes_over_whip(
     if missing is not None:
         pytest.skip(missing)
     var_dir = tmp_path / "var"
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = server_env(
-        var_dir=var_dir,
-        base_url=base,
-        redis_url="memory://",
+    server = start_demo_server(
+        var_dir,
+        name="ingest",
+        log=tmp_path / "server.log",
         ice_interfaces=SERVER_ADDRESS,
         stream_ladder=LADDER,
         stream_segment_seconds=str(SEGMENT_SECONDS),
         stream_fps="15",
         stream_preset="ultrafast",
     )
-    run_conference(env, "migrate")
-    run_conference(env, "demo")
-    server = start_server(env, name="ingest", port=port, log=tmp_path / "server.log")
+    base = server.url
     log = tmp_path / "publisher.log"
     publisher: subprocess.Popen[bytes] | None = None
     try:
@@ -181,7 +161,18 @@ async def test_gstreamer_webrtcbin_publishes_over_whip(
         publisher = _start_publisher(f"{base}/whip/{slug}", key, codec, log)
         live_dir = var_dir / "media" / "streams" / slug
         playlist = live_dir / "270p" / "index.m3u8"
-        await _wait_for(lambda: len(_segments(playlist)) >= 3, 90, "three segments", publisher, log)
+        running = publisher
+
+        def three_segments() -> bool:
+            if running.poll() is not None:
+                pytest.fail(f"the publisher exited while waiting for segments:\n{_said(log)}")
+            return len(_segments(playlist)) >= 3
+
+        await wait_until(
+            three_segments,
+            lambda: f"three segments; the publisher said:\n{_said(log)}",
+            within=90,
+        )
         assert "connection connected" in _said(log)
 
         database = var_dir / "conference.db"
@@ -191,7 +182,7 @@ async def test_gstreamer_webrtcbin_publishes_over_whip(
             http.headers["X-CSRF-Token"] = token
             signed = await http.post(
                 "/api/v1/auth/login",
-                json={"email": "organizer@demo.test", "password": "cytokines2021"},
+                json={"email": "organizer@demo.test", "password": DEMO_PASSWORD},
             )
             assert signed.status_code == 200
             status = (await http.get(f"/api/v1/streaming/stages/{slug}/status")).json()

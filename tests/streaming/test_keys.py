@@ -16,23 +16,13 @@ from streaming.demo import seed_stream_key
 from streaming.ingest import keys as keys_service
 from streaming.models import StreamKey
 from tests.factories import UserFactory, csrf, sign_in
-from tests.program.factories import ProgramBuilder, organizer_client
+from tests.program.factories import ProgramBuilder
 
 pytestmark = pytest.mark.usefixtures("demo_meeting")
 
 
 def keys_url(slug: str) -> str:
     return f"/api/v1/streaming/stages/{slug}/keys"
-
-
-@pytest.fixture
-async def organizer(client: httpx.AsyncClient, users: UserFactory) -> httpx.AsyncClient:
-    return await organizer_client(client, users)
-
-
-@pytest.fixture
-async def stage(organizer: httpx.AsyncClient) -> dict[str, Any]:
-    return await ProgramBuilder(organizer).stage("Main Stage")
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from fastapi import FastAPI
 from streaming import media, tokens
 from streaming.hls.ladder import parse_ladder
 from tests.factories import UserFactory
+from tests.streaming.hls_writing import push_media, writer_for
 from tests.streaming.recording_setup import (
     SEGMENT,
     VTT,
@@ -28,7 +29,6 @@ from tests.streaming.recording_setup import (
     publish_program,
 )
 from tests.streaming.serving import serving
-from tests.streaming.test_hls import push_media, writer_for
 
 REQUESTS = 400
 CONCURRENCY = 16

@@ -3,9 +3,7 @@ a full panel, leaving, the layout, and the panel going live on its stage."""
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -16,17 +14,19 @@ from fastapi import FastAPI
 from playwright.sync_api import expect, sync_playwright
 
 from conference.accounts.models import Role
+from conference.demo import DEMO_PASSWORD
 from conference.main import create_app
 from conference.program.demo.meeting import seed_meeting
 from streaming.panel.compositor import Rect, grid_rects
 from streaming.panel.rooms import MAX_PANELISTS
 from tests import databases, services
 from tests.app_settings import app_settings
-from tests.e2e.conftest import CHROMIUM_ARGS, MEDIA_ARGS
+from tests.e2e.browser import CHROMIUM_ARGS, MEDIA_ARGS
 from tests.factories import UserFactory, csrf, sign_in
 from tests.program.factories import ProgramBuilder, organizer_client
-from tests.servers import free_port, run_conference, server_env, start_server
+from tests.servers import start_demo_server
 from tests.streaming.panel_client import SDP, Panelist
+from tests.waiting import wait_until
 
 RED, GREEN, BLUE = (81, 90, 240), (145, 54, 34), (41, 240, 110)
 OUT_W, OUT_H = 320, 180
@@ -172,15 +172,6 @@ def http_for(app: FastAPI, port: int) -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=transport, base_url="http://testserver")
 
 
-async def wait_for(check: Callable[[], bool], what: str, seconds: float = 30.0) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return
-        await asyncio.sleep(0.1)
-    pytest.fail(f"timed out waiting for {what}")
-
-
 def colour_at(frame: av.VideoFrame, x: int, y: int) -> tuple[int, int, int]:
     rgb = frame.reformat(format="yuv420p")
     values = []
@@ -235,17 +226,23 @@ async def test_panelists_see_and_hear_each_other(live_app: FastAPI) -> None:
                 for colour, tile in zip(colours, tiles, strict=True)
             )
 
-        await wait_for(everyone_sees_everyone, "each panelist to see all three tiles")
+        await wait_until(everyone_sees_everyone, "each panelist to see all three tiles")
         for panelist in panelists:
             assert panelist.picture is not None
             assert (panelist.picture.width, panelist.picture.height) == (OUT_W, OUT_H)
         # One shared H.264 encoder serves all three (the offers had VP8 first).
         room = live_app.state.streaming.panels.room(slug)
         assert list(room.encoders) == ["h264"]
-        await wait_for(
+        await wait_until(
             lambda: all(len(p.audio_levels) >= 50 for p in panelists), "a second of audio"
         )
-        await asyncio.sleep(0.6)  # let the levels settle past the start
+        # Let the levels settle past the start: 30 more chunks (0.6 s of audio) each, so the
+        # 25 that ``recent_level`` averages all came after the first second.
+        settled = [len(p.audio_levels) + 30 for p in panelists]
+        await wait_until(
+            lambda: all(len(p.audio_levels) >= n for p, n in zip(panelists, settled, strict=True)),
+            "the levels to settle",
+        )
         assert panelists[1].recent_level() > 1500
         assert panelists[2].recent_level() > 1500
         assert panelists[0].recent_level() < 300  # mix-minus: not their own voice
@@ -259,7 +256,7 @@ async def test_panelists_see_and_hear_each_other(live_app: FastAPI) -> None:
         assert response.status_code == 200
         assert response.json()["layout"] == "speaker"
         main = Rect(OUT_W // 2 - 4, OUT_H // 3 - 4, 8, 8)
-        await wait_for(lambda: shows(panelists[1].picture, RED, main), "the speaker view")
+        await wait_until(lambda: shows(panelists[1].picture, RED, main), "the speaker view")
         await clients[0].put(url(slug, "/layout"), json={"layout": "grid"})
 
         # A speaker may not remove someone else; the guest leaves; the grid shrinks to two.
@@ -268,7 +265,7 @@ async def test_panelists_see_and_hear_each_other(live_app: FastAPI) -> None:
         assert response.status_code == 403
         assert (await panelists[2].leave(clients[2])).status_code == 204
         two = grid_rects(2, OUT_W, OUT_H)
-        await wait_for(
+        await wait_until(
             lambda: all(
                 shows(p.picture, RED, two[0]) and shows(p.picture, GREEN, two[1])
                 for p in panelists[:2]
@@ -284,7 +281,7 @@ async def test_panelists_see_and_hear_each_other(live_app: FastAPI) -> None:
         assert (await clients[0].post(url(slug, "/live"))).status_code == 409
         media_root: Path = live_app.state.ctx.settings.media_root
         playlist = media_root / "streams" / slug / "180p" / "index.m3u8"
-        await wait_for(
+        await wait_until(
             lambda: playlist.exists() and ".m4s" in playlist.read_text(), "a live segment"
         )
         assert (await clients[0].get(url(slug))).json()["live"] is True
@@ -339,18 +336,13 @@ def test_chromium_joins_the_panel_and_plays_the_shared_encode(
     """static/js/panel.js in Debian Chromium (fake camera): it joins, decodes the one
     shared H.264 encode of the composed panel, sees itself listed, and leaves."""
     var_dir = tmp_path_factory.mktemp("panel-browser")
-    port = free_port()
-    env = server_env(
-        var_dir=var_dir,
-        base_url=f"http://127.0.0.1:{port}",
-        redis_url="memory://",
+    server = start_demo_server(
+        var_dir,
+        name="panel-browser",
         ice_interfaces="lo",
         stream_fps="15",
         stream_preset="ultrafast",
     )
-    run_conference(env, "migrate")
-    run_conference(env, "demo")
-    server = start_server(env, name="panel-browser", port=port, log=var_dir / "server.log")
     try:
         server.wait_healthy()
         with sync_playwright() as playwright:
@@ -365,7 +357,7 @@ def test_chromium_joins_the_panel_and_plays_the_shared_encode(
                 token = context.request.get("/api/v1/auth/csrf").json()["csrf_token"]
                 response = context.request.post(
                     "/api/v1/auth/login",
-                    data={"email": "organizer@demo.test", "password": "cytokines2021"},
+                    data={"email": "organizer@demo.test", "password": DEMO_PASSWORD},
                     headers={"X-CSRF-Token": token},
                 )
                 assert response.ok, response.text()

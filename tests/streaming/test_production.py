@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from conference import cli
 from streaming import tokens
-from tests.bench.bench_streaming_serve import fetch, production_config, start_nginx
+from tests.nginx import fetch, production_config, start_nginx
 from tests.servers import free_port
 from tests.streaming.recording_setup import SEGMENT, write_hls
 

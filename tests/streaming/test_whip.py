@@ -20,7 +20,7 @@ from streaming.ingest import keys
 from streaming.ingest.ice import allow_ice_interfaces
 from streaming.ingest.peer import as_dtls_server
 from tests.factories import UserFactory, csrf, sign_in
-from tests.program.factories import ProgramBuilder, organizer_client
+from tests.program.factories import ProgramBuilder
 
 pytestmark = pytest.mark.usefixtures("demo_meeting")
 
@@ -32,16 +32,6 @@ GARBAGE_OFFER = "v=0\r\nthis is not a session description\r\nm=video\r\n"
 
 def bearer(key: str) -> dict[str, str]:
     return {**SDP, "Authorization": f"Bearer {key}"}
-
-
-@pytest.fixture
-async def organizer(client: httpx.AsyncClient, users: UserFactory) -> httpx.AsyncClient:
-    return await organizer_client(client, users)
-
-
-@pytest.fixture
-async def stage(organizer: httpx.AsyncClient) -> dict[str, Any]:
-    return await ProgramBuilder(organizer).stage("Main Stage")
 
 
 @pytest.fixture

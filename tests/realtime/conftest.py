@@ -1,0 +1,26 @@
+"""Fixtures of the realtime tests: the app in a TestClient, and the websockets a test opens."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import ExitStack
+
+import pytest
+from fastapi.testclient import TestClient
+
+from conference.settings import Settings
+from tests.realtime.live_session import live_client
+
+
+@pytest.fixture
+def live(settings: Settings) -> Iterator[TestClient]:
+    """The app in a TestClient (its lifespan running), on the test's settings."""
+    with live_client(settings) as client:
+        yield client
+
+
+@pytest.fixture
+def sockets(live: TestClient) -> Iterator[ExitStack]:
+    """Closes the test's websockets before the app stops, even when the test fails."""
+    with ExitStack() as stack:
+        yield stack
