@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from conference.accounts.models import Role, User
-from conference.program.models import Person
+from conference.accounts.models import User
+from conference.program import participation
 from conference.program.published.program import SessionView
 from conference.program.service import current_meeting
 
@@ -28,15 +27,7 @@ async def published_session(ctx: AppContext, db: AsyncSession, guid: str) -> Ses
 
 async def is_moderator(ctx: AppContext, db: AsyncSession, user: User, session: SessionView) -> bool:
     """Organizers (and admins) moderate every session; a chair moderates their own."""
-    if user.has_role(Role.organizer):
-        return True
-    chair_guids = [chair.guid for chair in session.chairs]
-    if not chair_guids:
-        return False
-    linked = await db.scalar(
-        select(Person.id).where(Person.guid.in_(chair_guids), Person.user_id == user.id).limit(1)
-    )
-    return linked is not None
+    return (await participation.of_user(db, user=user)).may_moderate(session)
 
 
 async def meeting_policy(ctx: AppContext, db: AsyncSession, user: User, argument: str) -> bool:
