@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import HTTPConnection
 
 from conference.accounts import service as accounts
-from conference.accounts.models import Role, User
+from conference.accounts.models import Role, User, UserSession
 from conference.context import AppContext
 from conference.errors import Forbidden, NotFound, Unauthenticated
 from conference.program import service as program
@@ -50,13 +50,22 @@ def session_token(conn: HTTPConnection, ctx: AppContext) -> str | None:
     return ctx.tokens.unsign_session(cookie)
 
 
-async def viewer(conn: HTTPConnection, ctx: AppContext, db: AsyncSession) -> User | None:
-    """The signed-in user read through ``db``: for the few routes that hold no request
-    session because they wait on something long (going live) and read in short sessions."""
+async def signed_in(
+    conn: HTTPConnection, ctx: AppContext, db: AsyncSession
+) -> tuple[UserSession, User] | None:
+    """Who is signed in: the live session behind the request's cookie and its user, read
+    through ``db``; None for a missing, tampered or ended session. Every way of asking
+    (routes, the websocket handshake, error pages, media files) goes through here."""
     token = session_token(conn, ctx)
     if token is None:
         return None
-    found = await accounts.session_user(db, token=token)
+    return await accounts.session_user(db, token=token)
+
+
+async def viewer(conn: HTTPConnection, ctx: AppContext, db: AsyncSession) -> User | None:
+    """The signed-in user read through ``db``: for the few routes that hold no request
+    session because they wait on something long (going live) and read in short sessions."""
+    found = await signed_in(conn, ctx, db)
     return found[1] if found else None
 
 

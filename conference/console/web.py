@@ -12,7 +12,6 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
-from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Path, Request
@@ -28,6 +27,7 @@ from conference.deps import OptionalUser
 from conference.errors import Forbidden, ServiceError, Unauthenticated
 from conference.program import bounds
 from conference.program.models import Meeting, Person
+from conference.web.errors import render_error_page, sign_in_redirect
 
 FORMAT_HINT = "YYYY-MM-DD HH:MM"
 EN_DASH = "\u2013"
@@ -49,7 +49,7 @@ class ConsoleRoute(APIRoute):
             try:
                 return await handler(request)
             except Unauthenticated:
-                return RedirectResponse(signin_url(request), status_code=303)
+                return sign_in_redirect(request)
             except ServiceError as exc:
                 return error_page(request, exc.status_code, exc.detail)
             except RequestValidationError:
@@ -58,25 +58,11 @@ class ConsoleRoute(APIRoute):
         return guarded
 
 
-def signin_url(request: Request) -> str:
-    """The sign-in page, coming back to this page (query included) afterwards."""
-    target = request.url.path
-    if request.method == "GET" and request.url.query:
-        target += "?" + request.url.query
-    return "/signin?next=" + quote(target, safe="/")
-
-
 def error_page(request: Request, status: int, detail: str) -> Response:
-    """The site's error page, with the signed-in user (if known) in the header."""
-    ctx: AppContext = request.app.state.ctx
+    """The site's error page, with the organizer (if known) in the header: the request
+    still holds its database session here, so the user is not read again."""
     user: User | None = getattr(request.state, "console_user", None)
-    return ctx.pages.render(
-        request,
-        "errors/error.html",
-        {"status": status, "detail": detail},
-        user=user,
-        status_code=status,
-    )
+    return render_error_page(request, status, detail, user=user)
 
 
 async def console_organizer(request: Request, user: OptionalUser) -> User:

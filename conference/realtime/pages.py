@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 import re
 from typing import Any
-from urllib.parse import quote
 
 import segno
 from fastapi import APIRouter, Request
@@ -26,6 +25,7 @@ from conference.realtime import qa_service
 from conference.realtime.channels import is_moderator, published_session
 from conference.realtime.chat_service import commit_and_publish
 from conference.realtime.models import QuestionStatus
+from conference.web.errors import to_sign_in
 from conference.web.forms import checked, read_form
 
 router = APIRouter(include_in_schema=False)
@@ -85,7 +85,7 @@ async def projector_page(
 
 
 def _to_signin(guid: str) -> RedirectResponse:
-    return RedirectResponse(f"/signin?next={quote(f'/q/{guid}', safe='/')}", status_code=303)
+    return to_sign_in(f"/q/{guid}")
 
 
 async def _ask_page(
