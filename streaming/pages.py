@@ -18,10 +18,10 @@ from conference.console.web import ConsoleRoute
 from conference.context import AppContext
 from conference.deps import Context, CurrentMeeting, DbSession, OptionalUser
 from conference.errors import NotFound
-from conference.program.published.display import Zones
 from conference.program.published.pages import current_time
 from conference.program.published.program import PublishedProgram, SessionView
 from conference.program.service import current_meeting
+from conference.timezones import display_zone
 from streaming import studio, watch
 from streaming.broadcasts import live_broadcast
 
@@ -31,9 +31,7 @@ router.include_router(studio.router)
 
 def viewer_zone(user: User | None, program: PublishedProgram) -> str:
     """The zone times are shown in: the viewer's own, else the meeting's."""
-    return Zones.for_viewer(
-        user_zone=user.time_zone if user else None, meeting_zone=program.time_zone, choice=None
-    ).zone
+    return display_zone(user_zone=user.time_zone if user else None, meeting_zone=program.time_zone)
 
 
 async def _program(ctx: AppContext, db: DbSession, meeting_id: int) -> PublishedProgram:

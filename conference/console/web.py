@@ -21,6 +21,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from conference import timezones
 from conference.accounts.models import Role, User
 from conference.context import AppContext
 from conference.deps import OptionalUser
@@ -118,7 +119,8 @@ def see_other(url: str) -> RedirectResponse:
 
 @dataclass(frozen=True)
 class LocalTimes:
-    """Instants shown in one zone, for templates (``times.short(session.starts_at)``)."""
+    """Instants shown in one zone, for templates (``times.short(session.starts_at)``); the
+    formats are the site's own (conference/timezones.py)."""
 
     zone_name: str
 
@@ -127,22 +129,20 @@ class LocalTimes:
         return ZoneInfo(self.zone_name)
 
     def local(self, instant: datetime) -> datetime:
-        return instant.astimezone(self.zone)
+        return timezones.local(instant, self.zone_name)
 
     def input(self, instant: datetime | None) -> str:
         """The value of a ``datetime-local`` input."""
         return "" if instant is None else f"{self.local(instant):%Y-%m-%dT%H:%M}"
 
     def clock(self, instant: datetime) -> str:
-        return f"{self.local(instant):%H:%M}"
+        return timezones.clock(instant, self.zone_name)
 
     def day(self, instant: datetime) -> str:
-        local = self.local(instant)
-        return f"{local:%a} {local.day} {local:%b}"
+        return timezones.short_day(instant, self.zone_name)
 
     def full(self, instant: datetime) -> str:
-        local = self.local(instant)
-        return f"{local:%a} {local.day} {local:%b %Y}, {local:%H:%M} {local.tzname()}"
+        return timezones.format_instant(instant, self.zone_name)
 
     def span(self, start: datetime, end: datetime) -> str:
         """``Mon 18 Oct, 09:00-10:30`` (the end's day named only if it differs)."""
