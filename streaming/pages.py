@@ -24,6 +24,7 @@ from conference.program.service import current_meeting
 from conference.timezones import display_zone
 from streaming import studio, watch
 from streaming.broadcasts import live_broadcast
+from streaming.models import premiere_is_on
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 router.include_router(studio.router)
@@ -108,7 +109,7 @@ async def session_watch_link(
     premiere = next(
         (r for r in recordings if r.premiere_at is not None and r.premiere_at > now), None
     )
-    premiering = any(watch.premiere_is_on(r, now) for r in recordings)
+    premiering = any(premiere_is_on(r, now) for r in recordings)
     live_here = False
     if session.stage is not None:
         ids = await watch.stage_ids(db, meeting_id=meeting.id)

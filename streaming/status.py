@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from conference.program.models import Stage
 from streaming.broadcasts import live_broadcast, sessions_on_stage
-from streaming.models import Broadcast, BroadcastState, Recording, RecordingStatus
+from streaming.models import Broadcast, BroadcastState, Recording, RecordingStatus, premiere_is_on
 
 if TYPE_CHECKING:
     from conference.context import AppContext
@@ -61,12 +61,7 @@ async def current_premiere(db: AsyncSession, *, stage_id: int, now: datetime) ->
         )
         .order_by(Recording.premiere_at.desc())
     )
-    for recording in candidates:
-        assert recording.premiere_at is not None  # filtered above
-        duration = timedelta(seconds=recording.duration_seconds or 0)
-        if now < recording.premiere_at + duration:
-            return recording
-    return None
+    return next((r for r in candidates if premiere_is_on(r, now)), None)
 
 
 async def recent_replay(db: AsyncSession, *, stage_id: int, now: datetime) -> Recording | None:

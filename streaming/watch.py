@@ -17,7 +17,7 @@ from conference.program import participation
 from conference.program.models import Stage
 from conference.program.published.program import PublishedProgram, SessionView, StageView
 from streaming.broadcasts import STALE_SECONDS
-from streaming.models import Broadcast, BroadcastState, Recording, RecordingStatus
+from streaming.models import Broadcast, BroadcastState, Recording, RecordingStatus, premiere_is_on
 
 OFFLINE = "offline"
 LIVE = "live"
@@ -58,14 +58,6 @@ async def live_stage_ids(db: AsyncSession, *, now: datetime) -> set[int]:
         )
     )
     return set(rows)
-
-
-def premiere_is_on(recording: Recording, now: datetime) -> bool:
-    """Whether a scheduled premiere is playing at ``now`` (from its start to its end)."""
-    if recording.premiere_at is None or recording.premiere_at > now:
-        return False
-    length = timedelta(seconds=recording.duration_seconds or 0)
-    return now < recording.premiere_at + length
 
 
 async def premieres(db: AsyncSession) -> list[Recording]:
