@@ -13,15 +13,19 @@ from conference.accounts import service as accounts
 from conference.accounts.models import Role, User, UserSession
 from conference.context import AppContext
 from conference.errors import Forbidden, NotFound, Unauthenticated
+from conference.limits import MAX_ID, MAX_SLUG_LENGTH
 from conference.program import service as program
 from conference.program.models import Meeting
 from conference.web.csrf import SESSION_COOKIE
 
 # A row id in a URL: out-of-range ids are a 422, never a database error.
-PathId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
 # A list's offset: past the row ids' range nothing is there, and PostgreSQL's OFFSET takes
 # at most a 64-bit integer; refused as input (422), never a database error.
-Offset = Annotated[int, Query(ge=0, le=2_147_483_647)]
+Offset = Annotated[int, Query(ge=0, le=MAX_ID)]
+# A slug, or another short name of that size, in a URL path: longer than its column is no
+# such thing (422).
+PathSlug = Annotated[str, Path(min_length=1, max_length=MAX_SLUG_LENGTH)]
 
 
 def get_context(conn: HTTPConnection) -> AppContext:

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from conference.accounts.models import User
 from conference.db.types import utcnow
 from conference.errors import Conflict
+from conference.limits import MAX_SLUG_LENGTH
 from conference.program import participation
 from conference.program.models import Stage
 from conference.program.published.program import SessionView
@@ -278,7 +279,7 @@ async def claim_stale(db: AsyncSession, *, stage_id: int) -> list[Broadcast]:
 
 
 async def by_resource(db: AsyncSession, *, stage: Stage, resource_id: str) -> Broadcast | None:
-    if len(resource_id) > 64:
+    if len(resource_id) > MAX_SLUG_LENGTH:
         return None
     return await db.scalar(
         select(Broadcast).where(

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from conference.limits import MAX_SLUG_LENGTH
 from conference.program.models import Stage
 from streaming.broadcasts import live_broadcast, sessions_on_stage
 from streaming.models import Broadcast, BroadcastState, Recording, RecordingStatus, premiere_is_on
@@ -42,7 +43,7 @@ def premiere_master_url(recording_id: int) -> str:
 
 async def stage_by_slug(db: AsyncSession, *, meeting_id: int, slug: str) -> Stage | None:
     """The meeting's stage called ``slug``."""
-    if len(slug) > 64:
+    if len(slug) > MAX_SLUG_LENGTH:
         return None
     return await db.scalar(select(Stage).where(Stage.meeting_id == meeting_id, Stage.slug == slug))
 

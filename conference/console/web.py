@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.routing import APIRoute
@@ -24,8 +24,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from conference import timezones
 from conference.accounts.models import Role, User
 from conference.context import AppContext
-from conference.deps import OptionalUser
+from conference.deps import OptionalUser, PathId
 from conference.errors import Forbidden, ServiceError, Unauthenticated
+from conference.limits import ID_PATTERN, MAX_ID, parse_id
 from conference.program import bounds
 from conference.program.models import Meeting, Person
 from conference.web.errors import render_error_page, sign_in_redirect
@@ -179,10 +180,7 @@ def parse_local(value: str, zone_name: str, *, what: str) -> tuple[datetime | No
 
 
 _WHOLE = re.compile(r"[+-]?[0-9]{1,7}")
-_ID = re.compile(r"[0-9]{1,10}")
-# Ids are 32-bit integers in the database: a larger number is no id, not a server error.
-MAX_ID = 2**31 - 1
-Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+Id = PathId
 
 
 def parse_int(
@@ -200,15 +198,12 @@ def parse_int(
 
 def small_id(value: str) -> int | None:
     """``value`` as a database id, or None for the empty choice and anything else."""
-    text = value.strip()
-    if _ID.fullmatch(text) and 0 < int(text) <= MAX_ID:
-        return int(text)
-    return None
+    return parse_id(value.strip())
 
 
 # People, typed one per line ----------------------------------------------------------
 
-_ID_LINE = re.compile(r"^(?:.*\()?#([0-9]{1,10})\)?$")
+_ID_LINE = re.compile(rf"^(?:.*\()?#({ID_PATTERN})\)?$")
 
 
 def people_text(people: list[Person]) -> str:

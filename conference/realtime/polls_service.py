@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from conference.accounts.models import User
 from conference.db.types import utcnow
 from conference.errors import Conflict, InvalidInput, NotFound
+from conference.limits import DbId
 from conference.realtime.models import Poll, PollKind, PollOption, PollStatus, PollVote
 from conference.realtime.protocol import encode
 
@@ -53,13 +54,13 @@ class PollRef(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    poll_id: Annotated[int, Field(ge=1, le=2**31 - 1)]
+    poll_id: DbId
 
 
 class PollBallot(PollRef):
     """``poll.vote`` data."""
 
-    option_ids: Annotated[list[Annotated[int, Field(ge=1, le=2**31 - 1)]], Field(max_length=10)]
+    option_ids: Annotated[list[DbId], Field(max_length=10)]
 
 
 def parse(model: type[M], data: dict[str, Any]) -> M:

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from conference.jsonlimits import loads_bounded
+from conference.limits import GUID_PATTERN, ID_PATTERN, MAX_ID, MAX_SLUG_LENGTH
 
 PROTOCOL_VERSION = 1
 # A client frame larger than this is refused (error envelope); the connection stays.
@@ -21,7 +22,7 @@ MAX_CLIENT_FRAME = 16_384
 # a few levels, and a deep frame under the size cap could exhaust the parser's recursion.
 MAX_CLIENT_DEPTH = 16
 # Event ids are database integers: a larger ``since`` is bad input, not a database error.
-MAX_EVENT_ID = 2_147_483_647
+MAX_EVENT_ID = MAX_ID
 
 # Close codes (4000-4999 are ours).
 CLOSE_UNAUTHENTICATED = 4001
@@ -30,8 +31,8 @@ CLOSE_TOO_SLOW = 4008  # reconnect, subscribing with since=<last id seen>
 CLOSE_GOING_AWAY = 1001
 
 CHANNEL_PATTERN = re.compile(
-    r"^(meeting|session:[0-9a-f-]{36}|moderation:[0-9a-f-]{36}|poster:[0-9]{1,10}|booth:[0-9]{1,10}"
-    r"|trivia:[a-z0-9-]{1,64}|stage:[a-z0-9-]{1,64}|user:[0-9]{1,10})$"
+    rf"^(meeting|session:{GUID_PATTERN}|moderation:{GUID_PATTERN}|poster:{ID_PATTERN}|booth:{ID_PATTERN}"
+    rf"|trivia:[a-z0-9-]{{1,{MAX_SLUG_LENGTH}}}|stage:[a-z0-9-]{{1,{MAX_SLUG_LENGTH}}}|user:{ID_PATTERN})$"
 )
 
 ChannelName = Annotated[str, StringConstraints(pattern=CHANNEL_PATTERN.pattern)]

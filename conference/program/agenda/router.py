@@ -21,6 +21,7 @@ from pydantic import BaseModel
 
 from conference.deps import Context, CurrentMeeting, CurrentUser, DbSession, OptionalUser
 from conference.errors import NotFound
+from conference.limits import MAX_SLUG_LENGTH
 from conference.program.agenda import service as agenda
 from conference.program.interop import ical
 from conference.program.published.pages import program_page, render_not_found
@@ -31,7 +32,7 @@ from conference.web.errors import to_sign_in
 from conference.web.forms import read_form, safe_next
 
 router = APIRouter()
-Guid = Annotated[str, Path(max_length=64)]
+Guid = Annotated[str, Path(max_length=MAX_SLUG_LENGTH)]
 NO_CONTENT = 204
 
 
