@@ -45,80 +45,17 @@ class Expected:
     main_sessions_today: tuple[str, ...]
 
 
-NOTHING = Expected(
-    chairs_a=False,
-    speaks_in_a=False,
-    moderates_a=False,
-    uploads_for_a=False,
-    uploads_for_talk=False,
-    presents_on_main=False,
-    presents_on_main_today=False,
-    presents_on_side=False,
-    directs_main=False,
-    directs_side=False,
-    main_sessions=(),
-    main_sessions_today=(),
-)
+Y, N = True, False
+# Columns as in Expected: chairs A, speaks in A, moderates A, uploads for A, for its talk;
+# presents on main, on main today, on side; directs main, side; main's sessions, today's.
 EXPECTED = {
-    "chair": Expected(
-        chairs_a=True,
-        speaks_in_a=False,
-        moderates_a=True,
-        uploads_for_a=True,
-        uploads_for_talk=True,
-        presents_on_main=True,
-        presents_on_main_today=True,
-        presents_on_side=False,
-        directs_main=True,
-        directs_side=False,
-        main_sessions=("A",),
-        main_sessions_today=("A",),
-    ),
-    "speaker": Expected(
-        chairs_a=False,
-        speaks_in_a=True,
-        moderates_a=False,
-        uploads_for_a=False,
-        uploads_for_talk=True,
-        presents_on_main=True,
-        presents_on_main_today=True,
-        presents_on_side=False,
-        directs_main=False,
-        directs_side=False,
-        main_sessions=("A",),
-        main_sessions_today=("A",),
-    ),
-    "attendee": NOTHING,
-    "organizer": Expected(
-        chairs_a=False,
-        speaks_in_a=False,
-        moderates_a=True,
-        uploads_for_a=True,
-        uploads_for_talk=True,
-        presents_on_main=True,
-        presents_on_main_today=True,
-        presents_on_side=True,
-        directs_main=True,
-        directs_side=True,
-        main_sessions=("A", "C"),
-        main_sessions_today=("A",),
-    ),
+    "chair": Expected(Y, N, Y, Y, Y, Y, Y, N, Y, N, ("A",), ("A",)),
+    "speaker": Expected(N, Y, N, N, Y, Y, Y, N, N, N, ("A",), ("A",)),
+    "attendee": Expected(N, N, N, N, N, N, N, N, N, N, (), ()),
+    "organizer": Expected(N, N, Y, Y, Y, Y, Y, Y, Y, Y, ("A", "C"), ("A",)),
     # Chairs B (side stage, today) and C (main stage, two days later): nothing of A, the
     # main stage only on C's day, and the side stage's panel.
-    "other chair": Expected(
-        chairs_a=False,
-        speaks_in_a=False,
-        moderates_a=False,
-        uploads_for_a=False,
-        uploads_for_talk=False,
-        presents_on_main=True,
-        presents_on_main_today=False,
-        presents_on_side=True,
-        directs_main=True,
-        directs_side=True,
-        main_sessions=("C",),
-        main_sessions_today=(),
-    ),
+    "other chair": Expected(N, N, N, N, N, Y, N, Y, Y, Y, ("C",), ()),
 }
 
 
