@@ -10,18 +10,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import HTTPConnection
 
 from conference.accounts import service as accounts
-from conference.accounts.models import Role, User
+from conference.accounts.models import Role, User, UserSession
 from conference.context import AppContext
 from conference.errors import Forbidden, NotFound, Unauthenticated
+from conference.limits import MAX_ID, MAX_SLUG_LENGTH
 from conference.program import service as program
 from conference.program.models import Meeting
 from conference.web.csrf import SESSION_COOKIE
 
 # A row id in a URL: out-of-range ids are a 422, never a database error.
-PathId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
 # A list's offset: past the row ids' range nothing is there, and PostgreSQL's OFFSET takes
 # at most a 64-bit integer; refused as input (422), never a database error.
-Offset = Annotated[int, Query(ge=0, le=2_147_483_647)]
+Offset = Annotated[int, Query(ge=0, le=MAX_ID)]
+# A slug, or another short name of that size, in a URL path: longer than its column is no
+# such thing (422).
+PathSlug = Annotated[str, Path(min_length=1, max_length=MAX_SLUG_LENGTH)]
 
 
 def get_context(conn: HTTPConnection) -> AppContext:
@@ -50,13 +54,22 @@ def session_token(conn: HTTPConnection, ctx: AppContext) -> str | None:
     return ctx.tokens.unsign_session(cookie)
 
 
-async def viewer(conn: HTTPConnection, ctx: AppContext, db: AsyncSession) -> User | None:
-    """The signed-in user read through ``db``: for the few routes that hold no request
-    session because they wait on something long (going live) and read in short sessions."""
+async def signed_in(
+    conn: HTTPConnection, ctx: AppContext, db: AsyncSession
+) -> tuple[UserSession, User] | None:
+    """Who is signed in: the live session behind the request's cookie and its user, read
+    through ``db``; None for a missing, tampered or ended session. Every way of asking
+    (routes, the websocket handshake, error pages, media files) goes through here."""
     token = session_token(conn, ctx)
     if token is None:
         return None
-    found = await accounts.session_user(db, token=token)
+    return await accounts.session_user(db, token=token)
+
+
+async def viewer(conn: HTTPConnection, ctx: AppContext, db: AsyncSession) -> User | None:
+    """The signed-in user read through ``db``: for the few routes that hold no request
+    session because they wait on something long (going live) and read in short sessions."""
+    found = await signed_in(conn, ctx, db)
     return found[1] if found else None
 
 

@@ -14,6 +14,7 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import MetaData
 
+from conference import limits
 from conference.accounts import pages as account_pages
 from conference.accounts import router as accounts_api
 from conference.accounts.models import Role
@@ -144,9 +145,9 @@ def register_realtime(realtime: Realtime) -> None:
     # client may name them, and is refused (forbidden) until their package registers the
     # kind, with its policy, in place of this line.
     for name, argument in (
-        ("poster", "[0-9]{1,10}"),
-        ("booth", "[0-9]{1,10}"),
-        ("trivia", "[a-z0-9-]{1,64}"),
+        ("poster", limits.ID_PATTERN),
+        ("booth", limits.ID_PATTERN),
+        ("trivia", limits.CHANNEL_SLUG_PATTERN),
     ):
         realtime.channel(name, argument=argument, policy=None)
 

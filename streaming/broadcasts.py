@@ -17,10 +17,12 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from conference.accounts.models import Role, User
+from conference.accounts.models import User
 from conference.db.types import utcnow
 from conference.errors import Conflict
-from conference.program.models import Person, Stage
+from conference.limits import MAX_SLUG_LENGTH
+from conference.program import participation
+from conference.program.models import Stage
 from conference.program.published.program import SessionView
 from conference.program.service import current_meeting
 from streaming.models import (
@@ -127,27 +129,10 @@ async def unrecorded_talks(
 async def may_publish(ctx: AppContext, db: AsyncSession, *, user: User, stage: Stage) -> bool:
     """Organizers publish to any stage; chairs and speakers to the stage of their session
     today (in the meeting's time zone), so a studio page can go live without a key."""
-    if user.has_role(Role.organizer):
-        return True
     meeting = await current_meeting(db)
     program = await ctx.programs.latest(db, meeting_id=meeting.id) if meeting else None
-    if program is None:
-        return False
-    today = utcnow().astimezone(program.zone).date()
-    guids = {
-        person.guid
-        for session in program.sessions
-        if session.stage is not None
-        and session.stage.guid == stage.guid
-        and session.starts_at.astimezone(program.zone).date() == today
-        for person in session.people
-    }
-    if not guids:
-        return False
-    linked = await db.scalar(
-        select(Person.id).where(Person.guid.in_(guids), Person.user_id == user.id).limit(1)
-    )
-    return linked is not None
+    part = await participation.of_user(db, user=user)
+    return part.may_present_on(program, stage.guid, day_of=utcnow())
 
 
 async def begin(
@@ -294,7 +279,7 @@ async def claim_stale(db: AsyncSession, *, stage_id: int) -> list[Broadcast]:
 
 
 async def by_resource(db: AsyncSession, *, stage: Stage, resource_id: str) -> Broadcast | None:
-    if len(resource_id) > 64:
+    if len(resource_id) > MAX_SLUG_LENGTH:
         return None
     return await db.scalar(
         select(Broadcast).where(

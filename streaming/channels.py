@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from conference import limits
 from conference.accounts.models import User
 from conference.errors import NotFound
 from streaming.ingest import keys
@@ -28,6 +29,8 @@ async def stage_policy(ctx: AppContext, db: AsyncSession, user: User, argument: 
 
 def register(realtime: Realtime) -> None:
     """The ``stage:<slug>`` channel kind (its viewers are counted) and the events sent on it."""
-    realtime.channel("stage", argument=r"[a-z0-9-]{1,64}", policy=stage_policy, presence=True)
+    realtime.channel(
+        "stage", argument=limits.CHANNEL_SLUG_PATTERN, policy=stage_policy, presence=True
+    )
     realtime.event("stage.state", StageState, channel="stage", durable=False)
     realtime.event("stage.publish_failed", PublishFailed, channel="stage", durable=False)

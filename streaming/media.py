@@ -35,10 +35,9 @@ from starlette.requests import Request
 from starlette.responses import FileResponse
 from starlette.types import Receive, Scope, Send
 
-from conference.accounts import service as accounts
 from conference.accounts.models import Role
 from conference.db.types import utcnow
-from conference.deps import Context, CurrentMeeting, CurrentUser, DbSession, PathId, session_token
+from conference.deps import Context, CurrentMeeting, CurrentUser, DbSession, PathId, viewer
 from conference.errors import Forbidden, NotFound
 from streaming import tokens
 from streaming.deps import Runtime
@@ -286,8 +285,8 @@ async def vod_file(
             if not (recording.allow_download and recording.has_mp4):
                 raise Forbidden("This recording may not be downloaded.")
             if not recording.published:
-                found = await accounts.session_user(db, token=session_token(request, ctx) or "")
-                if found is None or not found[1].has_role(Role.organizer):
+                user = await viewer(request, ctx, db)
+                if user is None or not user.has_role(Role.organizer):
                     raise Forbidden("This recording may not be downloaded.")
         accel = request.headers.get("x-media-accel", "")
         if _ACCEL_PREFIX.fullmatch(accel):

@@ -5,7 +5,7 @@ Transcode jobs live in the core's ``jobs`` table (:mod:`conference.jobs`, kind `
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import Boolean, Float, ForeignKey, Integer, String
@@ -132,6 +132,27 @@ class Recording(Base):
     captions: Mapped[list[Caption]] = relationship(
         lazy="raise", cascade="all, delete-orphan", order_by="Caption.id"
     )
+
+
+def premiere_window(recording: Recording) -> tuple[datetime, datetime] | None:
+    """When ``recording`` premieres, from start to end; None if it has no premiere (yet):
+    no premiere time, not ready, or no known length."""
+    if (
+        recording.premiere_at is None
+        or recording.status != RecordingStatus.ready.value
+        or not recording.duration_seconds
+    ):
+        return None
+    start = recording.premiere_at
+    return start, start + timedelta(seconds=recording.duration_seconds)
+
+
+def premiere_is_on(recording: Recording, now: datetime) -> bool:
+    """Whether ``recording``'s premiere is playing at ``now`` (from its start to its end):
+    the one answer for the stage's status, the stages page, a session's page and the
+    premiere playlists."""
+    window = premiere_window(recording)
+    return window is not None and window[0] <= now < window[1]
 
 
 class Caption(Base):

@@ -18,12 +18,13 @@ from conference.console.web import ConsoleRoute
 from conference.context import AppContext
 from conference.deps import Context, CurrentMeeting, DbSession, OptionalUser
 from conference.errors import NotFound
-from conference.program.published.display import Zones
 from conference.program.published.pages import current_time
 from conference.program.published.program import PublishedProgram, SessionView
 from conference.program.service import current_meeting
+from conference.timezones import display_zone
 from streaming import studio, watch
 from streaming.broadcasts import live_broadcast
+from streaming.models import premiere_is_on
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 router.include_router(studio.router)
@@ -31,9 +32,7 @@ router.include_router(studio.router)
 
 def viewer_zone(user: User | None, program: PublishedProgram) -> str:
     """The zone times are shown in: the viewer's own, else the meeting's."""
-    return Zones.for_viewer(
-        user_zone=user.time_zone if user else None, meeting_zone=program.time_zone, choice=None
-    ).zone
+    return display_zone(user_zone=user.time_zone if user else None, meeting_zone=program.time_zone)
 
 
 async def _program(ctx: AppContext, db: DbSession, meeting_id: int) -> PublishedProgram:
@@ -110,7 +109,7 @@ async def session_watch_link(
     premiere = next(
         (r for r in recordings if r.premiere_at is not None and r.premiere_at > now), None
     )
-    premiering = any(watch.premiere_is_on(r, now) for r in recordings)
+    premiering = any(premiere_is_on(r, now) for r in recordings)
     live_here = False
     if session.stage is not None:
         ids = await watch.stage_ids(db, meeting_id=meeting.id)

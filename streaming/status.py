@@ -16,10 +16,11 @@ from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from conference.limits import MAX_SLUG_LENGTH
 from conference.program.models import Stage
 from conference.realtime.schemas import IsoDatetime, Payload
 from streaming.broadcasts import live_broadcast, sessions_on_stage
-from streaming.models import Broadcast, BroadcastState, Recording, RecordingStatus
+from streaming.models import Broadcast, BroadcastState, Recording, RecordingStatus, premiere_is_on
 
 if TYPE_CHECKING:
     from conference.context import AppContext
@@ -91,7 +92,7 @@ def premiere_master_url(recording_id: int) -> str:
 
 async def stage_by_slug(db: AsyncSession, *, meeting_id: int, slug: str) -> Stage | None:
     """The meeting's stage called ``slug``."""
-    if len(slug) > 64:
+    if len(slug) > MAX_SLUG_LENGTH:
         return None
     return await db.scalar(select(Stage).where(Stage.meeting_id == meeting_id, Stage.slug == slug))
 
@@ -110,12 +111,7 @@ async def current_premiere(db: AsyncSession, *, stage_id: int, now: datetime) ->
         )
         .order_by(Recording.premiere_at.desc())
     )
-    for recording in candidates:
-        assert recording.premiere_at is not None  # filtered above
-        duration = timedelta(seconds=recording.duration_seconds or 0)
-        if now < recording.premiere_at + duration:
-            return recording
-    return None
+    return next((r for r in candidates if premiere_is_on(r, now)), None)
 
 
 async def recent_replay(db: AsyncSession, *, stage_id: int, now: datetime) -> Recording | None:

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse
 from conference.console.web import ConsoleRoute
 from conference.deps import Context, CurrentMeeting, CurrentUser, DbSession
 from conference.errors import Forbidden, NotFound
-from conference.program.published.display import Zones
+from conference.timezones import display_zone
 from streaming import watch
 from streaming.broadcasts import may_publish
 from streaming.status import stage_by_slug
@@ -50,9 +50,7 @@ async def studio_page(
         )
     row = await stage_by_slug(db, meeting_id=meeting.id, slug=slug)
     may_go_live = row is not None and await may_publish(ctx, db, user=user, stage=row)
-    zone = Zones.for_viewer(
-        user_zone=user.time_zone, meeting_zone=program.time_zone, choice=None
-    ).zone
+    zone = display_zone(user_zone=user.time_zone, meeting_zone=program.time_zone)
     context = {
         "stage": stage,
         "sessions": sessions,

@@ -34,10 +34,10 @@ from conference.deps import Context, CurrentUser, DbSession, PathId
 from conference.errors import Forbidden, InvalidInput, NotFound
 from conference.jobs import service as jobs
 from conference.jobs.models import Job
-from conference.program.models import Person, Stage
+from conference.program import participation
+from conference.program.models import Stage
 from conference.program.published.program import SessionView, TalkView
 from conference.program.service import current_meeting
-from conference.realtime.channels import is_moderator
 from conference.web.limits import BodyTooLarge
 from streaming import jobs as transcodes
 from streaming.deps import Runtime
@@ -98,22 +98,15 @@ async def authorize_upload(
     else:
         raise InvalidInput("Name the session or the talk the video is for.", field="session")
 
-    organizer = user.has_role(Role.organizer)
-    if not organizer and not await is_moderator(ctx, db, user, session):
-        speaker_guids = [s.guid for s in talk.speakers] if talk else []
-        linked = speaker_guids and await db.scalar(
-            select(Person.id)
-            .where(Person.guid.in_(speaker_guids), Person.user_id == user.id)
-            .limit(1)
-        )
-        if not linked:
-            raise Forbidden("Only organizers, the session's chairs and the talk's speakers upload.")
+    part = await participation.of_user(db, user=user)
+    if not part.may_upload_for(session, talk):
+        raise Forbidden("Only organizers, the session's chairs and the talk's speakers upload.")
 
     stage_id = None
     if session.stage is not None:
         stage_id = await db.scalar(select(Stage.id).where(Stage.guid == session.stage.guid))
     title = " ".join(title.split())[:MAX_TITLE] or (talk.title if talk else session.title)
-    return UploadTarget(session, talk, stage_id, title[:MAX_TITLE], published=organizer)
+    return UploadTarget(session, talk, stage_id, title[:MAX_TITLE], published=part.organizer)
 
 
 class _SpooledFile:

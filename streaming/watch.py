@@ -12,11 +12,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from conference.accounts.models import Role, User
-from conference.program.models import Person, Stage
+from conference.accounts.models import User
+from conference.program import participation
+from conference.program.models import Stage
 from conference.program.published.program import PublishedProgram, SessionView, StageView
 from streaming.broadcasts import STALE_SECONDS
-from streaming.models import Broadcast, BroadcastState, Recording, RecordingStatus
+from streaming.models import Broadcast, BroadcastState, Recording, RecordingStatus, premiere_is_on
 
 OFFLINE = "offline"
 LIVE = "live"
@@ -57,14 +58,6 @@ async def live_stage_ids(db: AsyncSession, *, now: datetime) -> set[int]:
         )
     )
     return set(rows)
-
-
-def premiere_is_on(recording: Recording, now: datetime) -> bool:
-    """Whether a scheduled premiere is playing at ``now`` (from its start to its end)."""
-    if recording.premiere_at is None or recording.premiere_at > now:
-        return False
-    length = timedelta(seconds=recording.duration_seconds or 0)
-    return now < recording.premiere_at + length
 
 
 async def premieres(db: AsyncSession) -> list[Recording]:
@@ -109,29 +102,12 @@ async def session_recordings(
     return list(await db.scalars(query.order_by(Recording.created_at, Recording.id)))
 
 
-async def person_guids(db: AsyncSession, user: User) -> set[str]:
-    """The program people linked to ``user`` (usually one, or none)."""
-    return set(await db.scalars(select(Person.guid).where(Person.user_id == user.id)))
-
-
-def sessions_of(program: PublishedProgram, stage: StageView, guids: set[str]) -> list[SessionView]:
-    """The sessions on ``stage`` that one of ``guids`` chairs or speaks in."""
-    return [
-        s
-        for s in program.sessions
-        if s.stage is not None
-        and s.stage.slug == stage.slug
-        and any(p.guid in guids for p in s.people)
-    ]
-
-
 async def studio_sessions(
     db: AsyncSession, *, user: User, program: PublishedProgram, stage: StageView
 ) -> list[SessionView] | None:
     """The sessions of ``stage`` whose studio ``user`` may use: every one for organizers,
     those they chair or speak in for others; None when they may not use it at all."""
-    on_stage = [s for s in program.sessions if s.stage is not None and s.stage.slug == stage.slug]
-    if user.has_role(Role.organizer):
-        return on_stage
-    mine = sessions_of(program, stage, await person_guids(db, user))
-    return mine or None
+    part = await participation.of_user(db, user=user)
+    if not part.may_present_on(program, stage.guid):
+        return None
+    return part.sessions_on(program, stage.guid)

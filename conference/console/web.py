@@ -12,22 +12,24 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
-from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.routing import APIRoute
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from conference import timezones
 from conference.accounts.models import Role, User
 from conference.context import AppContext
-from conference.deps import OptionalUser
+from conference.deps import OptionalUser, PathId
 from conference.errors import Forbidden, ServiceError, Unauthenticated
+from conference.limits import ID_PATTERN, MAX_ID, parse_id
 from conference.program import bounds
 from conference.program.models import Meeting, Person
+from conference.web.errors import render_error_page, sign_in_redirect
 
 FORMAT_HINT = "YYYY-MM-DD HH:MM"
 EN_DASH = "\u2013"
@@ -49,7 +51,7 @@ class ConsoleRoute(APIRoute):
             try:
                 return await handler(request)
             except Unauthenticated:
-                return RedirectResponse(signin_url(request), status_code=303)
+                return sign_in_redirect(request)
             except ServiceError as exc:
                 return error_page(request, exc.status_code, exc.detail)
             except RequestValidationError:
@@ -58,25 +60,11 @@ class ConsoleRoute(APIRoute):
         return guarded
 
 
-def signin_url(request: Request) -> str:
-    """The sign-in page, coming back to this page (query included) afterwards."""
-    target = request.url.path
-    if request.method == "GET" and request.url.query:
-        target += "?" + request.url.query
-    return "/signin?next=" + quote(target, safe="/")
-
-
 def error_page(request: Request, status: int, detail: str) -> Response:
-    """The site's error page, with the signed-in user (if known) in the header."""
-    ctx: AppContext = request.app.state.ctx
+    """The site's error page, with the organizer (if known) in the header: the request
+    still holds its database session here, so the user is not read again."""
     user: User | None = getattr(request.state, "console_user", None)
-    return ctx.pages.render(
-        request,
-        "errors/error.html",
-        {"status": status, "detail": detail},
-        user=user,
-        status_code=status,
-    )
+    return render_error_page(request, status, detail, user=user)
 
 
 async def console_organizer(request: Request, user: OptionalUser) -> User:
@@ -133,7 +121,8 @@ def see_other(url: str) -> RedirectResponse:
 
 @dataclass(frozen=True)
 class LocalTimes:
-    """Instants shown in one zone, for templates (``times.short(session.starts_at)``)."""
+    """Instants shown in one zone, for templates (``times.short(session.starts_at)``); the
+    formats are the site's own (conference/timezones.py)."""
 
     zone_name: str
 
@@ -142,22 +131,20 @@ class LocalTimes:
         return ZoneInfo(self.zone_name)
 
     def local(self, instant: datetime) -> datetime:
-        return instant.astimezone(self.zone)
+        return timezones.local(instant, self.zone_name)
 
     def input(self, instant: datetime | None) -> str:
         """The value of a ``datetime-local`` input."""
         return "" if instant is None else f"{self.local(instant):%Y-%m-%dT%H:%M}"
 
     def clock(self, instant: datetime) -> str:
-        return f"{self.local(instant):%H:%M}"
+        return timezones.clock(instant, self.zone_name)
 
     def day(self, instant: datetime) -> str:
-        local = self.local(instant)
-        return f"{local:%a} {local.day} {local:%b}"
+        return timezones.short_day(instant, self.zone_name)
 
     def full(self, instant: datetime) -> str:
-        local = self.local(instant)
-        return f"{local:%a} {local.day} {local:%b %Y}, {local:%H:%M} {local.tzname()}"
+        return timezones.format_instant(instant, self.zone_name)
 
     def span(self, start: datetime, end: datetime) -> str:
         """``Mon 18 Oct, 09:00-10:30`` (the end's day named only if it differs)."""
@@ -194,10 +181,7 @@ def parse_local(value: str, zone_name: str, *, what: str) -> tuple[datetime | No
 
 
 _WHOLE = re.compile(r"[+-]?[0-9]{1,7}")
-_ID = re.compile(r"[0-9]{1,10}")
-# Ids are 32-bit integers in the database: a larger number is no id, not a server error.
-MAX_ID = 2**31 - 1
-Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+Id = PathId
 
 
 def parse_int(
@@ -215,15 +199,12 @@ def parse_int(
 
 def small_id(value: str) -> int | None:
     """``value`` as a database id, or None for the empty choice and anything else."""
-    text = value.strip()
-    if _ID.fullmatch(text) and 0 < int(text) <= MAX_ID:
-        return int(text)
-    return None
+    return parse_id(value.strip())
 
 
 # People, typed one per line ----------------------------------------------------------
 
-_ID_LINE = re.compile(r"^(?:.*\()?#([0-9]{1,10})\)?$")
+_ID_LINE = re.compile(rf"^(?:.*\()?#({ID_PATTERN})\)?$")
 
 
 def people_text(people: list[Person]) -> str:

@@ -8,22 +8,17 @@ from typing import Annotated, Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from conference.limits import SLUG_PATTERN, DbId
 from conference.program.models import ProgramVersion, SessionType
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 ShortName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 LongText = Annotated[str, StringConstraints(max_length=20_000)]
-Slug = Annotated[
-    str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")
-]
+Slug = Annotated[str, StringConstraints(strip_whitespace=True, pattern=rf"^{SLUG_PATTERN}$")]
 Color = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
 # Instants must carry their zone: "2021-10-17T09:00:00+01:00" or "...Z". A naive time is
 # refused (422) because it cannot be placed without guessing.
 Instant = AwareDatetime
-# Row ids as clients send them: bounded to what every database's integer column holds, so
-# an absurd id is a 422 or a 404, never a database error.
-MAX_ID = 2_147_483_647
-DbId = Annotated[int, Field(ge=1, le=MAX_ID)]
 Position = Annotated[int, Field(ge=0, le=100_000)]
 
 

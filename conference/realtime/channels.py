@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from conference.accounts.models import Role, User
-from conference.program.models import Person
+from conference import limits
+from conference.accounts.models import User
+from conference.program import participation
 from conference.program.published.program import SessionView
 from conference.program.service import current_meeting
 
 # A session's guid, as channels name it.
-GUID = r"[0-9a-f-]{36}"
+GUID = limits.GUID_PATTERN
 
 if TYPE_CHECKING:
     from conference.context import AppContext
@@ -31,15 +31,7 @@ async def published_session(ctx: AppContext, db: AsyncSession, guid: str) -> Ses
 
 async def is_moderator(ctx: AppContext, db: AsyncSession, user: User, session: SessionView) -> bool:
     """Organizers (and admins) moderate every session; a chair moderates their own."""
-    if user.has_role(Role.organizer):
-        return True
-    chair_guids = [chair.guid for chair in session.chairs]
-    if not chair_guids:
-        return False
-    linked = await db.scalar(
-        select(Person.id).where(Person.guid.in_(chair_guids), Person.user_id == user.id).limit(1)
-    )
-    return linked is not None
+    return (await participation.of_user(db, user=user)).may_moderate(session)
 
 
 async def meeting_policy(ctx: AppContext, db: AsyncSession, user: User, argument: str) -> bool:
@@ -72,4 +64,4 @@ def register_core_channels(realtime: Realtime) -> None:
     realtime.channel("meeting", argument=None, policy=meeting_policy)
     realtime.channel("session", argument=GUID, policy=session_policy, presence=True)
     realtime.channel("moderation", argument=GUID, policy=moderation_policy)
-    realtime.channel("user", argument=r"[0-9]{1,10}", policy=user_policy)
+    realtime.channel("user", argument=limits.ID_PATTERN, policy=user_policy)

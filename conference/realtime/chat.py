@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from conference.deps import Context, CurrentUser, DbSession
 from conference.errors import Forbidden, NotFound
+from conference.limits import MAX_ID, DbId
 from conference.realtime import chat_service as service
 from conference.realtime import events
 from conference.realtime.channels import is_moderator, published_session
@@ -32,7 +33,7 @@ from conference.realtime.schemas import (
 router = APIRouter(prefix="/api/v1/realtime", tags=["realtime"])
 
 # Ids are database integers: anything larger is refused as input, not a database error.
-MessageId = Annotated[int, Field(ge=1, le=2_147_483_647)]
+MessageId = DbId
 
 
 class _Data(BaseModel):
@@ -140,7 +141,7 @@ async def chat_history(
     ctx: Context,
     db: DbSession,
     user: CurrentUser,
-    before: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
+    before: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     limit: Annotated[int, Query(ge=1, le=service.MAX_HISTORY_PAGE)] = service.HISTORY_PAGE,
 ) -> ChatHistory:
     """A page of a session's chat, oldest first, and the event id to subscribe ``since``."""

@@ -27,11 +27,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from conference.accounts import service as accounts
 from conference.accounts.models import User, UserSession
 from conference.context import AppContext
 from conference.db.types import utcnow
-from conference.deps import session_token
+from conference.deps import signed_in
 from conference.errors import ServiceError, Unauthenticated
 from conference.jsonlimits import TooDeep
 from conference.realtime import events
@@ -97,11 +96,8 @@ def origin_allowed(origin: str, *, host_header: str, settings: Settings) -> bool
 async def _authenticate(conn: HTTPConnection, ctx: AppContext) -> tuple[int, str, str] | None:
     """The signed-in user's id and name and the session's id (plain values: the ORM
     objects are not kept)."""
-    token = session_token(conn, ctx)
-    if token is None:
-        return None
     async with ctx.db.session() as db:
-        found = await accounts.session_user(db, token=token)
+        found = await signed_in(conn, ctx, db)
     return (found[1].id, found[1].name, found[0].id) if found else None
 
 

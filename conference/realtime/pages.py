@@ -7,9 +7,7 @@ same events, so a question asked from a phone in the hall appears live for every
 from __future__ import annotations
 
 import math
-import re
 from typing import Any
-from urllib.parse import quote
 
 import segno
 from fastapi import APIRouter, Request
@@ -21,11 +19,13 @@ from conference.accounts.models import User
 from conference.context import AppContext
 from conference.deps import Context, CurrentUser, DbSession, OptionalUser
 from conference.errors import Forbidden, InvalidInput, NotFound, ServiceError, Throttled
+from conference.limits import parse_id
 from conference.program.published.program import SessionView
 from conference.realtime import qa_service
 from conference.realtime.channels import is_moderator, published_session
 from conference.realtime.durable import commit_and_publish
 from conference.realtime.models import QuestionStatus
+from conference.web.errors import to_sign_in
 from conference.web.forms import checked, read_form
 
 router = APIRouter(include_in_schema=False)
@@ -85,7 +85,7 @@ async def projector_page(
 
 
 def _to_signin(guid: str) -> RedirectResponse:
-    return RedirectResponse(f"/signin?next={quote(f'/q/{guid}', safe='/')}", status_code=303)
+    return to_sign_in(f"/q/{guid}")
 
 
 async def _ask_page(
@@ -185,12 +185,11 @@ async def vote_submit(
     session = await _session(ctx, db, guid)
     form = await read_form(request)
     try:
-        raw = form.get("question_id", "")
-        # ASCII digits only: isdigit() also accepts "²", which int() refuses.
-        if not re.fullmatch(r"[0-9]{1,10}", raw) or not 1 <= int(raw) <= 2_147_483_647:
+        question_id = parse_id(form.get("question_id", ""))
+        if question_id is None:
             raise InvalidInput("Choose a question to upvote.", field="question_id")
         _throttle(ctx, user, "vote")
-        _, event = await qa_service.vote(db, guid=guid, user=user, question_id=int(raw))
+        _, event = await qa_service.vote(db, guid=guid, user=user, question_id=question_id)
     except ServiceError as exc:
         # The services refuse before writing (a lost vote race is undone by its
         # savepoint), so the session is clean to render the page with.

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from conference.accounts.models import User
 from conference.db.types import utcnow
 from conference.errors import AlreadyVoted, Conflict, InvalidInput, NotFound, NotOpen
+from conference.limits import DbId
 from conference.realtime.models import Poll, PollKind, PollOption, PollStatus, PollVote
 from conference.realtime.protocol import encode
 from conference.realtime.schemas import PollOptionView, PollResults, PollView, PollWithChoices
@@ -52,13 +53,13 @@ class PollRef(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    poll_id: Annotated[int, Field(ge=1, le=2**31 - 1)]
+    poll_id: DbId
 
 
 class PollBallot(PollRef):
     """``poll.vote`` data."""
 
-    option_ids: Annotated[list[Annotated[int, Field(ge=1, le=2**31 - 1)]], Field(max_length=10)]
+    option_ids: Annotated[list[DbId], Field(max_length=10)]
 
 
 def parse(model: type[M], data: dict[str, Any]) -> M:

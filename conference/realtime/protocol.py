@@ -21,6 +21,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from conference.jsonlimits import loads_bounded
+from conference.limits import MAX_ID
 from conference.realtime.schemas import ErrorData
 
 PROTOCOL_VERSION = 1
@@ -30,7 +31,7 @@ MAX_CLIENT_FRAME = 16_384
 # a few levels, and a deep frame under the size cap could exhaust the parser's recursion.
 MAX_CLIENT_DEPTH = 16
 # Event ids are database integers: a larger ``since`` is bad input, not a database error.
-MAX_EVENT_ID = 2_147_483_647
+MAX_EVENT_ID = MAX_ID
 
 # Close codes (4000-4999 are ours).
 CLOSE_UNAUTHENTICATED = 4001

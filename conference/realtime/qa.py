@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from conference.deps import Context, CurrentUser, DbSession
 from conference.errors import Forbidden, NotFound
+from conference.limits import DbId
 from conference.realtime import events
 from conference.realtime import qa_service as service
 from conference.realtime.channels import is_moderator, published_session
@@ -24,7 +25,7 @@ from conference.realtime.schemas import QuestionEvent, QuestionList, QuestionRem
 
 router = APIRouter(prefix="/api/v1/realtime", tags=["realtime"])
 
-QuestionId = Annotated[int, Field(ge=1, le=2_147_483_647)]
+QuestionId = DbId
 
 
 class _Data(BaseModel):

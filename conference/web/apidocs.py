@@ -13,12 +13,13 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from markupsafe import Markup
 
 from conference.accounts.models import Role, User
 from conference.deps import Context, OptionalUser
 from conference.errors import Forbidden, Unauthenticated
+from conference.web.errors import to_sign_in
 
 router = APIRouter(include_in_schema=False)
 
@@ -61,6 +62,6 @@ async def openapi(request: Request, ctx: Context, user: OptionalUser) -> JSONRes
 async def docs(ctx: Context, user: OptionalUser) -> Response:
     """Swagger UI for the OpenAPI document."""
     if ctx.settings.is_production and user is None:
-        return RedirectResponse("/signin?next=/api/docs", status_code=303)
+        return to_sign_in("/api/docs")
     _allowed(ctx, user)
     return HTMLResponse(_PAGE.format(title=ctx.settings.site_name))

@@ -7,14 +7,13 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlalchemy import inspect
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from conference.accounts import service as accounts
 from conference.accounts.models import User
 from conference.context import AppContext
-from conference.deps import session_token
+from conference.deps import session_token, viewer
 from conference.errors import InvalidInput, ServiceError, Throttled, Unauthenticated
 
 _UNRESOLVED = object()
@@ -27,9 +26,23 @@ def wants_html(request: Request) -> bool:
     )
 
 
+def sign_in_url(next_path: str) -> str:
+    """The sign-in page, coming back to ``next_path`` afterwards."""
+    return "/signin?next=" + quote(next_path, safe="/")
+
+
+def to_sign_in(next_path: str) -> RedirectResponse:
+    """Off to sign in, and back to ``next_path`` afterwards."""
+    return RedirectResponse(sign_in_url(next_path), status_code=303)
+
+
 def sign_in_redirect(request: Request) -> RedirectResponse:
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return RedirectResponse(f"/signin?next={quote(target, safe='/')}", status_code=303)
+    """Off to sign in, and back to this page afterwards: with its query for a GET; a form
+    post's query names no page to come back to (the browser comes back with a GET)."""
+    target = request.url.path
+    if request.method == "GET" and request.url.query:
+        target += "?" + request.url.query
+    return to_sign_in(target)
 
 
 async def _viewer(request: Request, ctx: AppContext) -> User | None:
@@ -49,23 +62,37 @@ async def _viewer(request: Request, ctx: AppContext) -> User | None:
     if isinstance(resolved, User) and not inspect(resolved).expired_attributes:
         return resolved
     async with ctx.db.session() as db:
-        found = await accounts.session_user(db, token=token)
-    return found[1] if found else None
+        return await viewer(request, ctx, db)
 
 
-async def error_page(
-    request: Request, status: int, detail: str, headers: Mapping[str, str] | None = None
-) -> Response:
+def render_error_page(
+    request: Request,
+    status: int,
+    detail: str,
+    *,
+    user: User | None,
+    headers: Mapping[str, str] | None = None,
+) -> HTMLResponse:
+    """The site's error page, with ``user``'s navigation (None: a visitor's)."""
     ctx: AppContext = request.app.state.ctx
     response = ctx.pages.render(
         request,
         "errors/error.html",
         {"status": status, "detail": detail},
-        user=await _viewer(request, ctx),
+        user=user,
         status_code=status,
     )
     response.headers.update(headers or {})
     return response
+
+
+async def error_page(
+    request: Request, status: int, detail: str, headers: Mapping[str, str] | None = None
+) -> Response:
+    """The error page from the app-wide handlers, for whoever is signed in."""
+    ctx: AppContext = request.app.state.ctx
+    user = await _viewer(request, ctx)
+    return render_error_page(request, status, detail, user=user, headers=headers)
 
 
 def install_error_handlers(app: FastAPI) -> None:

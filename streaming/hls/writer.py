@@ -24,7 +24,6 @@ before the first one). ``audio=False`` omits the audio stream altogether.
 from __future__ import annotations
 
 import math
-import os
 import threading
 import time
 from collections.abc import Sequence
@@ -35,6 +34,7 @@ from typing import Any
 
 import av
 
+from conference.files import write_atomically
 from streaming.hls.ladder import Rendition
 from streaming.hls.rendition import RenditionEncoder, RenditionResult, RenditionStats
 
@@ -248,9 +248,8 @@ class HlsLadderWriter:
                 return
             self.out_dir.mkdir(parents=True, exist_ok=True)
             master = self.out_dir / "master.m3u8"
-            temporary = master.with_suffix(".m3u8.tmp")
-            temporary.write_text(master_playlist(self.renditions, self.fps, audio=self.audio))
-            os.replace(temporary, master)  # readers never see a half-written playlist
+            # Readers never see a half-written playlist.
+            write_atomically(master, master_playlist(self.renditions, self.fps, audio=self.audio))
             for encoder in self._encoders:
                 encoder.start()
             self._started = True

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from conference.accounts.models import User
 from conference.db.types import utcnow
 from conference.errors import InvalidInput, NotFound
+from conference.limits import MAX_SLUG_LENGTH
 from conference.program.models import Stage
 from conference.program.service import current_meeting
 from streaming.models import StreamKey
@@ -35,7 +36,7 @@ async def find_stage(db: AsyncSession, *, slug: str) -> Stage:
     """The current meeting's stage with ``slug`` (404 if there is none)."""
     meeting = await current_meeting(db)
     stage = None
-    if meeting is not None and len(slug) <= 64:
+    if meeting is not None and len(slug) <= MAX_SLUG_LENGTH:
         stage = await db.scalar(
             select(Stage).where(Stage.meeting_id == meeting.id, Stage.slug == slug)
         )

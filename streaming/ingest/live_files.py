@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from conference.files import write_atomically
 from streaming.library.probe import make_thumbnail, remux_to_mp4
 
 logger = logging.getLogger(__name__)
@@ -136,9 +137,7 @@ def cut_windows(playlist: Path, *, started_at: datetime, windows: Sequence[Windo
     if not removed:
         return seconds
     out.extend(pending)
-    temporary = playlist.with_name(playlist.name + ".tmp")
-    temporary.write_text("\n".join(out) + "\n")
-    os.replace(temporary, playlist)
+    write_atomically(playlist, "\n".join(out) + "\n")
     for file in removed:
         if file.resolve().parent == folder.resolve():  # names from our own playlist
             file.unlink(missing_ok=True)

@@ -8,15 +8,14 @@ answers 401 with ``WWW-Authenticate: Bearer`` to a missing or bad key, as the RF
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
 
-from fastapi import APIRouter, Path, Request, Response, status
+from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 
 from conference.accounts.models import User
 from conference.context import AppContext
-from conference.deps import Context, DbSession, Organizer, PathId, viewer
+from conference.deps import Context, DbSession, Organizer, PathId, PathSlug, viewer
 from conference.errors import Forbidden, InvalidInput, NotFound
 from conference.program.models import Stage
 from streaming import broadcasts
@@ -30,8 +29,8 @@ keys_router_prefix = "/api/v1/streaming/stages/{slug}/keys"
 NO_CONTENT = status.HTTP_204_NO_CONTENT
 SDP = "application/sdp"
 
-Slug = Annotated[str, Path(min_length=1, max_length=64)]
-ResourceId = Annotated[str, Path(min_length=1, max_length=64)]
+Slug = PathSlug
+ResourceId = PathSlug
 
 
 # Stream keys -------------------------------------------------------------------------

@@ -35,25 +35,13 @@ from conference.deps import DbSession, PathId
 from conference.errors import Forbidden, NotFound
 from streaming import tokens
 from streaming.deps import Runtime
-from streaming.models import Recording, RecordingStatus
+from streaming.models import Recording, premiere_window
 
 router = APIRouter(tags=["streaming: premieres"])
 
 PLAYLIST_TYPE = "application/vnd.apple.mpegurl"
 CACHE_CONTROL = "private, max-age=1"
 _RENDITION = re.compile(r"^[a-z0-9]{1,16}$")
-
-
-def premiere_window(recording: Recording) -> tuple[datetime, datetime] | None:
-    """When ``recording`` premieres, from start to end; None if it has no premiere (yet)."""
-    if (
-        recording.premiere_at is None
-        or recording.status != RecordingStatus.ready.value
-        or not recording.duration_seconds
-    ):
-        return None
-    start = recording.premiere_at
-    return start, start + timedelta(seconds=recording.duration_seconds)
 
 
 # Playlists ----------------------------------------------------------------------------

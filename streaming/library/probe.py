@@ -15,6 +15,7 @@ from pathlib import Path
 import av
 
 from conference.errors import InvalidInput
+from conference.files import write_atomically
 
 # Demuxer names (FFmpeg's, from the content) of the containers we accept: mp4/mov and
 # Matroska/WebM. A file named .mp4 that is anything else is refused.
@@ -158,7 +159,7 @@ def make_thumbnail(
     data = b"".join(bytes(p) for p in encoder.encode(scaled)) + b"".join(
         bytes(p) for p in encoder.encode(None)
     )
-    _write_atomically(out_jpg, data)
+    write_atomically(out_jpg, data)
     return out_w, out_h
 
 
@@ -266,10 +267,3 @@ def remux_to_mp4(hls_dir: Path, rendition: str, out_mp4: Path) -> float:
             writer.mux(packet)
     os.replace(temporary, out_mp4)
     return round(end, 3)
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)

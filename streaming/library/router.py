@@ -16,6 +16,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from conference.deps import Context, CurrentMeeting, CurrentUser, DbSession, Organizer, PathId
 from conference.errors import NotFound
+from conference.limits import GUID_LENGTH, MAX_SLUG_LENGTH
 from conference.realtime.channels import published_session
 from streaming.library import service as recordings
 from streaming.models import Caption, Recording, RecordingStatus
@@ -107,7 +108,7 @@ async def list_recordings(
     meeting: CurrentMeeting,
     db: DbSession,
     session: Annotated[str | None, Query(max_length=36)] = None,
-    stage: Annotated[str | None, Query(max_length=64)] = None,
+    stage: Annotated[str | None, Query(max_length=MAX_SLUG_LENGTH)] = None,
     status: RecordingStatus | None = None,
 ) -> list[RecordingOut]:
     """The meeting's recordings, newest first, optionally of one session, stage or status."""
@@ -197,7 +198,7 @@ async def delete_captions(
 
 @router.get("/sessions/{guid}/recordings", response_model=list[SessionRecordingOut])
 async def session_recordings(
-    guid: Annotated[str, Path(max_length=36)],
+    guid: Annotated[str, Path(max_length=GUID_LENGTH)],
     user: CurrentUser,
     ctx: Context,
     db: DbSession,

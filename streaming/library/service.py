@@ -8,7 +8,6 @@ see a recording only when it is published and ready; organizers see and manage a
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from conference.accounts.models import Role, User
 from conference.errors import Conflict, InvalidInput, NotFound
+from conference.files import write_atomically
 from conference.jobs import service as jobs
 from conference.program.models import Stage
 from conference.program.published.program import PublishedProgram
@@ -233,13 +233,6 @@ async def delete_recording(db: AsyncSession, *, settings: Settings, recording: R
     await asyncio.to_thread(shutil.rmtree, folder, ignore_errors=True)
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(text, encoding="utf-8")
-    os.replace(partial, path)
-
-
 async def put_caption(
     db: AsyncSession,
     *,
@@ -256,7 +249,7 @@ async def put_caption(
         raise InvalidInput("A caption label has at most 60 characters.", field="label")
     text = validate_webvtt(body)
     path = recording_dir(settings.media_root, recording.id) / "captions" / f"{language}.vtt"
-    await asyncio.to_thread(_write_atomically, path, text)
+    await asyncio.to_thread(write_atomically, path, text)
     caption = await db.scalar(
         select(Caption).where(Caption.recording_id == recording.id, Caption.language == language)
     )

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from conference.accounts.models import Role, User
+from conference.accounts.models import User
 from conference.errors import Forbidden
-from conference.program.models import Person, Stage
+from conference.program import participation
+from conference.program.models import Stage
 from conference.program.service import current_meeting
 
 if TYPE_CHECKING:
@@ -29,25 +29,13 @@ async def panel_rights(
     """Organizers join and direct every panel; the chairs and speakers of the published
     sessions on ``stage`` (through the person linked to their account) join it, and the
     chairs direct it."""
-    if user.has_role(Role.organizer):
-        return PanelRights(join=True, direct=True)
     meeting = await current_meeting(db)
     program = await ctx.programs.latest(db, meeting_id=meeting.id) if meeting else None
-    sessions = [
-        s
-        for s in (program.sessions if program else ())
-        if s.stage is not None and s.stage.guid == stage.guid
-    ]
-    people = {person.guid for s in sessions for person in s.people}
-    if not people:
-        return PanelRights(join=False, direct=False)
-    chairs = {person.guid for s in sessions for person in s.chairs}
-    linked = set(
-        await db.scalars(
-            select(Person.guid).where(Person.guid.in_(people), Person.user_id == user.id)
-        )
+    part = await participation.of_user(db, user=user)
+    return PanelRights(
+        join=part.may_present_on(program, stage.guid),
+        direct=part.may_direct_on(program, stage.guid),
     )
-    return PanelRights(join=bool(linked), direct=bool(linked & chairs))
 
 
 async def require_panelist(ctx: AppContext, db: AsyncSession, *, user: User, stage: Stage) -> None:

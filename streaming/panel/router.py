@@ -7,13 +7,13 @@ candidate before answering, so there is no trickle.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from fastapi import APIRouter, Path, Request, Response, status
+from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel, ConfigDict
 
 from conference.context import AppContext
-from conference.deps import Context, CurrentUser, DbSession, viewer
+from conference.deps import Context, CurrentUser, DbSession, PathSlug, viewer
 from conference.errors import Forbidden, NotFound, Unauthenticated
 from conference.program.models import Stage
 from streaming.deps import Runtime
@@ -26,8 +26,8 @@ PREFIX = "/api/v1/streaming/stages/{slug}/panel"
 SDP = "application/sdp"
 NO_CONTENT = status.HTTP_204_NO_CONTENT
 
-Slug = Annotated[str, Path(min_length=1, max_length=64)]
-PanelistId = Annotated[str, Path(min_length=1, max_length=64)]
+Slug = PathSlug
+PanelistId = PathSlug
 
 
 class LayoutIn(BaseModel):

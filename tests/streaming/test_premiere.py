@@ -13,8 +13,8 @@ from sqlalchemy import update
 
 from conference.settings import Settings
 from streaming import tokens
-from streaming.library.premiere import parse_media_playlist, premiere_playlist, premiere_window
-from streaming.models import Recording
+from streaming.library.premiere import parse_media_playlist, premiere_playlist
+from streaming.models import Recording, premiere_is_on, premiere_window
 from tests.factories import UserFactory, sign_in
 from tests.streaming.frames import write_sample_video
 from tests.streaming.uploading import (
@@ -88,6 +88,19 @@ def test_premiere_window_needs_a_ready_recording_with_a_time() -> None:
     assert premiere_window(recording) == (START, START + timedelta(seconds=7.5))
     assert premiere_window(Recording(status="ready", duration_seconds=7.5)) is None
     assert premiere_window(Recording(status="processing", premiere_at=START)) is None
+
+
+def test_a_premiere_is_on_from_its_start_until_its_end() -> None:
+    recording = Recording(status="ready", duration_seconds=7.5, premiere_at=START)
+    end = START + timedelta(seconds=7.5)
+    assert not premiere_is_on(recording, START - timedelta(microseconds=1))
+    assert premiere_is_on(recording, START)
+    assert premiere_is_on(recording, end - timedelta(microseconds=1))
+    assert not premiere_is_on(recording, end)
+    # Without a length or before it is ready, nothing is playing.
+    assert not premiere_is_on(Recording(status="ready", premiere_at=START), START)
+    unready = Recording(status="processing", duration_seconds=7.5, premiere_at=START)
+    assert not premiere_is_on(unready, START)
 
 
 @pytest.fixture

@@ -21,16 +21,18 @@ from pydantic import BaseModel
 
 from conference.deps import Context, CurrentMeeting, CurrentUser, DbSession, OptionalUser
 from conference.errors import NotFound
+from conference.limits import MAX_SLUG_LENGTH
 from conference.program.agenda import service as agenda
 from conference.program.interop import ical
 from conference.program.published.pages import program_page, render_not_found
 from conference.program.published.router import published_session_out
 from conference.program.published.views import by_day
 from conference.program.schemas import PublishedSessionOut, slugify
+from conference.web.errors import to_sign_in
 from conference.web.forms import read_form, safe_next
 
 router = APIRouter()
-Guid = Annotated[str, Path(max_length=64)]
+Guid = Annotated[str, Path(max_length=MAX_SLUG_LENGTH)]
 NO_CONTENT = 204
 
 
@@ -115,7 +117,7 @@ async def agenda_page(
 ) -> Response:
     """My agenda: starred sessions by day, overlaps spelled out, and my calendar feed."""
     if user is None:
-        return RedirectResponse("/signin?next=/agenda", status_code=303)
+        return to_sign_in("/agenda")
     page = await program_page(request, ctx, db, user, meeting, with_stars=False)
     stars = await agenda.starred(db, user_id=user.id)
     mine = await agenda.build_agenda(db, program=page.program, stars=stars, meeting_id=meeting.id)
@@ -138,7 +140,7 @@ async def agenda_page(
 async def reset_feed(db: DbSession, user: OptionalUser) -> Response:
     """Give the personal feed a new address; the old one stops working at once."""
     if user is None:
-        return RedirectResponse("/signin?next=/agenda", status_code=303)
+        return to_sign_in("/agenda")
     await agenda.reset_feed(db, user_id=user.id)
     return RedirectResponse("/agenda?feed=reset", status_code=303)
 
@@ -157,7 +159,7 @@ async def star_form(
     session_path = f"/program/sessions/{quote(session_guid, safe='')}"
     back = safe_next(form.get("next"), session_path)
     if user is None:
-        return RedirectResponse(f"/signin?next={quote(session_path)}", status_code=303)
+        return to_sign_in(session_path)
     program = await ctx.programs.latest(db, meeting_id=meeting.id)
     try:
         if form.get("starred", "1") == "0":

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from conference.accounts.models import User
 from conference.errors import NotFound
+from conference.limits import MAX_ID
 from conference.program.models import AgendaFeed, AgendaStar, ProgramVersion
 from conference.program.published.program import PublishedProgram, SessionView
 
@@ -31,7 +32,6 @@ _FEED_CONTEXT = b"conference.agenda-feed:"
 # ``int`` refuses) and ``compare_digest`` raises on non-ASCII text. The id stays within
 # the database's integer column.
 _FEED_TOKEN = re.compile(r"(?P<user>[1-9][0-9]{0,9})-(?P<mac>[0-9a-f]{32})")
-_MAX_USER_ID = 2_147_483_647
 
 
 # Stars -------------------------------------------------------------------------------
@@ -260,7 +260,7 @@ async def reset_feed(db: AsyncSession, *, user_id: int) -> None:
 async def feed_owner(db: AsyncSession, *, secret: str, token: str) -> int | None:
     """The user id a feed token belongs to, or None if it is malformed, forged or revoked."""
     found = _FEED_TOKEN.fullmatch(token) if len(token) <= _MAX_TOKEN_LENGTH else None
-    if found is None or int(found["user"]) > _MAX_USER_ID:
+    if found is None or int(found["user"]) > MAX_ID:
         return None
     user_id = int(found["user"])
     # One query: the account must still exist and be active, and its feed's generation.

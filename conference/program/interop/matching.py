@@ -12,20 +12,21 @@ import re
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from conference.limits import MAX_SLUG_LENGTH, SLUG_PATTERN
 from conference.program.interop.plan import ImportDiff, ProgramSpec
 from conference.program.models import Meeting, Person, Stage, Track, new_guid
 from conference.program.schemas import slugify
 
-SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+_SLUG = re.compile(rf"^{SLUG_PATTERN}$")
 DEFAULT_TRACK_COLOR = "#566172"
 
 
 def _unique_slug(wanted: str | None, name: str, taken: set[str]) -> str:
-    base = wanted if wanted and SLUG_PATTERN.match(wanted) else slugify(name)
+    base = wanted if wanted and _SLUG.match(wanted) else slugify(name)
     slug, n = base, 2
     while slug in taken:
         suffix = f"-{n}"
-        slug, n = base[: 64 - len(suffix)] + suffix, n + 1
+        slug, n = base[: MAX_SLUG_LENGTH - len(suffix)] + suffix, n + 1
     taken.add(slug)
     return slug
 

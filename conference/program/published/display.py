@@ -9,23 +9,35 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any, Literal
+from datetime import datetime
+from typing import Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
-ZoneChoice = Literal["mine", "meeting"]
+from conference.timezones import (
+    ZoneChoice,
+    clock,
+    day_label,
+    display_zone,
+    local,
+    short_day,
+    short_span,
+    span,
+    zone_abbreviation,
+)
+
+__all__ = [
+    "ZONE_CHOICES",
+    "Links",
+    "ZoneChoice",
+    "Zones",
+    "display_zone",
+    "local",
+    "parse_instant",
+    "parse_zone_choice",
+    "template_helpers",
+]
+
 ZONE_CHOICES: tuple[ZoneChoice, ...] = ("mine", "meeting")
-
-
-def display_zone(*, user_zone: str | None, meeting_zone: str, choice: ZoneChoice | None) -> str:
-    """The zone a page shows times in: the viewer's own unless they ask for the meeting's.
-
-    Visitors who are not signed in have no zone of their own and see the meeting's.
-    """
-    if choice == "meeting" or user_zone is None:
-        return meeting_zone
-    return user_zone
 
 
 def parse_zone_choice(raw: str | None) -> tuple[ZoneChoice | None, str | None]:
@@ -70,52 +82,6 @@ class Zones:
     def param(self) -> dict[str, str]:
         """The query parameter that keeps an explicit choice of the meeting's zone."""
         return {"zone": "meeting"} if self.choice == "meeting" else {}
-
-
-def local(instant: datetime, zone: str) -> datetime:
-    """``instant`` as a wall-clock time in ``zone``."""
-    return instant.astimezone(ZoneInfo(zone))
-
-
-def clock(instant: datetime, zone: str) -> str:
-    """``17:00``: the wall-clock time of ``instant`` in ``zone``."""
-    return f"{local(instant, zone):%H:%M}"
-
-
-def zone_abbreviation(instant: datetime, zone: str) -> str:
-    """``JST``, ``BST``; zones without a letter abbreviation give their offset (``+0530``)."""
-    return local(instant, zone).tzname() or zone
-
-
-def short_day(instant: datetime, zone: str) -> str:
-    """``Mon 18 Oct``."""
-    moment = local(instant, zone)
-    return f"{moment:%a} {moment.day} {moment:%b}"
-
-
-def day_label(day: date) -> str:
-    """``Monday 18 October``, for day tabs and headings."""
-    return f"{day:%A} {day.day} {day:%B}"
-
-
-def span(start: datetime, end: datetime, zone: str) -> str:
-    """``Mon 18 Oct 2021, 17:00-18:30 JST``; a span across midnight names both days."""
-    first, last = local(start, zone), local(end, zone)
-    abbreviation = first.tzname() or zone
-    head = f"{first:%a} {first.day} {first:%b %Y}, {first:%H:%M}"
-    if first.date() == last.date():
-        return f"{head}\u2013{last:%H:%M} {abbreviation}"
-    tail = f"{last:%a} {last.day} {last:%b %Y}, {last:%H:%M}"
-    return f"{head} {abbreviation} \u2013 {tail} {last.tzname() or zone}"
-
-
-def short_span(start: datetime, end: datetime, zone: str) -> str:
-    """``17:00-18:30``, with ``(next day)`` when the end falls on the next day in ``zone``."""
-    first, last = local(start, zone), local(end, zone)
-    text = f"{first:%H:%M}\u2013{last:%H:%M}"
-    if last.date() != first.date():
-        text += " (next day)"
-    return text
 
 
 def parse_instant(value: str) -> datetime:

@@ -39,6 +39,7 @@ from conference.program.published.filters import KNOWN_PARAMS, ProgramQuery, par
 from conference.program.published.grid import build_grid
 from conference.program.published.page_cache import PersonalParts
 from conference.program.published.program import PublishedProgram
+from conference.web.errors import render_error_page
 
 router = APIRouter(include_in_schema=False)
 
@@ -115,8 +116,7 @@ def render_not_found(
     request: Request, ctx: AppContext, user: User | None, detail: str
 ) -> HTMLResponse:
     """The 404 page, for a signed-in viewer too (the generic handler knows no user)."""
-    context = {"status": 404, "detail": detail}
-    return ctx.pages.render(request, "errors/error.html", context, user=user, status_code=404)
+    return render_error_page(request, 404, detail, user=user)
 
 
 # Home --------------------------------------------------------------------------------

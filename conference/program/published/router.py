@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 
 from conference.deps import Context, CurrentMeeting, DbSession
 from conference.errors import NotFound
+from conference.limits import MAX_SLUG_LENGTH
 from conference.program.draft import publishing
 from conference.program.models import SessionType
 from conference.program.published.program import (
@@ -89,9 +90,9 @@ async def sessions(
     db: DbSession,
     meeting: CurrentMeeting,
     day: Annotated[date | None, Query(description="A date in the meeting's time zone")] = None,
-    track: Annotated[str | None, Query(max_length=64)] = None,
+    track: Annotated[str | None, Query(max_length=MAX_SLUG_LENGTH)] = None,
     type: Annotated[SessionType | None, Query()] = None,
-    stage: Annotated[str | None, Query(max_length=64)] = None,
+    stage: Annotated[str | None, Query(max_length=MAX_SLUG_LENGTH)] = None,
     q: Annotated[str, Query(max_length=200)] = "",
 ) -> list[PublishedSessionOut]:
     """Sessions of the published program, filtered and searched."""
