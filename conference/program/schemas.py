@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from conference.program.models import ProgramVersion, SessionType
+from conference.program.snapshot import change_counts
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 ShortName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
@@ -241,7 +242,7 @@ class VersionOut(BaseModel):
             number=version.number,
             published_at=version.published_at,
             note=version.note,
-            changes={kind: len(items) for kind, items in version.changelog.items()},
+            changes=change_counts(version.changelog),
         )
 
 
