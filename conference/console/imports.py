@@ -24,8 +24,7 @@ from conference.deps import Context, CurrentMeeting, DbSession
 from conference.errors import ServiceError
 from conference.program.interop.csv_import import COLUMNS
 from conference.program.interop.plan import ImportRefused
-from conference.program.interop.router import read_upload
-from conference.program.interop.service import apply_import
+from conference.program.interop.service import ImportKind, apply_import, read_program
 from conference.program.models import Meeting
 
 router = APIRouter(prefix="/console/import", route_class=ConsoleRoute, include_in_schema=False)
@@ -109,7 +108,8 @@ async def import_submit(
             return _page(request, user, meeting, {"error": error}, status_code=422)
         content, dry_run = await upload.read(), True
     try:
-        program = read_upload(f"upload{suffix}", content, source=meeting.slug)
+        kind: ImportKind = "csv" if suffix == ".csv" else "json"
+        program = await read_program(content, kind=kind, source=meeting.slug)
         diff = await apply_import(db, meeting=meeting, program=program, dry_run=dry_run)
     except ImportRefused as exc:
         refusal: dict[str, Any] = {"problems": exc.problems, "filename": name}
