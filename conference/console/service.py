@@ -57,7 +57,7 @@ async def sessions_per(
         .where(ProgramSession.meeting_id == meeting.id, column.is_not(None))
         .group_by(column)
     )
-    return {item_id: count for item_id, count in rows.tuples() if item_id is not None}
+    return {item_id: count for item_id, count in rows if item_id is not None}
 
 
 async def get_person(db: AsyncSession, *, person_id: int) -> Person:

@@ -198,7 +198,7 @@ async def _cancellations(
         .order_by(ProgramVersion.number.desc())
     )
     found: dict[str, tuple[int, PlacedDoc]] = {}
-    for number, changelog in rows.tuples():
+    for number, changelog in rows:
         for item in changelog["cancelled"]:
             guid = item["guid"]
             if guid in guids and guid not in found:
