@@ -23,7 +23,8 @@ from sqlalchemy.orm import selectinload
 from conference.errors import Conflict
 from conference.program import bounds
 from conference.program.interop.csv_import import read_csv
-from conference.program.interop.frab_import import load_json, read_schedule
+from conference.program.interop.frab_documents import load_json
+from conference.program.interop.frab_import import read_schedule
 from conference.program.interop.matching import match_people, match_stages, match_tracks
 from conference.program.interop.plan import (
     ImportDiff,
