@@ -123,9 +123,6 @@ class IngestManager:
         """The broadcast with this WHIP resource id, if this process holds it."""
         return self._live.get(resource_id)
 
-    def for_stage(self, stage_id: int) -> LiveBroadcast | None:
-        return next((b for b in self._live.values() if b.stage_id == stage_id), None)
-
     async def start(self, ctx: AppContext) -> None:
         """Start with the app: apply ``ice_interfaces``, end what dead processes left live."""
         self._ctx = ctx

@@ -15,7 +15,6 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 ZoneChoice = Literal["mine", "meeting"]
-ZONE_CHOICES: tuple[ZoneChoice, ...] = ("mine", "meeting")
 
 
 def display_zone(*, user_zone: str | None, meeting_zone: str, choice: ZoneChoice | None) -> str:
@@ -116,11 +115,6 @@ def short_span(start: datetime, end: datetime, zone: str) -> str:
     if last.date() != first.date():
         text += " (next day)"
     return text
-
-
-def parse_instant(value: str) -> datetime:
-    """An instant as the changelog stores it (ISO 8601 with its offset)."""
-    return datetime.fromisoformat(value)
 
 
 class Links:
