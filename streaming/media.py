@@ -37,7 +37,6 @@ from starlette.types import Receive, Scope, Send
 
 from conference.accounts import service as accounts
 from conference.accounts.models import Role
-from conference.db.types import utcnow
 from conference.deps import Context, CurrentMeeting, CurrentUser, DbSession, PathId, session_token
 from conference.errors import Forbidden, NotFound
 from streaming import tokens
@@ -342,8 +341,7 @@ async def stage_status_endpoint(
     stage = await stage_by_slug(db, meeting_id=meeting.id, slug=slug)
     if stage is None:
         raise NotFound("There is no such stage.")
-    now = utcnow()
-    payload = await stage_status(ctx, db, stage=stage, now=now)
+    payload = await stage_status(ctx, db, stage=stage)
     expires = grant(response, runtime=runtime, scope=tokens.stage_scope(stage.slug))
     if payload["recording"] is not None:
         scope = tokens.recording_scope(payload["recording"]["id"])

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from conference.db.types import utcnow
 from conference.program.models import Stage
 from streaming.broadcasts import live_broadcast, sessions_on_stage
 from streaming.models import Broadcast, BroadcastState, Recording, RecordingStatus
@@ -96,14 +97,16 @@ def _recording_brief(recording: Recording) -> dict[str, Any]:
 
 
 async def stage_status(
-    ctx: AppContext, db: AsyncSession, *, stage: Stage, now: datetime
+    ctx: AppContext, db: AsyncSession, *, stage: Stage, now: datetime | None = None
 ) -> dict[str, Any]:
-    """The stage's state payload (the status endpoint's fields, without the token).
+    """The stage's state payload (the status endpoint's fields, without the token), at
+    ``now`` (the present unless given).
 
     ``live`` when a broadcast of the stage is live with a fresh heartbeat; ``premiere`` when
     a published pre-recorded talk is playing in its slot; ``ended`` for two hours after a
     broadcast stopped, once its recording is ready and published; ``offline`` otherwise.
     """
+    now = now or utcnow()
     state = "offline"
     started_at: datetime | None = None
     master_url: str | None = None

@@ -18,7 +18,6 @@ from starlette.requests import HTTPConnection
 from conference.accounts.models import User
 from conference.console.web import ConsoleRoute, ConsoleUser, Id, parse_local, render
 from conference.context import AppContext
-from conference.db.types import utcnow
 from conference.deps import Context, CurrentMeeting, DbSession, Organizer, PathId
 from conference.errors import ServiceError
 from conference.program.models import Meeting
@@ -54,21 +53,19 @@ async def create(
     item, event = await service.create(db, user=user, data=body)
     await db.commit()
     await _publish(ctx, db, event)
-    return service.view(item, utcnow())
+    return service.view(item)
 
 
 @api.get("")
 async def list_all(db: DbSession, user: Organizer) -> dict[str, list[dict[str, Any]]]:
     """Every announcement, scheduled, active and ended, newest start first."""
-    now = utcnow()
-    return {"announcements": [service.view(i, now) for i in await service.all_announcements(db)]}
+    return {"announcements": service.views(await service.all_announcements(db))}
 
 
 @api.get("/active")
 async def list_active(db: DbSession) -> dict[str, list[dict[str, Any]]]:
     """The announcements showing now, for everyone (signed in or not)."""
-    now = utcnow()
-    return {"announcements": [service.view(i, now) for i in await service.active(db, now)]}
+    return {"announcements": await service.active_views(db)}
 
 
 @api.post("/{announcement_id}/end")
@@ -79,7 +76,7 @@ async def end(
     item, event = await service.end(db, announcement_id)
     await db.commit()
     await _publish(ctx, db, event)
-    return service.view(item, utcnow())
+    return service.view(item)
 
 
 # Console page ------------------------------------------------------------------------
@@ -109,9 +106,8 @@ def _page(
     errors: dict[str, str],
     status_code: int = 200,
 ) -> Response:
-    now = utcnow()
     context = {
-        "announcements": [(item, service.status(item, now)) for item in items],
+        "announcements": service.statuses(items),
         "form": form,
         "errors": errors,
     }

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
@@ -65,13 +66,28 @@ class AnnouncementIn(BaseModel):
 
 
 def status(item: Announcement, now: datetime) -> str:
+    """``scheduled``, ``active`` or ``ended`` at ``now``."""
     if item.cancelled or item.ends_at <= now:
         return "ended"
     return "active" if item.starts_at <= now else "scheduled"
 
 
-def view(item: Announcement, now: datetime) -> dict[str, Any]:
-    """The API's shape: the wire data plus the start and where it stands."""
+def statuses(items: Iterable[Announcement]) -> list[tuple[Announcement, str]]:
+    """Each item with where it stands now."""
+    now = utcnow()
+    return [(item, status(item, now)) for item in items]
+
+
+def views(items: Iterable[Announcement], now: datetime | None = None) -> list[dict[str, Any]]:
+    """:func:`view` of each item, all at one instant (the present unless given)."""
+    now = now or utcnow()
+    return [view(item, now) for item in items]
+
+
+def view(item: Announcement, now: datetime | None = None) -> dict[str, Any]:
+    """The API's shape: the wire data plus the start and where it stands (now, unless
+    ``now`` is given)."""
+    now = now or utcnow()
     return {
         "announcement_id": item.id,
         "message": item.message,
@@ -151,6 +167,12 @@ async def all_announcements(db: AsyncSession) -> list[Announcement]:
     """Every announcement, newest start first."""
     query = select(Announcement).order_by(Announcement.starts_at.desc(), Announcement.id.desc())
     return list((await db.scalars(query)).all())
+
+
+async def active_views(db: AsyncSession) -> list[dict[str, Any]]:
+    """:func:`view` of those showing now."""
+    now = utcnow()
+    return views(await active(db, now), now)
 
 
 async def active(db: AsyncSession, now: datetime | None = None) -> list[Announcement]:

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from conference.db.types import utcnow
 from conference.program.models import Stage
 from conference.realtime.protocol import encode
 from streaming import broadcasts
@@ -124,5 +123,5 @@ async def _end_without_media(
 async def publish_stage_state(ctx: AppContext, db: AsyncSession, *, stage: Stage) -> None:
     """Tell the stage's viewers (every process) what it shows now; ephemeral."""
     channel = f"stage:{stage.slug}"
-    data = await stage_status(ctx, db, stage=stage, now=utcnow())
+    data = await stage_status(ctx, db, stage=stage)
     await ctx.realtime.hub.publish(channel, encode("stage.state", channel=channel, data=data))
