@@ -273,8 +273,7 @@ def import_schedule(
     from pathlib import Path
 
     from conference.program.interop.plan import ImportDiff, ImportRefused
-    from conference.program.interop.router import read_upload
-    from conference.program.interop.service import apply_import
+    from conference.program.interop.service import ImportKind, apply_import, parse_program
     from conference.program.service import current_meeting
 
     settings = _settings()
@@ -292,7 +291,8 @@ def import_schedule(
                 meeting = await current_meeting(db)
                 if meeting is None:
                     raise ServiceError("No meeting has been set up yet (see `conference demo`).")
-                program = read_upload(file, content, source=meeting.slug)
+                kind: ImportKind = "csv" if file.lower().endswith(".csv") else "json"
+                program = parse_program(content, kind=kind, source=meeting.slug)
                 return await apply_import(db, meeting=meeting, program=program, dry_run=dry_run)
         finally:
             await ctx.db.dispose()

@@ -15,7 +15,8 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import MetaData
 
 from conference import limits
-from conference.accounts import pages as account_pages
+from conference.accounts import account_pages
+from conference.accounts import pages as signin_pages
 from conference.accounts import router as accounts_api
 from conference.accounts.models import Role
 from conference.accounts.passwords import Passwords
@@ -253,6 +254,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(feature_router)
     app.include_router(realtime_pages.router)
     app.include_router(accounts_api.router)
+    app.include_router(signin_pages.router)
     app.include_router(account_pages.router)
     # Interop and agenda first: their fixed paths (schedule.json, .ics) must win over the
     # public API's /sessions/{guid}.

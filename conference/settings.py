@@ -69,7 +69,7 @@ class Settings(BaseSettings):
     password_reset_minutes: Annotated[int, Field(gt=0, le=24 * 60)] = 60
     # How long a registration's confirmation link works; unconfirmed ones are then purged.
     registration_confirm_hours: Annotated[int, Field(gt=0, le=7 * 24)] = 24
-    # Sign-in throttling (conference.accounts.service.SignInLimits): free failures per
+    # Sign-in throttling (conference.accounts.signin.SignInLimits): free failures per
     # account+address, then a delay doubling per failure up to the maximum; and a much
     # higher count of failures per address (a venue network shares one), all within the window.
     sign_in_max_failures: Annotated[int, Field(gt=0)] = 5

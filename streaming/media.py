@@ -36,8 +36,14 @@ from starlette.responses import FileResponse
 from starlette.types import Receive, Scope, Send
 
 from conference.accounts.models import Role
-from conference.db.types import utcnow
-from conference.deps import Context, CurrentMeeting, CurrentUser, DbSession, PathId, viewer
+from conference.deps import (
+    Context,
+    CurrentMeeting,
+    CurrentUser,
+    DbSession,
+    PathId,
+    viewer,
+)
 from conference.errors import Forbidden, NotFound
 from streaming import tokens
 from streaming.deps import Runtime
@@ -341,8 +347,7 @@ async def stage_status_endpoint(
     stage = await stage_by_slug(db, meeting_id=meeting.id, slug=slug)
     if stage is None:
         raise NotFound("There is no such stage.")
-    now = utcnow()
-    payload = await stage_status(ctx, db, stage=stage, now=now)
+    payload = await stage_status(ctx, db, stage=stage)
     expires = grant(response, runtime=runtime, scope=tokens.stage_scope(stage.slug))
     if payload["recording"] is not None:
         scope = tokens.recording_scope(payload["recording"]["id"])

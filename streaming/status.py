@@ -16,6 +16,7 @@ from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from conference.db.types import utcnow
 from conference.limits import MAX_SLUG_LENGTH
 from conference.program.models import Stage
 from conference.realtime.schemas import IsoDatetime, Payload
@@ -139,15 +140,16 @@ def _recording_brief(recording: Recording) -> RecordingBrief:
 
 
 async def stage_status(
-    ctx: AppContext, db: AsyncSession, *, stage: Stage, now: datetime
+    ctx: AppContext, db: AsyncSession, *, stage: Stage, now: datetime | None = None
 ) -> dict[str, Any]:
     """The stage's :class:`StageState` as JSON values (the status endpoint's fields,
-    without the token).
+    without the token), at ``now`` (the present unless given).
 
     ``live`` when a broadcast of the stage is live with a fresh heartbeat; ``premiere`` when
     a published pre-recorded talk is playing in its slot; ``ended`` for two hours after a
     broadcast stopped, once its recording is ready and published; ``offline`` otherwise.
     """
+    now = now or utcnow()
     state: StateName = "offline"
     started_at: datetime | None = None
     master_url: str | None = None

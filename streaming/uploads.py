@@ -43,6 +43,7 @@ from streaming import jobs as transcodes
 from streaming.deps import Runtime
 from streaming.library.probe import MediaInfo, probe_media
 from streaming.models import Recording, RecordingSource, RecordingStatus
+from streaming.runtime import StreamingRuntime
 
 router = APIRouter(tags=["streaming: uploads"])
 
@@ -163,6 +164,36 @@ async def check_video(path: Path) -> MediaInfo:
         raise
 
 
+async def accept_upload(
+    db: AsyncSession,
+    *,
+    ctx: AppContext,
+    runtime: StreamingRuntime,
+    target: UploadTarget,
+    user: User,
+    chunks: AsyncIterator[bytes],
+) -> tuple[Recording, Job]:
+    """Store the body, check it is a video, and queue its transcode; refused → nothing kept.
+
+    The caller closes its database connection first: a large body may take long to arrive.
+    """
+    name = uuid.uuid4().hex
+    part = runtime.media_root / UPLOADS_DIR / f"{name}.part"
+    await receive_file(chunks, dest=part, max_bytes=runtime.settings.max_upload_bytes)
+    info = await check_video(part)
+    final = part.with_name(f"{name}.{info.container}")
+    part.replace(final)
+    try:
+        uploaded = await create_upload(
+            db, ctx=ctx, target=target, user=user, source_path=f"{UPLOADS_DIR}/{final.name}"
+        )
+    except BaseException:
+        _discard(final)
+        raise
+    ctx.job_runner.wake()
+    return uploaded
+
+
 async def create_upload(
     db: AsyncSession, *, ctx: AppContext, target: UploadTarget, user: User, source_path: str
 ) -> tuple[Recording, Job]:
@@ -245,21 +276,9 @@ async def upload(
     )
     # Hold no database connection while a large body trickles in.
     await db.close()
-    name = uuid.uuid4().hex
-    root = runtime.media_root
-    part = root / UPLOADS_DIR / f"{name}.part"
-    await receive_file(request.stream(), dest=part, max_bytes=runtime.settings.max_upload_bytes)
-    info = await check_video(part)
-    final = root / UPLOADS_DIR / f"{name}.{info.container}"
-    part.replace(final)
-    try:
-        recording, job = await create_upload(
-            db, ctx=ctx, target=target, user=user, source_path=f"{UPLOADS_DIR}/{final.name}"
-        )
-    except BaseException:
-        _discard(final)
-        raise
-    ctx.job_runner.wake()
+    recording, job = await accept_upload(
+        db, ctx=ctx, runtime=runtime, target=target, user=user, chunks=request.stream()
+    )
     return UploadAccepted(recording_id=recording.id, job_id=job.id)
 
 

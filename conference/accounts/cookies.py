@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
 
-from conference.accounts import service
+from conference.accounts import service, signin
 from conference.accounts.models import User
 from conference.accounts.tokens import digest
 from conference.context import AppContext
@@ -47,9 +47,9 @@ async def sign_in(
     )
 
 
-def sign_in_limits(ctx: AppContext) -> service.SignInLimits:
+def sign_in_limits(ctx: AppContext) -> signin.SignInLimits:
     settings = ctx.settings
-    return service.SignInLimits(
+    return signin.SignInLimits(
         free_failures=settings.sign_in_max_failures,
         address_failures=settings.sign_in_max_failures_per_address,
         delay=timedelta(seconds=settings.sign_in_delay_seconds),
@@ -63,7 +63,7 @@ async def check_credentials(
 ) -> User:
     """Authenticate with the configured throttling, counting the outcome in the metrics."""
     try:
-        user = await service.authenticate(
+        user = await signin.authenticate(
             db,
             email=email,
             password=password,

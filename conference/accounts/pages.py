@@ -1,4 +1,7 @@
-"""Account pages: sign in, register, sign out, account, password reset."""
+"""Account pages for signing in and out, registering and resetting a password.
+
+The signed-in user's own account page is :mod:`conference.accounts.account_pages`.
+"""
 
 from __future__ import annotations
 
@@ -8,20 +11,16 @@ from typing import Annotated, Any
 
 import pycountry
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from conference.accounts import cookies, flows, pending, service
 from conference.accounts.flows import REGISTRATION_MAILED, RESET_ACCEPTED
 from conference.accounts.models import CONSENT_LABELS, ConsentKind, PendingRegistration, User
 from conference.accounts.passwords import MIN_PASSWORD_LENGTH
-from conference.accounts.router import delete_account, export_user
 from conference.accounts.schemas import (
-    AccountDeletion,
-    PasswordChange,
     PasswordResetConfirm,
     PasswordResetRequest,
-    ProfileUpdate,
     Registration,
     RegistrationConfirm,
     SignIn,
@@ -36,10 +35,12 @@ router = APIRouter(include_in_schema=False)
 
 @cache
 def countries() -> tuple[tuple[str, str], ...]:
+    """(ISO code, name) of every country, by name, for country pickers."""
     return tuple(sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda c: c[1]))
 
 
-def _form_choices() -> dict[str, Any]:
+def form_choices() -> dict[str, Any]:
+    """The choices the registration and profile forms offer."""
     return {
         "countries": countries(),
         "zones": zone_names(),
@@ -48,7 +49,8 @@ def _form_choices() -> dict[str, Any]:
     }
 
 
-def _to_signin(next_path: str) -> RedirectResponse:
+def to_signin(next_path: str) -> RedirectResponse:
+    """Off to the sign-in page, coming back to ``next_path`` after."""
     return RedirectResponse(f"/signin?next={next_path}", status_code=303)
 
 
@@ -120,7 +122,7 @@ async def register_page(
         "form": {"time_zone": ""},
         "errors": {},
         "next": safe_next(next),
-        **_form_choices(),
+        **form_choices(),
     }
     return ctx.pages.render(request, "accounts/register.html", context, user=None)
 
@@ -162,7 +164,7 @@ async def register_submit(request: Request, db: DbSession, ctx: Context) -> Resp
         else:
             return _sent_page(request, ctx)
     data.pop("password")
-    context = {"form": data, "errors": errors, "next": target, **_form_choices()}
+    context = {"form": data, "errors": errors, "next": target, **form_choices()}
     return ctx.pages.render(
         request, "accounts/register.html", context, user=None, status_code=status
     )
@@ -247,127 +249,6 @@ def _confirm_error(
         user=user,
         status_code=exc.status_code,
     )
-
-
-# Account -----------------------------------------------------------------------------
-
-
-async def _account_page(
-    request: Request,
-    ctx: Context,
-    db: DbSession,
-    user: User,
-    *,
-    errors: dict[str, str] | None = None,
-    notice: str | None = None,
-    status_code: int = 200,
-) -> Response:
-    context = {
-        "account": user,
-        "consents": await service.current_consents(db, user_id=user.id),
-        "errors": errors or {},
-        "notice": notice,
-        **_form_choices(),
-    }
-    return ctx.pages.render(
-        request, "accounts/account.html", context, user=user, status_code=status_code
-    )
-
-
-@router.get("/account", response_class=HTMLResponse, name="account")
-async def account_page(
-    request: Request,
-    ctx: Context,
-    db: DbSession,
-    user: OptionalUser,
-    saved: Annotated[str | None, Query()] = None,
-) -> Response:
-    if user is None:
-        return _to_signin("/account")
-    notices = {"profile": "Your profile has been saved.", "password": "Password changed."}
-    return await _account_page(request, ctx, db, user, notice=notices.get(saved or ""))
-
-
-@router.post("/account/profile", response_class=HTMLResponse)
-async def account_profile_submit(
-    request: Request, ctx: Context, db: DbSession, user: OptionalUser
-) -> Response:
-    if user is None:
-        return _to_signin("/account")
-    form = await read_form(request)
-    data = {
-        "name": form.get("name", ""),
-        "affiliation": form.get("affiliation", ""),
-        "country": form.get("country", ""),
-        "time_zone": form.get("time_zone", ""),
-        "is_healthcare_professional": checked(form, "is_healthcare_professional"),
-        "consents": {kind.value: checked(form, f"consent_{kind.value}") for kind in ConsentKind},
-    }
-    update, errors = validate(ProfileUpdate, data)
-    if update is None:
-        return await _account_page(request, ctx, db, user, errors=errors, status_code=422)
-    if update.is_healthcare_professional == user.is_healthcare_professional:
-        update.is_healthcare_professional = None  # keep the original declaration time
-    await service.update_profile(db, user=user, update=update)
-    return RedirectResponse("/account?saved=profile", status_code=303)
-
-
-@router.post("/account/password", response_class=HTMLResponse)
-async def account_password_submit(
-    request: Request, ctx: Context, db: DbSession, user: OptionalUser
-) -> Response:
-    if user is None:
-        return _to_signin("/account")
-    change, errors = validate(PasswordChange, await read_form(request))
-    if change is not None:
-        try:
-            ended = await service.change_password(
-                db,
-                user=user,
-                current_password=change.current_password,
-                new_password=change.new_password,
-                passwords=ctx.passwords,
-                keep_token=None,
-            )
-        except ServiceError as exc:
-            errors = {exc.field or "form": exc.detail}
-        else:
-            await cookies.sessions_ended(ctx, user_id=user.id, session_ids=ended)
-            # Every session ended with the password change; this browser gets a new one.
-            response = RedirectResponse("/account?saved=password", status_code=303)
-            await cookies.sign_in(response, request, db, ctx, user)
-            return response
-    return await _account_page(request, ctx, db, user, errors=errors, status_code=422)
-
-
-@router.get("/account/export", name="account_export")
-async def account_export(ctx: Context, db: DbSession, user: OptionalUser) -> Response:
-    if user is None:
-        return _to_signin("/account")
-    return JSONResponse(
-        await export_user(db, ctx, user),
-        headers={"Content-Disposition": 'attachment; filename="my-cytokines-data.json"'},
-    )
-
-
-@router.post("/account/delete", response_class=HTMLResponse)
-async def account_delete_submit(
-    request: Request, ctx: Context, db: DbSession, user: OptionalUser
-) -> Response:
-    if user is None:
-        return _to_signin("/account")
-    deletion, errors = validate(AccountDeletion, await read_form(request))
-    if deletion is not None:
-        try:
-            await delete_account(db, ctx, user, deletion.password)
-        except ServiceError as exc:
-            errors = {"delete_password": exc.detail}
-        else:
-            response = RedirectResponse("/?deleted=1", status_code=303)
-            await cookies.sign_out(response, request, db, ctx)
-            return response
-    errors = {"delete_password": errors.get("password", errors.get("delete_password", ""))}
-    return await _account_page(request, ctx, db, user, errors=errors, status_code=422)
 
 
 # Password reset ----------------------------------------------------------------------

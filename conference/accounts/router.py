@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from conference.accounts import cookies, flows, pending, service
+from conference.accounts import cookies, flows, pending, personal_data, service
 from conference.accounts.models import User
 from conference.accounts.schemas import (
     AccountDeletion,
@@ -37,7 +37,6 @@ from conference.deps import (
     session_token,
 )
 from conference.errors import NotFound
-from conference.realtime.durable import publish_committed
 from conference.web.csrf import csrf_token
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
@@ -154,32 +153,10 @@ async def change_my_password(
 @router.get("/me/export")
 async def export_my_data(user: CurrentUser, db: DbSession, ctx: Context) -> JSONResponse:
     """Everything the platform holds about me, as a JSON download."""
-    data = await export_user(db, ctx, user)
+    data = await personal_data.export_user(db, ctx=ctx, user=user)
     return JSONResponse(
         data, headers={"Content-Disposition": 'attachment; filename="my-cytokines-data.json"'}
     )
-
-
-async def export_user(db: DbSession, ctx: Context, user: User) -> dict[str, Any]:
-    data = await service.export_user_data(db, user=user)
-    for name, exporter in ctx.extensions.user_data_exporters.items():
-        data[name] = await exporter(db, user)
-    return data
-
-
-async def delete_account(db: DbSession, ctx: Context, user: User, password: str) -> None:
-    """Delete ``user``'s account (erasing what other packages hold), then tell open pages
-    and close the user's sockets in every process."""
-    stored = await service.delete_account(
-        db,
-        user=user,
-        password=password,
-        passwords=ctx.passwords,
-        erasers=ctx.extensions.account_erasers,
-    )
-    # The deletion has committed (its erasers ran in its transaction).
-    await publish_committed(ctx.realtime.hub, stored)
-    await cookies.account_deleted(ctx, user_id=user.id)
 
 
 @router.delete("/me", status_code=status.HTTP_204_NO_CONTENT)
@@ -187,7 +164,7 @@ async def delete_me(
     body: AccountDeletion, request: Request, user: CurrentUser, db: DbSession, ctx: Context
 ) -> Response:
     """Delete my account for good (the password confirms it)."""
-    await delete_account(db, ctx, user, body.password)
+    await personal_data.delete_account(db, ctx=ctx, user=user, password=body.password)
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
     await cookies.sign_out(response, request, db, ctx)
     return response

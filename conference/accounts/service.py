@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import math
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import delete, func, select
@@ -25,7 +23,7 @@ from conference.accounts.passwords import Passwords
 from conference.accounts.schemas import ProfileUpdate, Registration, UserOut
 from conference.accounts.tokens import Tokens, digest, new_secret
 from conference.db.types import utcnow
-from conference.errors import Conflict, InvalidInput, Throttled, Unauthenticated
+from conference.errors import Conflict, InvalidInput
 
 T = TypeVar("T")
 
@@ -134,114 +132,7 @@ async def user_out(db: AsyncSession, *, user: User) -> UserOut:
     )
 
 
-# Sign-in -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SignInLimits:
-    """Sign-in throttling (README: ``SIGN_IN_*``).
-
-    - per account and address: ``free_failures`` wrong passwords, then each further attempt
-      from that address for that account must wait ``delay`` after the latest failure,
-      doubling with every failure up to ``max_delay``. Another address is not slowed, so
-      nobody can lock an account out from elsewhere, and the owner's correct password from
-      their own address gets in;
-    - per address: ``address_failures`` failures (any accounts) within ``window`` stop the
-      address until the oldest of them leaves the window; high, because a venue or campus
-      network shares one address.
-
-    An unknown email is throttled exactly like a known one, so the answers reveal nothing.
-    """
-
-    free_failures: int
-    address_failures: int
-    delay: timedelta
-    max_delay: timedelta
-    window: timedelta
-
-
-async def authenticate(
-    db: AsyncSession,
-    *,
-    email: str,
-    password: str,
-    ip_address: str,
-    passwords: Passwords,
-    limits: SignInLimits,
-) -> User:
-    """Check a sign-in, throttled per account+address and per address (:class:`SignInLimits`)."""
-    email = email.strip().lower()
-    now = utcnow()
-    await _refuse_if_throttled(db, email=email, ip_address=ip_address, limits=limits, now=now)
-    user = await get_user_by_email(db, email=email)
-    ok = await passwords.verify(user.password_hash if user else None, password)
-    if not ok or user is None or not user.is_active:
-        db.add(SignInFailure(email=email, ip_address=ip_address, failed_at=now))
-        await db.commit()
-        raise Unauthenticated("The email address or password is not correct.")
-    # Only this address's failures are forgiven: a success elsewhere must not reset the
-    # delay of someone guessing from another address.
-    await db.execute(
-        delete(SignInFailure).where(
-            SignInFailure.email == email, SignInFailure.ip_address == ip_address
-        )
-    )
-    if passwords.needs_rehash(user.password_hash):
-        user.password_hash = await passwords.hash(password)
-    await db.commit()
-    return user
-
-
-def _aware(value: datetime) -> datetime:
-    """Aggregates lose nothing on PostgreSQL; on SQLite a bare max() may come back naive."""
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
-def pair_delay(failures: int, limits: SignInLimits) -> timedelta:
-    """How long after its latest failure an account+address pair waits (0: free)."""
-    over = failures - limits.free_failures
-    if over < 0:
-        return timedelta(0)
-    # The shift is bounded so a long run of failures cannot build a huge integer.
-    return min(limits.delay * (1 << min(over, 30)), limits.max_delay)
-
-
-async def _refuse_if_throttled(
-    db: AsyncSession, *, email: str, ip_address: str, limits: SignInLimits, now: datetime
-) -> None:
-    since = now - limits.window
-    await db.execute(delete(SignInFailure).where(SignInFailure.failed_at < since))
-    retry_after = 0.0
-    pair_count, pair_latest = (
-        await db.execute(
-            select(func.count(), func.max(SignInFailure.failed_at)).where(
-                SignInFailure.email == email,
-                SignInFailure.ip_address == ip_address,
-                SignInFailure.failed_at >= since,
-            )
-        )
-    ).one()
-    if pair_latest is not None:
-        latest = _aware(pair_latest)
-        retry_after = (latest + pair_delay(pair_count, limits) - now).total_seconds()
-    address_rows = (
-        await db.scalars(
-            select(SignInFailure.failed_at)
-            .where(SignInFailure.ip_address == ip_address, SignInFailure.failed_at >= since)
-            .order_by(SignInFailure.failed_at.desc())
-            .limit(limits.address_failures)
-        )
-    ).all()
-    if len(address_rows) >= limits.address_failures:
-        # Free again when the oldest of the newest ``address_failures`` leaves the window.
-        oldest = _aware(address_rows[-1])
-        retry_after = max(retry_after, (oldest + limits.window - now).total_seconds())
-    if retry_after > 0:
-        await db.commit()
-        raise Throttled(
-            "Too many failed sign-ins. Please wait before trying again.",
-            retry_after=max(1, math.ceil(retry_after)),
-        )
+# Signed-in sessions -------------------------------------------------------------------
 
 
 async def start_session(
@@ -377,7 +268,7 @@ async def reset_password(
     return user
 
 
-# Roles, export, deletion -------------------------------------------------------------
+# Roles, listing, seeding -------------------------------------------------------------
 
 
 async def set_roles(db: AsyncSession, *, user: User, roles: Iterable[Role]) -> User:
@@ -396,60 +287,6 @@ async def list_users(db: AsyncSession, *, limit: int, offset: int) -> tuple[list
     total = await db.scalar(select(func.count()).select_from(User)) or 0
     users = await db.scalars(select(User).order_by(User.id).limit(limit).offset(offset))
     return list(users), total
-
-
-async def export_user_data(db: AsyncSession, *, user: User) -> dict[str, Any]:
-    """Everything the accounts package holds about ``user``, as JSON-ready data."""
-    consents = await db.scalars(
-        select(ConsentRecord).where(ConsentRecord.user_id == user.id).order_by(ConsentRecord.id)
-    )
-    sessions = await db.scalars(select(UserSession).where(UserSession.user_id == user.id))
-    return {
-        "profile": (await user_out(db, user=user)).model_dump(mode="json"),
-        "healthcare_professional_declared_at": (
-            user.hcp_declared_at.isoformat() if user.hcp_declared_at else None
-        ),
-        "password_changed_at": user.password_changed_at.isoformat(),
-        "consent_history": [
-            {"kind": c.kind, "granted": c.granted, "recorded_at": c.recorded_at.isoformat()}
-            for c in consents
-        ],
-        "signed_in_sessions": [
-            {
-                "created_at": s.created_at.isoformat(),
-                "last_seen_at": s.last_seen_at.isoformat(),
-                "expires_at": s.expires_at.isoformat(),
-                "ip_address": s.ip_address,
-                "user_agent": s.user_agent,
-            }
-            for s in sessions
-        ],
-    }
-
-
-async def delete_account(
-    db: AsyncSession,
-    *,
-    user: User,
-    password: str,
-    passwords: Passwords,
-    erasers: Sequence[Callable[[AsyncSession, User], Awaitable[Sequence[T]]]] = (),
-) -> list[T]:
-    """Delete the account after checking the password; its rows go with it (cascade).
-
-    ``erasers`` first anonymise what other packages keep under the user's name (chat,
-    questions), in the same transaction; what they return (events to publish after the
-    commit) is returned.
-    """
-    if not await passwords.verify(user.password_hash, password):
-        raise InvalidInput("The password is not correct.", field="password")
-    collected: list[T] = []
-    for erase in erasers:
-        collected.extend(await erase(db, user))
-    await db.execute(delete(SignInFailure).where(SignInFailure.email == user.email))
-    await db.delete(user)
-    await db.commit()
-    return collected
 
 
 async def ensure_user(

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from conference.console import service
 from conference.console.web import (
     ConsoleRoute,
     ConsoleUser,
@@ -26,9 +26,9 @@ from conference.console.web import (
     see_other,
 )
 from conference.deps import CurrentMeeting, DbSession
-from conference.errors import NotFound, ServiceError
+from conference.errors import ServiceError
 from conference.program.draft import stages
-from conference.program.models import Meeting, ProgramSession, Stage, Track
+from conference.program.models import Meeting, Stage, Track
 from conference.program.schemas import StageIn, StageUpdate, TrackIn, TrackUpdate
 from conference.web.forms import read_form, validate
 
@@ -41,12 +41,11 @@ Item = Stage | Track
 class Kind:
     """What differs between stages and tracks."""
 
-    name: str  # "stage"
+    name: Literal["stage", "track"]
     plural: str  # "stages"
     fields: tuple[str, ...]  # besides name, slug and position
     schema_in: type[StageIn] | type[TrackIn]
     schema_update: type[StageUpdate] | type[TrackUpdate]
-    column: Any  # ProgramSession.stage_id or .track_id
     deleting: str  # what deleting does to the sessions
 
     @property
@@ -60,7 +59,6 @@ STAGE = Kind(
     ("room",),
     StageIn,
     StageUpdate,
-    ProgramSession.stage_id,
     "Its sessions stay in the program without a stage, and each gets a warning.",
 )
 TRACK = Kind(
@@ -69,7 +67,6 @@ TRACK = Kind(
     ("color",),
     TrackIn,
     TrackUpdate,
-    ProgramSession.track_id,
     "Its sessions stay in the program without a track.",
 )
 
@@ -81,21 +78,13 @@ async def _items(db: AsyncSession, kind: Kind, meeting: Meeting) -> Sequence[Ite
 
 
 async def _item(db: AsyncSession, kind: Kind, meeting: Meeting, item_id: int) -> Item:
-    item: Item | None = (
-        await db.get(Stage, item_id) if kind is STAGE else await db.get(Track, item_id)
-    )
-    if item is None or item.meeting_id != meeting.id:
-        raise NotFound(f"No {kind.name} with id {item_id}.")
-    return item
+    if kind is STAGE:
+        return await stages.get_stage(db, meeting=meeting, stage_id=item_id)
+    return await stages.get_track(db, meeting=meeting, track_id=item_id)
 
 
 async def _session_counts(db: AsyncSession, kind: Kind, meeting: Meeting) -> dict[int, int]:
-    rows = await db.execute(
-        select(kind.column, func.count())
-        .where(ProgramSession.meeting_id == meeting.id, kind.column.is_not(None))
-        .group_by(kind.column)
-    )
-    return {row[0]: row[1] for row in rows}
+    return await service.sessions_per(db, meeting=meeting, kind=kind.name)
 
 
 def _values(kind: Kind, item: Item | None) -> dict[str, str]:

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from conference.program.documents import Snapshot
 from conference.program.draft.conflicts import find_conflicts
 from conference.program.draft.publishing import latest_version
 from conference.program.models import Meeting, ProgramSession, ProgramVersion
 from conference.program.schemas import Warning
-from conference.program.snapshot import Snapshot, changelog, draft_snapshot
+from conference.program.snapshot import change_counts, changelog, draft_snapshot
 
 # What each warning code means, for the headings of the publish page.
 CODE_LABELS = {
@@ -97,5 +98,5 @@ async def draft_state(db: AsyncSession, *, meeting: Meeting) -> DraftState:
         snapshot=snapshot,
         warnings=find_conflicts(snapshot),
         latest=latest,
-        pending={kind: len(items) for kind, items in changes.items()},
+        pending=change_counts(changes),
     )

@@ -9,14 +9,20 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy import func, select
 
-from conference.console import catalogue, people, publishing, session_list, sessions, talks
+from conference.console import (
+    catalogue,
+    people,
+    publishing,
+    service,
+    session_list,
+    sessions,
+    talks,
+)
 from conference.console.checks import draft_state
 from conference.console.web import ConsoleRoute, ConsoleUser, render
 from conference.deps import CurrentMeeting, DbSession
 from conference.extensions import ConsoleSection
-from conference.program.models import Person, ProgramSession, Stage, Talk, Track
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 
@@ -37,22 +43,7 @@ async def dashboard(
     request: Request, user: ConsoleUser, db: DbSession, meeting: CurrentMeeting
 ) -> Response:
     """The program at a glance: counts, warnings, and whether the draft is published."""
-    in_meeting = ProgramSession.meeting_id == meeting.id
-    counts = {
-        "sessions": await db.scalar(
-            select(func.count()).select_from(ProgramSession).where(in_meeting)
-        ),
-        "talks": await db.scalar(
-            select(func.count(Talk.id)).join(ProgramSession).where(in_meeting)
-        ),
-        "stages": await db.scalar(
-            select(func.count()).select_from(Stage).where(Stage.meeting_id == meeting.id)
-        ),
-        "tracks": await db.scalar(
-            select(func.count()).select_from(Track).where(Track.meeting_id == meeting.id)
-        ),
-        "people": await db.scalar(select(func.count()).select_from(Person)),
-    }
+    counts = await service.program_counts(db, meeting=meeting)
     context = {"counts": counts, "state": await draft_state(db, meeting=meeting)}
     return render(
         request,

@@ -11,17 +11,16 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conference.accounts import service as accounts
-from conference.accounts.models import User
 from conference.accounts.pages import countries
+from conference.console import service
 from conference.console.web import ConsoleRoute, ConsoleUser, Id, render, see_other, small_id
 from conference.deps import Context, CurrentMeeting, DbSession
-from conference.errors import NotFound, ServiceError
+from conference.errors import ServiceError
 from conference.program.draft import people
-from conference.program.models import Meeting, Person, SessionChair, TalkSpeaker
+from conference.program.models import Meeting, Person
 from conference.program.schemas import PersonIn, PersonUpdate
 from conference.realtime.channels import moderators_changed
 from conference.web.forms import read_form, validate
@@ -37,24 +36,16 @@ NOTICES = {
 }
 
 
-async def _person(db: AsyncSession, person_id: int) -> Person:
-    person = await db.get(Person, person_id)
-    if person is None:
-        raise NotFound(f"No person with id {person_id}.")
-    return person
-
-
 async def _values(db: AsyncSession, person: Person | None) -> dict[str, str]:
     if person is None:
         return dict.fromkeys(FIELDS, "")
-    account = await db.get(User, person.user_id) if person.user_id else None
     return {
         "name": person.name,
         "affiliation": person.affiliation,
         "country": person.country,
         "biography": person.biography,
         "photo_url": person.photo_url,
-        "account_email": account.email if account else "",
+        "account_email": await service.account_email(db, person=person),
     }
 
 
@@ -161,7 +152,7 @@ async def create(
 async def edit_page(
     request: Request, person_id: Id, user: ConsoleUser, db: DbSession, meeting: CurrentMeeting
 ) -> Response:
-    person = await _person(db, person_id)
+    person = await service.get_person(db, person_id=person_id)
     context = {"person": person, "form": await _values(db, person), "errors": {}}
     return _page(request, user, meeting, "console/person_form.html", context)
 
@@ -175,7 +166,7 @@ async def save(
     meeting: CurrentMeeting,
     ctx: Context,
 ) -> Response:
-    person = await _person(db, person_id)
+    person = await service.get_person(db, person_id=person_id)
     values, data, errors = await _read(request, db)
     if data is not None:
         try:
@@ -195,17 +186,12 @@ async def save(
 async def delete_page(
     request: Request, person_id: Id, user: ConsoleUser, db: DbSession, meeting: CurrentMeeting
 ) -> Response:
-    person = await _person(db, person_id)
-    chairs = await db.scalar(
-        select(func.count()).select_from(SessionChair).where(SessionChair.person_id == person.id)
-    )
-    talks = await db.scalar(
-        select(func.count()).select_from(TalkSpeaker).where(TalkSpeaker.person_id == person.id)
-    )
+    person = await service.get_person(db, person_id=person_id)
+    chairs, talks = await service.person_parts(db, person=person)
     context = {
         "what": "person",
         "name": person.name,
-        "details": f"Chairs {chairs or 0} session(s), speaks in {talks or 0} talk(s)",
+        "details": f"Chairs {chairs} session(s), speaks in {talks} talk(s)",
         "consequence": "They are taken off every session they chair and every talk they "
         "speak in. A linked account is not deleted.",
         "action": f"/console/people/{person.id}/delete",

@@ -7,16 +7,16 @@ one step by the program service.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from collections.abc import Sequence
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
-from sqlalchemy import select
 
+from conference.console import service
 from conference.console.checks import counts_by_session
 from conference.console.sessions import NOTICES, choices
 from conference.console.web import (
@@ -47,28 +47,18 @@ def _filters(params: dict[str, str]) -> dict[str, str]:
     return {key: params[key].strip()[:100] for key in FILTERS if params.get(key, "").strip()}
 
 
-async def _filtered(db: DbSession, meeting: Meeting, filters: dict[str, str]) -> list[Any]:
-    statement = select(ProgramSession).where(ProgramSession.meeting_id == meeting.id)
-    day = _day(filters.get("day", ""))
-    if day is not None:
-        zone = ZoneInfo(meeting.time_zone)
-        start = datetime.combine(day, time(0), zone)
-        end = datetime.combine(day + timedelta(days=1), time(0), zone)
-        statement = statement.where(
-            ProgramSession.starts_at >= start, ProgramSession.starts_at < end
-        )
+async def _filtered(
+    db: DbSession, meeting: Meeting, filters: dict[str, str]
+) -> Sequence[ProgramSession]:
     stage = filters.get("stage", "")
-    if stage == "none":
-        statement = statement.where(ProgramSession.stage_id.is_(None))
-    elif (stage_id := small_id(stage)) is not None:
-        statement = statement.where(ProgramSession.stage_id == stage_id)
-    track = filters.get("track", "")
-    if (track_id := small_id(track)) is not None:
-        statement = statement.where(ProgramSession.track_id == track_id)
-    if filters.get("q"):
-        statement = statement.where(ProgramSession.title.icontains(filters["q"], autoescape=True))
-    found = await db.scalars(statement.order_by(ProgramSession.starts_at, ProgramSession.id))
-    return list(found.all())
+    return await service.filtered_sessions(
+        db,
+        meeting=meeting,
+        day=_day(filters.get("day", "")),
+        stage_id="none" if stage == "none" else small_id(stage),
+        track_id=small_id(filters.get("track", "")),
+        title=filters.get("q", ""),
+    )
 
 
 def _day(value: str) -> date | None:

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
+from conference.console import service
 from conference.console.checks import warning_views
 from conference.console.forms import read_talk, service_errors, talk_values
 from conference.console.sessions import session_page
 from conference.console.web import ConsoleRoute, ConsoleUser, Id, LocalTimes, render, see_other
 from conference.deps import CurrentMeeting, DbSession
-from conference.errors import NotFound, ServiceError
+from conference.errors import ServiceError
 from conference.program.draft import publishing, sessions
-from conference.program.models import Meeting, ProgramSession, Talk, TalkSpeaker
+from conference.program.models import Meeting, ProgramSession, Talk
 from conference.program.schemas import TalkUpdate
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
@@ -23,14 +22,7 @@ router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 
 async def _talk(db: AsyncSession, meeting: Meeting, talk_id: int) -> tuple[Talk, ProgramSession]:
     """The talk with its speakers, and its session; 404 if it is not in this meeting."""
-    talk = await db.scalar(
-        select(Talk)
-        .join(ProgramSession)
-        .where(Talk.id == talk_id, ProgramSession.meeting_id == meeting.id)
-        .options(selectinload(Talk.speakers).selectinload(TalkSpeaker.person))
-    )
-    if talk is None:
-        raise NotFound(f"No talk with id {talk_id}.")
+    talk = await service.get_talk(db, meeting=meeting, talk_id=talk_id)
     session = await sessions.get_session(db, meeting=meeting, session_id=talk.session_id)
     return talk, session
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -23,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from conference.db.base import Base
 from conference.db.types import UTCDateTime, utcnow
+from conference.program.documents import Changelog, Snapshot
 
 
 class MeetingFormat(StrEnum):
@@ -267,8 +267,9 @@ class ProgramVersion(Base):
         ForeignKey("users.id", ondelete="SET NULL"), nullable=True
     )
     note: Mapped[str] = mapped_column(String(500), default="")
-    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
-    changelog: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The JSON is written by publishing only, in these shapes (see conference.program.snapshot).
+    snapshot: Mapped[Snapshot] = mapped_column(JSON)
+    changelog: Mapped[Changelog] = mapped_column(JSON)
 
 
 class AgendaStar(Base):

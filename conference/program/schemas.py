@@ -10,6 +10,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstrai
 
 from conference.limits import SLUG_PATTERN, DbId
 from conference.program.models import ProgramVersion, SessionType
+from conference.program.snapshot import change_counts
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 ShortName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
@@ -236,7 +237,7 @@ class VersionOut(BaseModel):
             number=version.number,
             published_at=version.published_at,
             note=version.note,
-            changes={kind: len(items) for kind, items in version.changelog.items()},
+            changes=change_counts(version.changelog),
         )
 
 

@@ -1,18 +1,28 @@
-"""The program as one JSON-ready document.
+"""The program as one JSON-ready document, typed.
 
 The draft program is read from the tables into this shape; publishing freezes it as a
 :class:`~conference.program.models.ProgramVersion`. Conflict checks, the changelog, the
 attendee pages and every export read this shape, so they all see the same program.
+
+Its shape is typed in :mod:`conference.program.documents`.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import subqueryload
 
+from conference.program.documents import (
+    Changelog,
+    ContentField,
+    PersonDoc,
+    PlacedDoc,
+    PlacementDoc,
+    SessionDoc,
+    Snapshot,
+    TalkDoc,
+)
 from conference.program.models import (
     Meeting,
     Person,
@@ -25,10 +35,9 @@ from conference.program.models import (
 )
 
 SNAPSHOT_FORMAT = 1
-Snapshot = dict[str, Any]
 
 
-def _person(person: Person) -> dict[str, Any]:
+def _person(person: Person) -> PersonDoc:
     return {
         "guid": person.guid,
         "name": person.name,
@@ -69,8 +78,8 @@ async def draft_snapshot(db: AsyncSession, *, meeting: Meeting) -> Snapshot:
     stage_guid = {stage.id: stage.guid for stage in stages}
     stage_position = {stage.id: index for index, stage in enumerate(stages)}
     track_slug = {track.id: track.slug for track in tracks}
-    people: dict[str, dict[str, Any]] = {}
-    session_docs = []
+    people: dict[str, PersonDoc] = {}
+    session_docs: list[SessionDoc] = []
     ordered = sorted(
         sessions,
         key=lambda s: (s.starts_at, stage_position.get(s.stage_id or -1, 1_000_000), s.id),
@@ -78,7 +87,7 @@ async def draft_snapshot(db: AsyncSession, *, meeting: Meeting) -> Snapshot:
     for session in ordered:
         for chair in session.chairs:
             people.setdefault(chair.person.guid, _person(chair.person))
-        talks = []
+        talks: list[TalkDoc] = []
         for talk in session.talks:
             for speaker in talk.speakers:
                 people.setdefault(speaker.person.guid, _person(speaker.person))
@@ -131,8 +140,8 @@ async def draft_snapshot(db: AsyncSession, *, meeting: Meeting) -> Snapshot:
     }
 
 
-_PLACEMENT = ("starts_at", "ends_at", "stage")
-_CONTENT = (
+# What "changed" compares; time and stage make "moved".
+_CONTENT: tuple[ContentField, ...] = (
     "title",
     "description",
     "type",
@@ -145,37 +154,58 @@ _CONTENT = (
 )
 
 
-def changelog(previous: Snapshot | None, current: Snapshot) -> dict[str, list[dict[str, Any]]]:
+def _moved(old: SessionDoc, new: SessionDoc) -> bool:
+    return (old["starts_at"], old["ends_at"], old["stage"]) != (
+        new["starts_at"],
+        new["ends_at"],
+        new["stage"],
+    )
+
+
+def changelog(previous: Snapshot | None, current: Snapshot) -> Changelog:
     """What was added, moved (old and new time and stage), changed and cancelled."""
-    before = {s["guid"]: s for s in (previous or {}).get("sessions", [])}
+    before = {s["guid"]: s for s in previous["sessions"]} if previous else {}
     after = {s["guid"]: s for s in current["sessions"]}
     stage_names = {
         st["guid"]: st["name"]
-        for snap in (previous or {}, current)
-        for st in snap.get("stages", [])
+        for snap in ((previous, current) if previous else (current,))
+        for st in snap["stages"]
     }
 
-    def where(session: dict[str, Any]) -> dict[str, Any]:
+    def where(session: SessionDoc) -> PlacementDoc:
         return {
             "starts_at": session["starts_at"],
             "ends_at": session["ends_at"],
             "stage": stage_names.get(session["stage"]) if session["stage"] else None,
         }
 
-    added, moved, changed, cancelled = [], [], [], []
+    def placed(guid: str, session: SessionDoc) -> PlacedDoc:
+        return {"guid": guid, "title": session["title"], **where(session)}
+
+    log: Changelog = {"added": [], "moved": [], "changed": [], "cancelled": []}
     for guid, session in after.items():
         old = before.get(guid)
         if old is None:
-            added.append({"guid": guid, "title": session["title"], **where(session)})
+            log["added"].append(placed(guid, session))
             continue
-        if any(old[key] != session[key] for key in _PLACEMENT):
-            moved.append(
+        if _moved(old, session):
+            log["moved"].append(
                 {"guid": guid, "title": session["title"], "old": where(old), "new": where(session)}
             )
         fields = [key for key in _CONTENT if old.get(key) != session.get(key)]
         if fields:
-            changed.append({"guid": guid, "title": session["title"], "fields": fields})
+            log["changed"].append({"guid": guid, "title": session["title"], "fields": fields})
     for guid, session in before.items():
         if guid not in after:
-            cancelled.append({"guid": guid, "title": session["title"], **where(session)})
-    return {"added": added, "moved": moved, "changed": changed, "cancelled": cancelled}
+            log["cancelled"].append(placed(guid, session))
+    return log
+
+
+def change_counts(log: Changelog) -> dict[str, int]:
+    """How many sessions a changelog added, moved, changed and cancelled."""
+    return {
+        "added": len(log["added"]),
+        "moved": len(log["moved"]),
+        "changed": len(log["changed"]),
+        "cancelled": len(log["cancelled"]),
+    }

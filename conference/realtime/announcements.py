@@ -18,7 +18,6 @@ from starlette.requests import HTTPConnection
 from conference.accounts.models import User
 from conference.console.web import ConsoleRoute, ConsoleUser, Id, parse_local, render
 from conference.context import AppContext
-from conference.db.types import utcnow
 from conference.deps import Context, CurrentMeeting, DbSession, Organizer, PathId
 from conference.errors import ServiceError
 from conference.extensions import ConsoleSection
@@ -63,23 +62,19 @@ async def create(
     """Send an announcement now (no ``starts_at``, or one already past) or schedule it."""
     item, event = await service.create(db, user=user, data=body)
     await _commit_and_publish(ctx, db, event)
-    return service.view(item, utcnow())
+    return service.view(item)
 
 
 @api.get("", response_model=AnnouncementList)
 async def list_all(db: DbSession, user: Organizer) -> AnnouncementList:
     """Every announcement, scheduled, active and ended, newest start first."""
-    now = utcnow()
-    items = await service.all_announcements(db)
-    return AnnouncementList(announcements=[service.view(i, now) for i in items])
+    return AnnouncementList(announcements=service.views(await service.all_announcements(db)))
 
 
 @api.get("/active", response_model=AnnouncementList)
 async def list_active(db: DbSession) -> AnnouncementList:
     """The announcements showing now, for everyone (signed in or not)."""
-    now = utcnow()
-    items = await service.active(db, now)
-    return AnnouncementList(announcements=[service.view(i, now) for i in items])
+    return AnnouncementList(announcements=await service.active_views(db))
 
 
 @api.post("/{announcement_id}/end", response_model=AnnouncementView)
@@ -89,7 +84,7 @@ async def end(
     """End an announcement now (a scheduled one is cancelled)."""
     item, event = await service.end(db, announcement_id)
     await _commit_and_publish(ctx, db, event)
-    return service.view(item, utcnow())
+    return service.view(item)
 
 
 # Console page ------------------------------------------------------------------------
@@ -119,9 +114,8 @@ def _page(
     errors: dict[str, str],
     status_code: int = 200,
 ) -> Response:
-    now = utcnow()
     context = {
-        "announcements": [(item, service.status(item, now)) for item in items],
+        "announcements": service.statuses(items),
         "form": form,
         "errors": errors,
     }

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
@@ -65,17 +66,31 @@ class AnnouncementIn(BaseModel):
 
 
 def status(item: Announcement, now: datetime) -> str:
+    """``scheduled``, ``active`` or ``ended`` at ``now``."""
     if item.cancelled or item.ends_at <= now:
         return "ended"
     return "active" if item.starts_at <= now else "scheduled"
 
 
-def view(item: Announcement, now: datetime) -> AnnouncementView:
-    """The API's shape: the event's data plus the start and where it stands."""
+def statuses(items: Iterable[Announcement]) -> list[tuple[Announcement, str]]:
+    """Each item with where it stands now."""
+    now = utcnow()
+    return [(item, status(item, now)) for item in items]
+
+
+def views(items: Iterable[Announcement], now: datetime | None = None) -> list[AnnouncementView]:
+    """:func:`view` of each item, all at one instant (the present unless given)."""
+    now = now or utcnow()
+    return [view(item, now) for item in items]
+
+
+def view(item: Announcement, now: datetime | None = None) -> AnnouncementView:
+    """The API's shape: the event's data plus the start and where it stands (now, unless
+    ``now`` is given)."""
     return AnnouncementView(
         **dict(announcement_event(item)),
         starts_at=item.starts_at,
-        status=status(item, now),
+        status=status(item, now or utcnow()),
     )
 
 
@@ -153,6 +168,12 @@ async def all_announcements(db: AsyncSession) -> list[Announcement]:
     """Every announcement, newest start first."""
     query = select(Announcement).order_by(Announcement.starts_at.desc(), Announcement.id.desc())
     return list((await db.scalars(query)).all())
+
+
+async def active_views(db: AsyncSession) -> list[AnnouncementView]:
+    """:func:`view` of those showing now."""
+    now = utcnow()
+    return views(await active(db, now), now)
 
 
 async def active(db: AsyncSession, now: datetime | None = None) -> list[Announcement]:

@@ -23,11 +23,12 @@ from av.video.frame import PictureType
 from av.video.reformatter import VideoReformatter
 
 from streaming.hls.ladder import Rendition
+from streaming.hls.output import AUDIO_RATE, open_output
+from streaming.hls.pictures import black, fit
 from streaming.library.probe import read_playlist
 
 log = logging.getLogger(__name__)
 
-AUDIO_RATE = 48_000
 AAC_FRAME = 1024
 _BYTES_PER_SAMPLE = 4  # fltp: one float per channel plane
 # Audio this far (seconds) off its expected position is a gap (filled) or overlap (trimmed).
@@ -212,50 +213,18 @@ class RenditionEncoder:
             self._close_container()
 
     def _open(self) -> None:
-        rendition, folder = self.rendition, self.folder
-        self._container = av.open(
-            str(folder / "index.m3u8"),
-            mode="w",
-            format="hls",
-            options={
-                "hls_time": str(float(self._segment)),
-                "hls_list_size": "0",
-                "hls_playlist_type": "event",
-                "hls_segment_type": "fmp4",
-                "hls_fmp4_init_filename": f"{self._prefix}init.mp4",
-                "hls_segment_filename": str(folder / f"{self._prefix}seg_%05d.m4s"),
-                "hls_flags": "independent_segments+temp_file",
-                "start_number": "1",
-            },
+        self._container, self._video, self._sound = open_output(
+            self.folder,
+            self.rendition,
+            segment=self._segment,
+            fps=self._fps,
+            preset=self._preset,
+            level=self._level,
+            live=self._live,
+            audio=self._audio,
+            threads=self._threads,
+            file_prefix=self._prefix,
         )
-        video = self._container.add_stream("libx264", rate=self._fps)
-        video.width, video.height, video.pix_fmt = rendition.width, rendition.height, "yuv420p"
-        video.time_base = Fraction(1, self._fps)
-        video.bit_rate = rendition.video_kbps * 1000
-        # Forced IDRs make the segments; natural keyframes only if those stop coming.
-        video.codec_context.gop_size = 2 * math.ceil(self._segment * self._fps)
-        video.codec_context.thread_count = self._threads
-        options = {
-            "preset": self._preset,
-            "profile": "high",
-            "level": self._level,
-            "forced-idr": "1",
-            "x264-params": "scenecut=0",
-            "maxrate": f"{rendition.video_kbps}k",
-            "bufsize": f"{math.ceil(rendition.video_kbps * self._segment)}k",
-        }
-        if self._live:
-            options["tune"] = "zerolatency"
-        video.codec_context.options = options
-        self._video = video
-        if self._audio:
-            sound = self._container.add_stream("aac", rate=AUDIO_RATE)
-            sound.layout, sound.format = "stereo", "fltp"
-            sound.bit_rate = rendition.audio_kbps * 1000
-            sound.time_base = Fraction(1, AUDIO_RATE)
-            # The default "twoloop" coder costs about 0.09 core per stream, "fast" 0.01.
-            sound.codec_context.options = {"aac_coder": "fast"}
-            self._sound = sound
 
     # Video.
 
@@ -273,35 +242,12 @@ class RenditionEncoder:
         self._fill_audio(pts / self._fps - self._slack["a"])
 
     def _fit(self, frame: av.VideoFrame) -> av.VideoFrame:
-        """Scale to the rendition's size, letterboxed if the aspect ratio differs."""
-        width, height = self.rendition.width, self.rendition.height
-        source_aspect, aspect = frame.width / frame.height, width / height
-        if abs(source_aspect / aspect - 1) < 0.02:
-            scaled = self._scaler.reformat(frame, width, height, "yuv420p")
-            # The pushed frame is shared with the other renditions (and the caller): never
-            # set its pts; a copy costs about 0.1 ms at 720p.
-            return _copy(scaled) if scaled is frame else scaled
-        if source_aspect > aspect:
-            inner_w, inner_h = width, max(2, round(width / source_aspect / 2) * 2)
-        else:
-            inner_w, inner_h = max(2, round(height * source_aspect / 2) * 2), height
-        scaled = self._scaler.reformat(frame, inner_w, inner_h, "yuv420p")
-        canvas = _black(width, height)
-        left, top = (width - inner_w) // 2, (height - inner_h) // 2
-        for index, (src, dst) in enumerate(zip(scaled.planes, canvas.planes, strict=True)):
-            shift = 0 if index == 0 else 1
-            w, x, y = inner_w >> shift, left >> shift, top >> shift
-            data, out = bytes(src), bytearray(bytes(dst))
-            for row in range(inner_h >> shift):
-                start = (y + row) * dst.line_size + x
-                out[start : start + w] = data[row * src.line_size : row * src.line_size + w]
-            dst.update(bytes(out))
-        return canvas
+        return fit(self._scaler, frame, self.rendition.width, self.rendition.height)
 
     def _fill_video(self, until_pts: int, *, every_slot: bool) -> None:
         """Repeat the last picture (black before any) up to ``until_pts`` (exclusive):
         at every slot, or only on segment boundaries so segments keep their length."""
-        picture = self._picture or _black(self.rendition.width, self.rendition.height)
+        picture = self._picture or black(self.rendition.width, self.rendition.height)
         pts = self._last_pts + 1
         while pts < until_pts:
             boundary = math.ceil(self._next_boundary * self._segment * self._fps)
@@ -435,25 +381,3 @@ class RenditionEncoder:
             log.exception("Closing HLS rendition %s failed", self.rendition.name)
             if self.error is None:
                 self.error = exc
-
-
-def _black(width: int, height: int) -> av.VideoFrame:
-    frame = av.VideoFrame(width, height, "yuv420p")
-    for plane, value in zip(frame.planes, (16, 128, 128), strict=True):
-        plane.update(bytes([value]) * plane.buffer_size)
-    return frame
-
-
-def _copy(frame: av.VideoFrame) -> av.VideoFrame:
-    copy = av.VideoFrame(frame.width, frame.height, "yuv420p")
-    for src, dst in zip(frame.planes, copy.planes, strict=True):
-        if src.line_size == dst.line_size:
-            dst.update(bytes(src)[: dst.buffer_size])
-        else:
-            data, out = bytes(src), bytearray(dst.buffer_size)
-            for row in range(dst.height):
-                out[row * dst.line_size : row * dst.line_size + dst.width] = data[
-                    row * src.line_size : row * src.line_size + dst.width
-                ]
-            dst.update(bytes(out))
-    return copy

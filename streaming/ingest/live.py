@@ -42,18 +42,15 @@ from typing import TYPE_CHECKING, Any
 import av
 from aiortc import MediaStreamTrack
 from aiortc.mediastreams import MediaStreamError
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from conference.db.types import utcnow
 from conference.program.models import Stage
-from conference.realtime.protocol import encode
 from conference.settings import Settings
 from streaming import broadcasts
 from streaming.hls.ladder import parse_ladder
 from streaming.hls.writer import HlsError, HlsLadderWriter
-from streaming.ingest import live_files
+from streaming.ingest import ending, live_files
 from streaming.ingest.ice import allow_ice_interfaces
-from streaming.status import FailReason, PublishFailed, stage_status
+from streaming.status import FailReason
 
 if TYPE_CHECKING:
     from conference.context import AppContext
@@ -67,19 +64,6 @@ SILENCE_SECONDS = 15.0
 # (video arrives but the encoder makes nothing of it).
 START_SECONDS = 20.0
 _FIRST_SEGMENT_POLL = 0.2
-
-# Why a broadcast ended before it went live, for the publisher (``stage.publish_failed``).
-NO_CONNECTION = (
-    "No media arrived: the connection to the stage (ICE and DTLS) never completed. "
-    "Check that this network lets UDP through to the server, then go live again."
-)
-NO_MEDIA = (
-    "No video arrived, so the stage never went live. Check the camera or the encoder's "
-    "output, then go live again."
-)
-SERVER_GONE = (
-    "The server process handling this broadcast stopped before any media arrived; go live again."
-)
 
 StopCallback = Callable[[], Awaitable[None]]
 
@@ -139,9 +123,6 @@ class IngestManager:
     def live(self, resource_id: str) -> LiveBroadcast | None:
         """The broadcast with this WHIP resource id, if this process holds it."""
         return self._live.get(resource_id)
-
-    def for_stage(self, stage_id: int) -> LiveBroadcast | None:
-        return next((b for b in self._live.values() if b.stage_id == stage_id), None)
 
     async def start(self, ctx: AppContext) -> None:
         """Start with the app: apply ``ice_interfaces``, end what dead processes left live."""
@@ -261,7 +242,7 @@ class IngestManager:
             live.on_air = True
             stage = await db.get(Stage, live.stage_id)
             if stage is not None:
-                await publish_stage_state(self.ctx, db, stage=stage)
+                await ending.publish_stage_state(self.ctx, db, stage=stage)
         logger.info("stage %s is live (broadcast %s)", live.stage_slug, live.broadcast_id)
 
     # Stopping ----------------------------------------------------------------------
@@ -302,9 +283,9 @@ class IngestManager:
                 stage_slug=live.stage_slug,
                 recording_id=live.recording_id,
                 duration_seconds=duration,
-                no_media_reason=("no_media", NO_MEDIA)
+                no_media_reason=("no_media", ending.NO_MEDIA)
                 if connected
-                else ("no_connection", NO_CONNECTION),
+                else ("no_connection", ending.NO_CONNECTION),
             )
             logger.info("stage %s stopped (broadcast %s)", live.stage_slug, live.broadcast_id)
             return True
@@ -319,76 +300,16 @@ class IngestManager:
         duration_seconds: float | None = None,
         no_media_reason: tuple[FailReason, str] | None = None,
     ) -> None:
-        """Move the output to the recording (or delete it), then end the row and say so.
-
-        Without a single segment written, the broadcast ends as ``no_media`` and leaves
-        nothing; ``no_media_reason`` (a code and a sentence) is then told to the studio."""
-        ctx = self.ctx
-        root = self.settings.media_root
-        source = root / broadcasts.live_path(stage_slug)
-        if not await asyncio.to_thread(live_files.has_segments, source):
-            await self._end_without_media(
-                broadcast_id=broadcast_id,
-                stage_id=stage_id,
-                stage_slug=stage_slug,
-                source=source,
-                reason=no_media_reason,
-            )
-            return
-        target = root / broadcasts.recording_path(recording_id) if recording_id else None
-        # Talks marked "do not record" went out live; they are cut from the recording only.
-        async with ctx.db.session() as db:
-            started_at, unrecorded = await broadcasts.unrecorded_talks(
-                ctx, db, broadcast_id=broadcast_id
-            )
-        archived = await asyncio.to_thread(
-            live_files.archive,
-            source,
-            target,
+        await ending.finalize(
+            self.ctx,
+            media_root=self.settings.media_root,
             top_rendition=self.ladder[0].name,
-            started_at=started_at,
-            unrecorded=unrecorded,
-        )
-        async with ctx.db.session() as db:
-            await broadcasts.claim_end(db, broadcast_id=broadcast_id)
-            if recording_id is not None:
-                await broadcasts.finish_recording(
-                    db,
-                    recording_id=recording_id,
-                    duration_seconds=archived.duration_seconds
-                    if archived.trimmed
-                    else duration_seconds or archived.duration_seconds,
-                    has_mp4=archived.has_mp4,
-                    has_thumbnail=archived.has_thumbnail,
-                )
-            stage = await db.get(Stage, stage_id)
-            if stage is not None:
-                await publish_stage_state(ctx, db, stage=stage)
-
-    async def _end_without_media(
-        self,
-        *,
-        broadcast_id: int,
-        stage_id: int,
-        stage_slug: str,
-        source: Path,
-        reason: tuple[FailReason, str] | None,
-    ) -> None:
-        ctx = self.ctx
-        await asyncio.to_thread(live_files.remove_folder, source)
-        async with ctx.db.session() as db:
-            await broadcasts.end_without_media(db, broadcast_id=broadcast_id)
-            stage = await db.get(Stage, stage_id)
-            if stage is not None:
-                await publish_stage_state(ctx, db, stage=stage)
-        code, message = reason or ("no_media", NO_MEDIA)
-        logger.info(
-            "broadcast %s of %s ended before any media arrived (%s)", broadcast_id, stage_slug, code
-        )
-        channel = f"stage:{stage_slug}"
-        data = PublishFailed(stage=stage_slug, reason=code, message=message).wire()
-        await ctx.realtime.hub.publish(
-            channel, encode("stage.publish_failed", channel=channel, data=data)
+            broadcast_id=broadcast_id,
+            stage_id=stage_id,
+            stage_slug=stage_slug,
+            recording_id=recording_id,
+            duration_seconds=duration_seconds,
+            no_media_reason=no_media_reason,
         )
 
     def stop_soon(self, resource_id: str) -> None:
@@ -468,15 +389,8 @@ class IngestManager:
                 stage_id=broadcast.stage_id,
                 stage_slug=stage_slug,
                 recording_id=broadcast.recording_id,
-                no_media_reason=("server_gone", SERVER_GONE),
+                no_media_reason=("server_gone", ending.SERVER_GONE),
             )
 
     def _lock(self, stage_id: int) -> asyncio.Lock:
         return self._stage_locks.setdefault(stage_id, asyncio.Lock())
-
-
-async def publish_stage_state(ctx: AppContext, db: AsyncSession, *, stage: Stage) -> None:
-    """Tell the stage's viewers (every process) what it shows now; ephemeral."""
-    channel = f"stage:{stage.slug}"
-    data = await stage_status(ctx, db, stage=stage, now=utcnow())
-    await ctx.realtime.hub.publish(channel, encode("stage.state", channel=channel, data=data))

@@ -10,6 +10,7 @@ refused (422) with the line number, so an organizer can fix it.
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
 
 from conference.errors import InvalidInput, ServiceError
 
@@ -45,6 +46,25 @@ def normalize_language(language: str) -> str:
     return "-".join(parts)
 
 
+async def read_captions(chunks: AsyncIterator[bytes]) -> bytes:
+    """A caption file's bytes from a request body, read no further than the size limit
+    (413 past it), so a huge body is refused without being held in memory."""
+    parts: list[bytes] = []
+    size = 0
+    async for chunk in chunks:
+        size += len(chunk)
+        if size > MAX_CAPTION_BYTES:
+            raise _too_large()
+        parts.append(chunk)
+    return b"".join(parts)
+
+
+def _too_large() -> CaptionTooLarge:
+    return CaptionTooLarge(
+        f"A caption file may hold at most {MAX_CAPTION_BYTES:,} bytes.", field="captions"
+    )
+
+
 def _seconds(hours: str | None, minutes: str, seconds: str, millis: str) -> float:
     return int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds) + int(millis) / 1000
 
@@ -56,9 +76,7 @@ def _invalid(line: int, message: str) -> InvalidInput:
 def validate_webvtt(data: bytes) -> str:
     """The text of a valid WebVTT file (UTF-8, LF line ends); raises InvalidInput if not."""
     if len(data) > MAX_CAPTION_BYTES:
-        raise CaptionTooLarge(
-            f"A caption file may hold at most {MAX_CAPTION_BYTES:,} bytes.", field="captions"
-        )
+        raise _too_large()
     try:
         text = data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:

@@ -173,9 +173,13 @@ async def put_captions(
     """Attach WebVTT captions (the request body, up to 1 MB) in ``language``, shown to
     viewers as ``label`` (the language tag if not given); replaces earlier ones."""
     recording = await recordings.get_recording(db, meeting_id=meeting.id, recording_id=recording_id)
-    body = await request.body()
     caption = await recordings.put_caption(
-        db, settings=ctx.settings, recording=recording, language=language, label=label, body=body
+        db,
+        settings=ctx.settings,
+        recording=recording,
+        language=language,
+        label=label,
+        body=request.stream(),
     )
     return _caption_out(recording, caption)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -25,7 +26,7 @@ from conference.program.models import Stage
 from conference.program.published.program import PublishedProgram
 from conference.settings import Settings
 from streaming import jobs as transcodes
-from streaming.library.captions import normalize_language, validate_webvtt
+from streaming.library.captions import normalize_language, read_captions, validate_webvtt
 from streaming.models import Caption, Recording, RecordingStatus
 from streaming.status import vod_master_url
 
@@ -240,14 +241,17 @@ async def put_caption(
     recording: Recording,
     language: str,
     label: str | None,
-    body: bytes,
+    body: bytes | AsyncIterator[bytes],
 ) -> Caption:
-    """Attach (or replace) the WebVTT captions of one language; 422/413 for a bad file."""
+    """Attach (or replace) the WebVTT captions of one language; 422/413 for a bad file.
+
+    ``body`` is the file, or a request body to read it from (up to the size limit).
+    """
     language = normalize_language(language)
     label = (label or "").strip() or language
     if len(label) > 60:
         raise InvalidInput("A caption label has at most 60 characters.", field="label")
-    text = validate_webvtt(body)
+    text = validate_webvtt(body if isinstance(body, bytes) else await read_captions(body))
     path = recording_dir(settings.media_root, recording.id) / "captions" / f"{language}.vtt"
     await asyncio.to_thread(write_atomically, path, text)
     caption = await db.scalar(

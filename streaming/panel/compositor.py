@@ -28,7 +28,6 @@ with warnings.catch_warnings():
     import audioop
 
 Layout = Literal["grid", "speaker"]
-LAYOUTS: tuple[Layout, ...] = ("grid", "speaker")
 MAX_TILES = 8
 
 SAMPLE_RATE = 48_000
@@ -170,7 +169,6 @@ class Compositor:
     def __init__(self, width: int, height: int) -> None:
         self.canvas = Canvas(width, height)
         self.layout: Layout = "grid"
-        self._pictures: dict[str, av.VideoFrame | None] = {}
         self._drawn: dict[str, av.VideoFrame | None] = {}
         self._arrangement: tuple[object, ...] = ()
 

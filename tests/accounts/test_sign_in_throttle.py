@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from sqlalchemy import select
 
 from conference.accounts.models import SignInFailure
-from conference.accounts.service import SignInLimits, pair_delay
+from conference.accounts.signin import SignInLimits, pair_delay
 from conference.settings import Settings
 from tests.app_settings import app_settings
 from tests.factories import PASSWORD, UserFactory, csrf

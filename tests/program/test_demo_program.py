@@ -15,6 +15,7 @@ from conference.accounts.models import User
 from conference.demo import seed_demo
 from conference.program.demo.meeting import DEMO_SLUG, LOCAL_ORGANIZING, SCIENTIFIC_ADVISORY
 from conference.program.demo.program import parse_listing
+from conference.program.documents import SessionDoc, Snapshot
 from conference.program.draft.conflicts import find_conflicts
 from conference.program.models import (
     Meeting,
@@ -25,7 +26,7 @@ from conference.program.models import (
     Talk,
     TalkSpeaker,
 )
-from conference.program.snapshot import Snapshot, draft_snapshot
+from conference.program.snapshot import draft_snapshot
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -42,11 +43,11 @@ async def snapshot_of(app: FastAPI) -> tuple[Meeting, Snapshot]:
         return meeting, await draft_snapshot(db, meeting=meeting)
 
 
-def span(session: dict[str, Any]) -> tuple[datetime, datetime]:
+def span(session: SessionDoc) -> tuple[datetime, datetime]:
     return datetime.fromisoformat(session["starts_at"]), datetime.fromisoformat(session["ends_at"])
 
 
-def most_parallel_stages(sessions: list[dict[str, Any]]) -> int:
+def most_parallel_stages(sessions: list[SessionDoc]) -> int:
     """The most distinct stages with a session running at one instant."""
     best = 0
     for session in sessions:

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from conference.accounts.models import User
 from conference.errors import NotFound
 from conference.limits import MAX_ID
+from conference.program.documents import PlacedDoc
 from conference.program.models import AgendaFeed, AgendaStar, ProgramVersion
 from conference.program.published.program import PublishedProgram, SessionView
 
@@ -178,32 +179,28 @@ async def build_agenda(
             gone.append(
                 GoneStar(
                     guid=guid,
-                    title=item.get("title"),
-                    starts_at=_instant(item.get("starts_at")),
-                    ends_at=_instant(item.get("ends_at")),
+                    title=item["title"],
+                    starts_at=datetime.fromisoformat(item["starts_at"]),
+                    ends_at=datetime.fromisoformat(item["ends_at"]),
                     cancelled_in=number,
                 )
             )
     return Agenda(entries=entries, gone=tuple(gone))
 
 
-def _instant(value: Any) -> datetime | None:
-    return datetime.fromisoformat(value) if isinstance(value, str) else None
-
-
 async def _cancellations(
     db: AsyncSession, *, meeting_id: int, guids: set[str]
-) -> dict[str, tuple[int, dict[str, Any]]]:
+) -> dict[str, tuple[int, PlacedDoc]]:
     """For each of ``guids``, the newest version that cancelled it and its changelog entry."""
     rows = await db.execute(
         select(ProgramVersion.number, ProgramVersion.changelog)
         .where(ProgramVersion.meeting_id == meeting_id)
         .order_by(ProgramVersion.number.desc())
     )
-    found: dict[str, tuple[int, dict[str, Any]]] = {}
+    found: dict[str, tuple[int, PlacedDoc]] = {}
     for number, changelog in rows:
-        for item in changelog.get("cancelled", []):
-            guid = item.get("guid")
+        for item in changelog["cancelled"]:
+            guid = item["guid"]
             if guid in guids and guid not in found:
                 found[guid] = (number, item)
     return found

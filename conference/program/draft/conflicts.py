@@ -4,24 +4,23 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
+from conference.program.documents import SessionDoc, Snapshot
 from conference.program.models import SessionType
 from conference.program.schemas import Warning
-from conference.program.snapshot import Snapshot
 
 
-def _span(session: dict[str, Any]) -> tuple[datetime, datetime]:
+def _span(session: SessionDoc) -> tuple[datetime, datetime]:
     return datetime.fromisoformat(session["starts_at"]), datetime.fromisoformat(session["ends_at"])
 
 
 def _overlapping_pairs(
-    sessions: list[dict[str, Any]],
-) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    sessions: list[SessionDoc],
+) -> list[tuple[SessionDoc, SessionDoc]]:
     """Pairs that overlap in time (touching end-to-start is not an overlap); sweep by start."""
     spans = sorted(((*_span(s), i) for i, s in enumerate(sessions)), key=lambda span: span[0])
-    pairs: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    pairs: list[tuple[SessionDoc, SessionDoc]] = []
     active: list[tuple[datetime, datetime, int]] = []
     for start, end, index in spans:
         active = [span for span in active if span[1] > start]
@@ -76,7 +75,7 @@ def find_conflicts(snapshot: Snapshot) -> list[Warning]:
                     )
                 )
 
-    by_stage: defaultdict[str, list[dict[str, Any]]] = defaultdict(list)
+    by_stage: defaultdict[str, list[SessionDoc]] = defaultdict(list)
     for session in sessions:
         if session["stage"] is not None:
             by_stage[session["stage"]].append(session)
@@ -93,7 +92,7 @@ def find_conflicts(snapshot: Snapshot) -> list[Warning]:
                 )
             )
 
-    by_person: defaultdict[str, list[dict[str, Any]]] = defaultdict(list)
+    by_person: defaultdict[str, list[SessionDoc]] = defaultdict(list)
     for session in sessions:
         involved = set(session["chairs"])
         for talk in session["talks"]:
@@ -102,7 +101,8 @@ def find_conflicts(snapshot: Snapshot) -> list[Warning]:
             by_person[person].append(session)
     for person, person_sessions in sorted(by_person.items()):
         for a, b in _overlapping_pairs(person_sessions):
-            name = people.get(person, {}).get("name", person)
+            known = people.get(person)
+            name = known["name"] if known else person
             warnings.append(
                 Warning(
                     code="person_overlap",

@@ -20,6 +20,11 @@ async def list_stages(db: AsyncSession, *, meeting: Meeting) -> Sequence[Stage]:
     ).all()
 
 
+async def get_stage(db: AsyncSession, *, meeting: Meeting, stage_id: int) -> Stage:
+    """One of the meeting's stages; 404 if it has none with this id."""
+    return await owned(db, Stage, stage_id, meeting, "stage")
+
+
 async def create_stage(db: AsyncSession, *, meeting: Meeting, data: StageIn) -> Stage:
     stage = Stage(
         meeting_id=meeting.id,
@@ -56,6 +61,11 @@ async def list_tracks(db: AsyncSession, *, meeting: Meeting) -> Sequence[Track]:
             select(Track).where(Track.meeting_id == meeting.id).order_by(Track.position, Track.id)
         )
     ).all()
+
+
+async def get_track(db: AsyncSession, *, meeting: Meeting, track_id: int) -> Track:
+    """One of the meeting's tracks; 404 if it has none with this id."""
+    return await owned(db, Track, track_id, meeting, "track")
 
 
 async def create_track(db: AsyncSession, *, meeting: Meeting, data: TrackIn) -> Track:

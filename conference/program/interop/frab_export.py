@@ -140,7 +140,7 @@ def export_schedule(program: PublishedProgram, *, base_url: str, generator: str)
     Days are the meeting's days in its zone, plus any day a session falls on outside them
     (published with a warning), so that no session is left out.
     """
-    meeting = program.snapshot["meeting"]
+    meeting = program.meeting
     zone, base = program.zone, base_url.rstrip("/")
     acronym = frab_acronym(meeting["slug"])
     dates = sorted(
@@ -184,7 +184,7 @@ def export_schedule(program: PublishedProgram, *, base_url: str, generator: str)
         ],
         "meta": {META_KEY: _meta(program)},
     }
-    if meeting.get("description"):
+    if meeting["description"]:
         conference["description"] = meeting["description"]
     if _FRAB_ZONE.match(program.time_zone):
         conference["time_zone_name"] = program.time_zone

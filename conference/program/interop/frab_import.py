@@ -9,27 +9,30 @@ extras under ``conference.meta["cytokines-conference"]``.
 
 from __future__ import annotations
 
-import json
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
-from conference.jsonlimits import TooDeep, loads_bounded
+from conference.program.interop.frab_documents import (
+    DayDoc,
+    Document,
+    EventDoc,
+    MetaSession,
+    PersonDoc,
+    json_path,
+)
 from conference.program.interop.frab_export import META_KEY
 from conference.program.interop.frab_schedule2 import ClassicEvent, classic_events, is_schedule2
 from conference.program.interop.plan import (
-    MAX_AFFILIATION,
     MAX_NAME,
     MAX_PERSON_NAME,
     MAX_TEXT,
     MAX_TITLE,
     MAX_URL,
-    ImportRefused,
     PersonSpec,
-    Problem,
     ProgramSpec,
     SessionSpec,
     StageSpec,
@@ -46,139 +49,6 @@ from conference.program.interop.plan import (
     session_type_for,
 )
 
-# No schedule nests deeper than about ten levels (schedule.conference.days[].rooms{}[]
-# .persons[]...); extras of other systems get room to spare.
-MAX_DEPTH = 64
-
-
-class _Loose(BaseModel):
-    # Other systems add fields of their own (pretalx: answers, feedback_url, ...).
-    model_config = ConfigDict(extra="ignore")
-
-
-class _PersonDoc(_Loose):
-    guid: str | None = None
-    id: int | None = None
-    code: str | None = None
-    name: str | None = None
-    public_name: str | None = None
-    biography: str | None = None
-    avatar: str | None = None
-
-
-class _EventDoc(_Loose):
-    guid: str | None = None
-    id: int | None = None
-    date: str | None = None
-    start: str | None = None
-    end: str | None = None
-    duration: str | None = None
-    title: str
-    track: str | None = None
-    type: str | None = None
-    abstract: str | None = None
-    description: str | None = None
-    do_not_record: bool | None = None
-    persons: list[_PersonDoc] = []
-
-
-class _DayDoc(_Loose):
-    on: date | None = Field(None, alias="date")
-    rooms: dict[str, list[_EventDoc]] = {}
-
-
-class _RoomDoc(_Loose):
-    name: str
-    guid: str | None = None
-    slug: str | None = None
-
-
-class _TrackDoc(_Loose):
-    name: str
-    slug: str | None = None
-    color: str | None = None
-    colors: dict[str, str | None] | None = None  # schedule2: {"light": …, "dark": …}
-
-
-class _MetaTalk(_Loose):
-    guid: str
-    title: str
-    abstract: str = ""
-    starts_at: str
-    duration_minutes: int = Field(ge=1, le=24 * 60)
-    speakers: list[str] = []
-    may_be_recorded: bool | None = None
-
-
-class _MetaSession(_Loose):
-    stage: str | None = None
-    cme_accredited: bool = False
-    cme_minutes: int = Field(0, ge=0, le=24 * 60)
-    chairs: list[str] = []
-    talks: list[_MetaTalk] = []
-
-
-class _MetaPerson(_Loose):
-    affiliation: str = Field("", max_length=MAX_AFFILIATION)
-    country: str = Field("", pattern=r"^([A-Za-z]{2})?$")
-    photo_url: str = Field("", max_length=MAX_URL)
-
-
-class _MetaStage(_Loose):
-    room: str = Field("", max_length=MAX_NAME)
-
-
-class _Ours(_Loose):
-    stages: dict[str, _MetaStage] = {}
-    people: dict[str, _MetaPerson] = {}
-    sessions: dict[str, _MetaSession] = {}
-
-
-class _MetaDoc(_Loose):
-    ours: _Ours | None = Field(None, alias=META_KEY)
-
-
-class _ConferenceDoc(_Loose):
-    acronym: str | None = None
-    url: str | None = None
-    time_zone_name: str | None = None
-    rooms: list[_RoomDoc] = []
-    tracks: list[_TrackDoc] = []
-    days: list[_DayDoc]
-    meta: _MetaDoc | None = None
-
-
-class _ScheduleDoc(_Loose):
-    url: str | None = None
-    base_url: str | None = None
-    conference: _ConferenceDoc
-
-
-class _Document(_Loose):
-    schedule: _ScheduleDoc
-
-
-def json_path(location: tuple[int | str, ...]) -> str:
-    """``("schedule", "days", 0, "rooms", "Hall A", 2)`` → ``schedule.days[0].rooms.Hall A[2]``."""
-    path = ""
-    for part in location:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-    return path
-
-
-def load_json(content: bytes) -> object:
-    """A file's bytes as JSON, or a refusal naming where it stops being JSON."""
-    try:
-        return loads_bounded(content, limit=MAX_DEPTH)
-    except UnicodeDecodeError:
-        raise ImportRefused([Problem("file", "the file is not UTF-8 text")]) from None
-    except TooDeep:
-        message = f"the JSON nests more than {MAX_DEPTH} levels deep; no schedule does"
-        raise ImportRefused([Problem("file", message)]) from None
-    except json.JSONDecodeError as exc:
-        where = f"line {exc.lineno}, column {exc.colno}"
-        raise ImportRefused([Problem(where, f"malformed JSON: {exc.msg}")]) from None
-
 
 def read_schedule(data: object, *, source: str) -> ProgramSpec:
     """A frab/pretalx schedule document (parsed JSON) as an import plan.
@@ -190,7 +60,7 @@ def read_schedule(data: object, *, source: str) -> ProgramSpec:
     if not isinstance(data, dict):
         raise refuse("", 'the document must be a JSON object holding a "schedule"')
     try:
-        document = _Document.model_validate(data)
+        document = Document.model_validate(data)
     except ValidationError as exc:
         error = exc.errors()[0]
         message = re.sub(r"a valid dictionary or instance of \w+", "a JSON object", error["msg"])
@@ -216,7 +86,7 @@ def _duration(text: str, where: str) -> int:
 
 
 class _Reader:
-    def __init__(self, document: _Document, source: str) -> None:
+    def __init__(self, document: Document, source: str) -> None:
         self.conference = document.schedule.conference
         self.source = (
             self.conference.url
@@ -245,7 +115,7 @@ class _Reader:
                 for e, event in enumerate(events):
                     self._session(event, day, room, f"{base}.days[{d}].rooms.{room}[{e}]")
         for item in schedule2:
-            self._session(_EventDoc.model_validate(item.event), _DayDoc(), item.room, item.where)
+            self._session(EventDoc.model_validate(item.event), DayDoc(), item.room, item.where)
         if not self.spec.sessions:
             # A form we do not read (or an empty file) must not look like a clean import.
             raise refuse(
@@ -277,7 +147,7 @@ class _Reader:
             self.spec.tracks[key] = TrackSpec(name=key, slug=slug, color=normal_color(color))
         return key
 
-    def _person(self, person: _PersonDoc, where: str) -> str:
+    def _person(self, person: PersonDoc, where: str) -> str:
         name = clean_text(
             person.name or person.public_name, f"{where}.name", MAX_PERSON_NAME, required=True
         )
@@ -304,7 +174,7 @@ class _Reader:
             )
         return guid
 
-    def _start(self, event: _EventDoc, day: _DayDoc, where: str) -> datetime:
+    def _start(self, event: EventDoc, day: DayDoc, where: str) -> datetime:
         if event.date:
             return instant(event.date, f"{where}.date")
         if event.start and day.on:
@@ -321,7 +191,7 @@ class _Reader:
             return datetime.combine(day.on, local, self.zone)
         raise refuse(f"{where}.date", "missing: an event needs its date and time with a UTC offset")
 
-    def _session(self, event: _EventDoc, day: _DayDoc, room: str, where: str) -> None:
+    def _session(self, event: EventDoc, day: DayDoc, room: str, where: str) -> None:
         if event.guid:
             guid = normal_guid(event.guid)
         elif event.id is not None:
@@ -378,7 +248,7 @@ class _Reader:
         self.spec.sessions.append(session)
 
     def _ours(
-        self, session: SessionSpec, meta: _MetaSession, event: _EventDoc, room: str, where: str
+        self, session: SessionSpec, meta: MetaSession, event: EventDoc, room: str, where: str
     ) -> None:
         """Fill a session from our own export's extras: exact talks, chairs and CME."""
         where_abstract = f"{session.where}.abstract"

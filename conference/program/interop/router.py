@@ -14,11 +14,9 @@ from fastapi.responses import JSONResponse, Response
 
 from conference.deps import Context, CurrentMeeting, DbSession, Organizer
 from conference.errors import NotFound
-from conference.program.interop import csv_import
 from conference.program.interop.frab_export import export_schedule
-from conference.program.interop.frab_import import load_json, read_schedule
-from conference.program.interop.plan import ImportDiff, ImportRefused, Problem, ProgramSpec
-from conference.program.interop.service import apply_import
+from conference.program.interop.plan import ImportDiff, ImportRefused, Problem
+from conference.program.interop.service import apply_import, read_program
 
 router = APIRouter(prefix="/api/v1/program", tags=["program: interchange"])
 
@@ -70,13 +68,6 @@ def refused(exc: ImportRefused) -> JSONResponse:
     return JSONResponse(body, status_code=422)
 
 
-def read_upload(filename: str, content: bytes, *, source: str) -> ProgramSpec:
-    """An uploaded file as an import plan: CSV by its name, frab/pretalx JSON otherwise."""
-    if filename.lower().endswith(".csv"):
-        return csv_import.read_csv(content, source=source)
-    return read_schedule(load_json(content), source=source)
-
-
 @router.post(
     "/import",
     response_model=ImportDiff,
@@ -101,7 +92,7 @@ async def import_schedule(
     same document again changes nothing. One transaction: any problem changes nothing.
     """
     try:
-        program = read_schedule(load_json(await request.body()), source=meeting.slug)
+        program = await read_program(await request.body(), kind="json", source=meeting.slug)
         return await apply_import(db, meeting=meeting, program=program, dry_run=dry_run)
     except ImportRefused as exc:
         return refused(exc)
@@ -143,7 +134,7 @@ async def import_csv(
             content = await upload.read()
         else:
             content = await request.body()
-        program = csv_import.read_csv(content, source=meeting.slug)
+        program = await read_program(content, kind="csv", source=meeting.slug)
         return await apply_import(db, meeting=meeting, program=program, dry_run=dry_run)
     except ImportRefused as exc:
         return refused(exc)

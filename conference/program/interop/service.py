@@ -10,9 +10,10 @@ never delete a session that the file does not mention.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from datetime import timedelta
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -21,6 +22,9 @@ from sqlalchemy.orm import selectinload
 
 from conference.errors import Conflict
 from conference.program import bounds
+from conference.program.interop.csv_import import read_csv
+from conference.program.interop.frab_documents import load_json
+from conference.program.interop.frab_import import read_schedule
 from conference.program.interop.matching import match_people, match_stages, match_tracks
 from conference.program.interop.plan import (
     ImportDiff,
@@ -42,6 +46,28 @@ from conference.program.models import (
     TalkSpeaker,
     Track,
 )
+
+ImportKind = Literal["json", "csv"]
+
+# Reading -----------------------------------------------------------------------------
+
+
+def parse_program(content: bytes, *, kind: ImportKind, source: str) -> ProgramSpec:
+    """A file as an import plan: frab/pretalx schedule JSON or CSV; :class:`ImportRefused`
+    names what is wrong with it. ``source`` keys the GUIDs derived for entries without one."""
+    if kind == "csv":
+        return read_csv(content, source=source)
+    return read_schedule(load_json(content), source=source)
+
+
+async def read_program(content: bytes, *, kind: ImportKind, source: str) -> ProgramSpec:
+    """:func:`parse_program` in a worker thread.
+
+    Decoding and validating a schedule of thousands of events takes long enough to stall
+    every other request and websocket of the process if it ran on the event loop.
+    """
+    return await asyncio.to_thread(parse_program, content, kind=kind, source=source)
+
 
 # Applying ----------------------------------------------------------------------------
 

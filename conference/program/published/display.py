@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -26,18 +25,14 @@ from conference.timezones import (
 )
 
 __all__ = [
-    "ZONE_CHOICES",
     "Links",
     "ZoneChoice",
     "Zones",
     "display_zone",
     "local",
-    "parse_instant",
     "parse_zone_choice",
     "template_helpers",
 ]
-
-ZONE_CHOICES: tuple[ZoneChoice, ...] = ("mine", "meeting")
 
 
 def parse_zone_choice(raw: str | None) -> tuple[ZoneChoice | None, str | None]:
@@ -82,11 +77,6 @@ class Zones:
     def param(self) -> dict[str, str]:
         """The query parameter that keeps an explicit choice of the meeting's zone."""
         return {"zone": "meeting"} if self.choice == "meeting" else {}
-
-
-def parse_instant(value: str) -> datetime:
-    """An instant as the changelog stores it (ISO 8601 with its offset)."""
-    return datetime.fromisoformat(value)
 
 
 class Links:

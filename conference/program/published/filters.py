@@ -62,20 +62,6 @@ class ProgramQuery:
             or self.query
         )
 
-    def kept_params(self) -> dict[str, str]:
-        """The accepted values, as query parameters (bad ones are left out)."""
-        params = {
-            "view": self.view if self.view != "grid" else "",
-            "day": self.day.isoformat() if self.day else ("all" if self.all_days else ""),
-            "track": self.track or "",
-            "type": self.type.value if self.type else "",
-            "stage": self.stage or "",
-            "starred": "1" if self.starred_only else "",
-            "now": "1" if self.happening_now else "",
-            "q": self.query,
-        }
-        return {key: value for key, value in params.items() if value}
-
 
 def _flag(params: Mapping[str, str], name: str) -> bool:
     return params.get(name, "").strip().lower() in _TRUE

@@ -60,11 +60,6 @@ class DayGrid:
     columns: tuple[Column, ...]
     rows: tuple[Row, ...]
 
-    @property
-    def lane_count(self) -> int:
-        """How many session columns the table has (without the time column)."""
-        return sum(column.lanes for column in self.columns)
-
 
 def _lanes(sessions: Sequence[SessionView]) -> list[list[SessionView]]:
     """Greedy interval partitioning: the fewest lanes in which no two sessions overlap."""

@@ -11,15 +11,14 @@ import logging
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conference.program.bounds import MAX_DURATION_MINUTES, renderable, representable
+from conference.program.documents import MeetingDoc, Snapshot, TalkDoc
 from conference.program.models import SESSION_TYPE_LABELS, ProgramVersion, SessionType
-from conference.program.snapshot import Snapshot
 
 logger = logging.getLogger(__name__)
 
@@ -114,9 +113,10 @@ class PublishedProgram:
         self.number = number
         self.published_at = published_at
         self.snapshot = snapshot
-        meeting = snapshot["meeting"]
-        self.meeting_name: str = meeting["name"]
-        self.time_zone: str = meeting["time_zone"]
+        self.meeting: MeetingDoc = snapshot["meeting"]
+        meeting = self.meeting
+        self.meeting_name = meeting["name"]
+        self.time_zone = meeting["time_zone"]
         self.zone = ZoneInfo(self.time_zone)
         self.first_day = date.fromisoformat(meeting["starts_on"])
         self.last_day = date.fromisoformat(meeting["ends_on"])
@@ -187,7 +187,7 @@ class PublishedProgram:
         # they go with the view when the app's ProgramCache lets it go.
         self.encoded: dict[str, bytes] = {}
 
-    def _talk(self, doc: dict[str, Any]) -> TalkView | None:
+    def _talk(self, doc: TalkDoc) -> TalkView | None:
         start = datetime.fromisoformat(doc["starts_at"])
         minutes = doc["duration_minutes"]
         if not (representable(start) and 0 < minutes <= MAX_DURATION_MINUTES):

@@ -9,9 +9,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Literal
 from zoneinfo import ZoneInfo
 
+from conference.program.documents import (
+    ChangedDoc,
+    ContentField,
+    MovedDoc,
+    PlacedDoc,
+    PlacementDoc,
+)
 from conference.program.models import ProgramVersion
 from conference.program.published.program import (
     PublishedProgram,
@@ -22,7 +29,7 @@ from conference.program.published.program import (
 
 Phase = Literal["before", "during", "after"]
 
-CHANGED_FIELD_LABELS = {
+CHANGED_FIELD_LABELS: dict[ContentField, str] = {
     "title": "title",
     "description": "description",
     "type": "session type",
@@ -111,8 +118,8 @@ def speaker_parts(program: PublishedProgram, person_guid: str) -> list[SpeakerPa
 
 @dataclass(frozen=True)
 class Placement:
-    starts_at: datetime | None
-    ends_at: datetime | None
+    starts_at: datetime
+    ends_at: datetime
     stage: str | None
 
 
@@ -141,52 +148,43 @@ class VersionChanges:
         return not (self.added or self.moved or self.changed or self.cancelled)
 
 
-def _instant(value: Any) -> datetime | None:
-    return datetime.fromisoformat(value) if isinstance(value, str) else None
-
-
-def _placement(item: dict[str, Any]) -> Placement:
-    stage = item.get("stage")
+def _placement(doc: PlacementDoc) -> Placement:
     return Placement(
-        starts_at=_instant(item.get("starts_at")),
-        ends_at=_instant(item.get("ends_at")),
-        stage=stage if isinstance(stage, str) else None,
+        starts_at=datetime.fromisoformat(doc["starts_at"]),
+        ends_at=datetime.fromisoformat(doc["ends_at"]),
+        stage=doc["stage"],
     )
 
 
-def _change(item: dict[str, Any], kind: str) -> Change:
-    guid, title = str(item.get("guid", "")), str(item.get("title", ""))
-    if kind == "moved":
-        return Change(
-            guid=guid,
-            title=title,
-            old=_placement(item.get("old") or {}),
-            placement=_placement(item.get("new") or {}),
-        )
-    if kind == "changed":
-        fields = tuple(CHANGED_FIELD_LABELS.get(f, f) for f in item.get("fields", []))
-        return Change(guid=guid, title=title, fields=fields)
-    return Change(guid=guid, title=title, placement=_placement(item))
+def _placed(doc: PlacedDoc) -> Change:
+    return Change(guid=doc["guid"], title=doc["title"], placement=_placement(doc))
+
+
+def _moved(doc: MovedDoc) -> Change:
+    return Change(
+        guid=doc["guid"],
+        title=doc["title"],
+        old=_placement(doc["old"]),
+        placement=_placement(doc["new"]),
+    )
+
+
+def _changed(doc: ChangedDoc) -> Change:
+    fields = tuple(CHANGED_FIELD_LABELS.get(f, f) for f in doc["fields"])
+    return Change(guid=doc["guid"], title=doc["title"], fields=fields)
 
 
 def version_changes(versions: Sequence[ProgramVersion]) -> list[VersionChanges]:
     """Each version's changelog, ready for the page (newest first, as given)."""
-    result = []
-    for version in versions:
-        log = version.changelog or {}
-
-        def changes(kind: str, log: dict[str, Any] = log) -> tuple[Change, ...]:
-            return tuple(_change(item, kind) for item in log.get(kind, []))
-
-        result.append(
-            VersionChanges(
-                number=version.number,
-                published_at=version.published_at,
-                note=version.note,
-                added=changes("added"),
-                moved=changes("moved"),
-                changed=changes("changed"),
-                cancelled=changes("cancelled"),
-            )
+    return [
+        VersionChanges(
+            number=version.number,
+            published_at=version.published_at,
+            note=version.note,
+            added=tuple(map(_placed, version.changelog["added"])),
+            moved=tuple(map(_moved, version.changelog["moved"])),
+            changed=tuple(map(_changed, version.changelog["changed"])),
+            cancelled=tuple(map(_placed, version.changelog["cancelled"])),
         )
-    return result
+        for version in versions
+    ]
