@@ -30,6 +30,7 @@ async def test_every_console_page_shows_the_same_menu_with_its_own_entry_current
         ("Tracks", "/console/tracks"),
         ("Announcements", "/console/announcements"),
         ("Streaming", "/console/streaming"),
+        ("Jobs", "/console/jobs"),
         ("People", "/console/people"),
         ("Import", "/console/import"),
         ("Publish", "/console/publish"),
@@ -44,7 +45,7 @@ async def test_a_package_adds_its_section_where_its_order_puts_it(
     console: Console, app: FastAPI
 ) -> None:
     app.state.ctx.extensions.console_sections.append(
-        ConsoleSection("posters", "Posters", "/console/posters", order=650)
+        ConsoleSection("posters", "Posters", "/console/posters", order=640)
     )
     labels = [label for label, _, _ in await menu(console, "/console/people")]
-    assert labels[4:8] == ["Announcements", "Streaming", "Posters", "People"]
+    assert labels[4:9] == ["Announcements", "Streaming", "Posters", "Jobs", "People"]
