@@ -3,8 +3,6 @@ list shows them all, and no page sends a query per session."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select
@@ -41,13 +39,10 @@ async def test_pages_of_a_large_program(app: FastAPI, console: Console, large: i
         "/console/people",
         "/console/stages",
     ):
-        started = time.perf_counter()
         with counting(engine) as statements:
             response = await console.get(path)
-        elapsed = time.perf_counter() - started
         assert response.status_code == 200, path
         assert len(statements) <= BOUND, (path, len(statements))
-        assert elapsed < 5, (path, elapsed)  # generous: catches a quadratic page, not noise
     listing = await console.get("/console/sessions")
     assert "Sessions (400)" in page_text(listing.text)
     assert listing.text.count('name="session_ids"') == 400
