@@ -9,10 +9,11 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 
 from conference.accounts import cookies, personal_data, service
 from conference.accounts.models import ConsentKind, User
-from conference.accounts.pages import form_choices, to_signin
+from conference.accounts.pages import form_choices
 from conference.accounts.schemas import AccountDeletion, PasswordChange, ProfileUpdate
 from conference.deps import Context, DbSession, OptionalUser
 from conference.errors import ServiceError
+from conference.web.errors import to_sign_in
 from conference.web.forms import checked, read_form, validate
 
 router = APIRouter(include_in_schema=False)
@@ -49,7 +50,7 @@ async def account_page(
     saved: Annotated[str | None, Query()] = None,
 ) -> Response:
     if user is None:
-        return to_signin("/account")
+        return to_sign_in("/account")
     notices = {"profile": "Your profile has been saved.", "password": "Password changed."}
     return await _account_page(request, ctx, db, user, notice=notices.get(saved or ""))
 
@@ -59,7 +60,7 @@ async def account_profile_submit(
     request: Request, ctx: Context, db: DbSession, user: OptionalUser
 ) -> Response:
     if user is None:
-        return to_signin("/account")
+        return to_sign_in("/account")
     form = await read_form(request)
     data = {
         "name": form.get("name", ""),
@@ -83,7 +84,7 @@ async def account_password_submit(
     request: Request, ctx: Context, db: DbSession, user: OptionalUser
 ) -> Response:
     if user is None:
-        return to_signin("/account")
+        return to_sign_in("/account")
     change, errors = validate(PasswordChange, await read_form(request))
     if change is not None:
         try:
@@ -109,7 +110,7 @@ async def account_password_submit(
 @router.get("/account/export", name="account_export")
 async def account_export(ctx: Context, db: DbSession, user: OptionalUser) -> Response:
     if user is None:
-        return to_signin("/account")
+        return to_sign_in("/account")
     return JSONResponse(
         await personal_data.export_user(db, ctx=ctx, user=user),
         headers={"Content-Disposition": 'attachment; filename="my-cytokines-data.json"'},
@@ -121,7 +122,7 @@ async def account_delete_submit(
     request: Request, ctx: Context, db: DbSession, user: OptionalUser
 ) -> Response:
     if user is None:
-        return to_signin("/account")
+        return to_sign_in("/account")
     deletion, errors = validate(AccountDeletion, await read_form(request))
     if deletion is not None:
         try:

@@ -49,11 +49,6 @@ def form_choices() -> dict[str, Any]:
     }
 
 
-def to_signin(next_path: str) -> RedirectResponse:
-    """Off to the sign-in page, coming back to ``next_path`` after."""
-    return RedirectResponse(f"/signin?next={next_path}", status_code=303)
-
-
 # Sign in / out -----------------------------------------------------------------------
 
 
