@@ -191,6 +191,9 @@ async def _serve(
                 connection.send(error("internal_error", "The server could not handle that."))
     except asyncio.CancelledError:
         if not connection.dropped_slow:
+            # Cancelled from outside: the server (or a test client) is going away and the
+            # peer will read no close frame, so the writer must not wait to send one.
+            connection.disconnected = True
             raise
         # Dropped for being too slow: the cancellation was ours; clean up normally.
         current = asyncio.current_task()
