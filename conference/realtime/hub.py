@@ -131,10 +131,6 @@ class Hub:
         for channel in tuple(connection.channels):
             await self.leave(connection, channel)
 
-    @property
-    def connection_count(self) -> int:
-        return len(self._connections)
-
     def user_connections(self, user_id: int) -> frozenset[Connection]:
         """This process's sockets of ``user_id``."""
         return frozenset(self._by_user.get(user_id, ()))

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from fastapi import APIRouter, Request, Response
 
+from conference.db.types import utcnow
 from conference.deps import DbSession, PathId
 from conference.errors import Forbidden, NotFound
 from streaming import tokens
@@ -171,7 +172,7 @@ async def _premiering(
     window = premiere_window(recording) if recording is not None else None
     if recording is None or window is None:
         raise NotFound("This recording has no premiere.")
-    now = datetime.now(UTC)
+    now = utcnow()
     if now < window[0]:
         raise NotFound(f"The premiere starts at {_iso(window[0])}.")
     carried = token if in_query and token is not None else None

@@ -22,13 +22,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
+from conference.demo import DEMO_PASSWORD
 from tests.e2e.browser import ACTION_TIMEOUT_MS
+from tests.e2e.people import ORGANIZER
 from tests.servers import Server, free_port, run_conference, server_env
 
 pytestmark = pytest.mark.browser
 
-ORGANIZER = "organizer@demo.test"
-DEMO_PASSWORD = "cytokines2021"
 FAILURE = "The adder failed (exit status 65). These are not numbers."
 # How long to wait for the server's runner to reach a state (seconds).
 RUNNER_DEADLINE = 60.0
