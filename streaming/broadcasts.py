@@ -24,7 +24,6 @@ from conference.limits import MAX_SLUG_LENGTH
 from conference.program import participation
 from conference.program.models import Stage
 from conference.program.published.program import SessionView
-from conference.program.service import current_meeting
 from streaming.models import (
     ACTIVE_STATES,
     Broadcast,
@@ -94,8 +93,7 @@ async def sessions_on_stage(
     ctx: AppContext, db: AsyncSession, *, stage: Stage, now: datetime
 ) -> tuple[SessionView | None, SessionView | None]:
     """The published session on ``stage`` at ``now`` and the next one after it."""
-    meeting = await current_meeting(db)
-    program = await ctx.programs.latest(db, meeting_id=meeting.id) if meeting else None
+    program = await ctx.programs.current(db)
     current: SessionView | None = None
     upcoming: SessionView | None = None
     for session in program.sessions if program else ():
@@ -116,8 +114,7 @@ async def unrecorded_talks(
     broadcast = await db.get(Broadcast, broadcast_id)
     if broadcast is None or broadcast.session_guid is None:
         return None, []
-    meeting = await current_meeting(db)
-    program = await ctx.programs.latest(db, meeting_id=meeting.id) if meeting else None
+    program = await ctx.programs.current(db)
     session = program.by_guid.get(broadcast.session_guid) if program else None
     if session is None:
         return broadcast.started_at, []
@@ -129,8 +126,7 @@ async def unrecorded_talks(
 async def may_publish(ctx: AppContext, db: AsyncSession, *, user: User, stage: Stage) -> bool:
     """Organizers publish to any stage; chairs and speakers to the stage of their session
     today (in the meeting's time zone), so a studio page can go live without a key."""
-    meeting = await current_meeting(db)
-    program = await ctx.programs.latest(db, meeting_id=meeting.id) if meeting else None
+    program = await ctx.programs.current(db)
     part = await participation.of_user(db, user=user)
     return part.may_present_on(program, stage.guid, day_of=utcnow())
 

@@ -37,7 +37,6 @@ from conference.jobs.models import Job
 from conference.program import participation
 from conference.program.models import Stage
 from conference.program.published.program import SessionView, TalkView
-from conference.program.service import current_meeting
 from conference.web.limits import BodyTooLarge
 from streaming import jobs as transcodes
 from streaming.deps import Runtime
@@ -79,8 +78,7 @@ async def authorize_upload(
     title: str,
 ) -> UploadTarget:
     """Check the program GUIDs (422) and that ``user`` may upload for them (403)."""
-    meeting = await current_meeting(db)
-    program = await ctx.programs.latest(db, meeting_id=meeting.id) if meeting else None
+    program = await ctx.programs.current(db)
     if program is None:
         raise InvalidInput("Nothing has been published yet.", field="session")
     talk: TalkView | None = None

@@ -37,7 +37,7 @@ def _fail(what: Description, within: float) -> NoReturn:
 
 
 async def wait_until(
-    check: Callable[[], T],
+    check: Callable[[], T | None],
     what: Description,
     *,
     within: float = TIMEOUT,
@@ -53,7 +53,7 @@ async def wait_until(
 
 
 async def wait_until_awaited(
-    check: Callable[[], Awaitable[T]],
+    check: Callable[[], Awaitable[T | None]],
     what: Description,
     *,
     within: float = TIMEOUT,
@@ -69,7 +69,7 @@ async def wait_until_awaited(
 
 
 def block_until(
-    check: Callable[[], T],
+    check: Callable[[], T | None],
     what: Description,
     *,
     within: float = TIMEOUT,

@@ -10,7 +10,6 @@ from conference import limits
 from conference.accounts.models import User
 from conference.program import participation
 from conference.program.published.program import SessionView
-from conference.program.service import current_meeting
 
 # A session's guid, as channels name it.
 GUID = limits.GUID_PATTERN
@@ -22,10 +21,7 @@ if TYPE_CHECKING:
 
 async def published_session(ctx: AppContext, db: AsyncSession, guid: str) -> SessionView | None:
     """The published session with ``guid``, if any."""
-    meeting = await current_meeting(db)
-    if meeting is None:
-        return None
-    program = await ctx.programs.latest(db, meeting_id=meeting.id)
+    program = await ctx.programs.current(db)
     return program.by_guid.get(guid) if program else None
 
 

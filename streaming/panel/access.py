@@ -11,7 +11,6 @@ from conference.accounts.models import User
 from conference.errors import Forbidden
 from conference.program import participation
 from conference.program.models import Stage
-from conference.program.service import current_meeting
 
 if TYPE_CHECKING:
     from conference.context import AppContext
@@ -29,8 +28,7 @@ async def panel_rights(
     """Organizers join and direct every panel; the chairs and speakers of the published
     sessions on ``stage`` (through the person linked to their account) join it, and the
     chairs direct it."""
-    meeting = await current_meeting(db)
-    program = await ctx.programs.latest(db, meeting_id=meeting.id) if meeting else None
+    program = await ctx.programs.current(db)
     part = await participation.of_user(db, user=user)
     return PanelRights(
         join=part.may_present_on(program, stage.guid),

@@ -1,7 +1,7 @@
 """The program's performance goals (issue 3), measured on a generated 400-session meeting.
 
 Goals: program page server time p50 <= 30 ms; schedule.json export <= 200 ms; a bounded
-number of SQL statements per page (tests/program/test_query_count.py asserts the bound).
+number of SQL statements per page (tests/program/published/test_query_count.py asserts the bound).
 
 How: a fresh SQLite file in a temporary directory (migrated, seeded with the demo meeting,
 filled by :mod:`tests.bench.synthetic`, published), the app run in this process through

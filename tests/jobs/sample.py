@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
 from collections.abc import Mapping
@@ -17,6 +16,7 @@ from conference.jobs import service
 from conference.jobs.kinds import ClaimedJob, JobKind
 from conference.jobs.models import Job
 from conference.jobs.runner import JobRunner
+from tests.waiting import wait_until_awaited
 
 SAMPLE = "sample"
 
@@ -101,11 +101,15 @@ def runner(app: FastAPI) -> JobRunner:
     return JobRunner(ctx_of(app).jobs)
 
 
-async def wait_for(app: FastAPI, job_id: int, condition: Any, *, tries: int = 1000) -> Job:
+async def wait_for(app: FastAPI, job_id: int, condition: Any) -> Job:
     """The job once ``condition(job)`` holds (polled: it changes in another task)."""
-    for _ in range(tries):
-        job = await job_row(app, job_id)
-        if condition(job):
-            return job
-        await asyncio.sleep(0.02)
-    raise AssertionError(f"job {job_id} never reached the state awaited: {job.state}")
+    seen: list[Job] = []
+
+    async def reached() -> Job | None:
+        seen[:] = [await job_row(app, job_id)]
+        return seen[0] if condition(seen[0]) else None
+
+    def what() -> str:
+        return f"job {job_id} to reach the state awaited (it is {seen[0].state if seen else '?'})"
+
+    return await wait_until_awaited(reached, what)

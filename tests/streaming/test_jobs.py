@@ -8,6 +8,7 @@ import signal
 import sys
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -34,6 +35,7 @@ from tests.streaming.uploading import (
     upload_settings,
     worker,
 )
+from tests.waiting import wait_until, wait_until_awaited
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -109,12 +111,7 @@ async def test_a_child_killed_from_outside_does_not_harm_the_worker(
     app: FastAPI, uploaded: dict[str, int]
 ) -> None:
     running = asyncio.create_task(run_worker(app))
-    for _ in range(500):
-        if worker(app).child_pid is not None:
-            break
-        await asyncio.sleep(0.01)
-    pid = worker(app).child_pid
-    assert pid is not None
+    pid = await wait_until(lambda: worker(app).child_pid, "the worker to start its child")
     os.kill(pid, signal.SIGKILL)  # as the OOM killer would
     assert await running is True
     job, recording = await _rows(app, uploaded)
@@ -229,12 +226,7 @@ async def test_stopping_the_worker_gives_the_job_back(
 ) -> None:
     mine = new_worker(app)
     await mine.start(app.state.ctx.db)
-    for _ in range(500):
-        if mine.child_pid is not None:
-            break
-        await asyncio.sleep(0.01)
-    assert mine.child_pid is not None
-    pid = mine.child_pid
+    pid = await wait_until(lambda: mine.child_pid, "the worker to start its child")
     await mine.stop()
     job, recording = await _rows(app, uploaded)
     # Shutting down is not the job's fault: its attempt is not counted.
@@ -267,12 +259,13 @@ async def test_the_worker_command_runs_jobs_from_its_own_process(
         stderr=asyncio.subprocess.PIPE,
     )
     try:
-        for _ in range(300):
-            job, recording = await _rows(app, uploaded)
-            if job.state == "done":
-                break
-            await asyncio.sleep(0.1)
-        assert (job.state, recording.status) == ("done", "ready")
+
+        async def finished() -> tuple[Job, Recording] | None:
+            rows = await _rows(app, uploaded)
+            return rows if rows[0].state == "done" else None
+
+        job, recording = await wait_until_awaited(finished, "the worker process to run the job")
+        assert recording.status == "ready"
         # Claimed by the worker process, not this one.
         assert f":{process.pid}:" in job.worker
     finally:
@@ -295,9 +288,10 @@ async def test_the_inline_worker_picks_up_an_upload_at_once(
             accepted = (await upload(client, sample_mp4, talk=program.talk)).json()
             url = f"/api/v1/streaming/jobs/{accepted['job_id']}"
             # The page polls this; the worker was woken by the upload, no poll interval.
-            for _ in range(300):
-                job = (await client.get(url)).json()
-                if job["state"] == "done":
-                    break
-                await asyncio.sleep(0.1)
+
+            async def finished() -> dict[str, Any] | None:
+                job: dict[str, Any] = (await client.get(url)).json()
+                return job if job["state"] == "done" else None
+
+            job = await wait_until_awaited(finished, "the inline worker to run the job")
             assert (job["state"], job["progress"], job["attempts"]) == ("done", 100.0, 1)

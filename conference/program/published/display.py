@@ -17,22 +17,13 @@ from conference.timezones import (
     clock,
     day_label,
     display_zone,
-    local,
     short_day,
     short_span,
     span,
     zone_abbreviation,
 )
 
-__all__ = [
-    "Links",
-    "ZoneChoice",
-    "Zones",
-    "display_zone",
-    "local",
-    "parse_zone_choice",
-    "template_helpers",
-]
+__all__ = ["Links", "Zones", "parse_zone_choice", "template_helpers"]
 
 
 def parse_zone_choice(raw: str | None) -> tuple[ZoneChoice | None, str | None]:

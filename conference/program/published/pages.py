@@ -26,19 +26,12 @@ from conference.program.agenda import service as agenda
 from conference.program.draft import publishing
 from conference.program.models import COMMITTEE_TITLES, SESSION_TYPE_LABELS, Meeting
 from conference.program.published import views
-from conference.program.published.display import (
-    Links,
-    ZoneChoice,
-    Zones,
-    display_zone,
-    local,
-    parse_zone_choice,
-    template_helpers,
-)
+from conference.program.published.display import Links, Zones, parse_zone_choice, template_helpers
 from conference.program.published.filters import KNOWN_PARAMS, ProgramQuery, parse_program_query
 from conference.program.published.grid import build_grid
 from conference.program.published.page_cache import PersonalParts
 from conference.program.published.program import PublishedProgram
+from conference.timezones import ZoneChoice, display_zone, local
 from conference.web.errors import render_error_page
 
 router = APIRouter(include_in_schema=False)

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from conference.program.bounds import MAX_DURATION_MINUTES, renderable, representable
 from conference.program.documents import MeetingDoc, Snapshot, TalkDoc
 from conference.program.models import SESSION_TYPE_LABELS, ProgramVersion, SessionType
+from conference.program.service import current_meeting
 
 logger = logging.getLogger(__name__)
 
@@ -261,6 +262,12 @@ class ProgramCache:
     def __init__(self, size: int = 4) -> None:
         self._size = size
         self._views: OrderedDict[int, PublishedProgram] = OrderedDict()
+
+    async def current(self, db: AsyncSession) -> PublishedProgram | None:
+        """The newest published version of the meeting this site is running (see
+        ``current_meeting``), or None before a meeting exists or anything is published."""
+        meeting = await current_meeting(db)
+        return await self.latest(db, meeting_id=meeting.id) if meeting else None
 
     async def latest(self, db: AsyncSession, *, meeting_id: int) -> PublishedProgram | None:
         """The newest published version of the meeting, or None if nothing is published."""

@@ -15,7 +15,7 @@ from tests.program.factories import API, ProgramBuilder, small_program
 pytestmark = pytest.mark.usefixtures("demo_meeting")
 
 SCHEMA = json.loads(
-    (Path(__file__).resolve().parents[3] / "shared/interop/frab-schedule.schema.json").read_text()
+    (Path(__file__).resolve().parents[4] / "shared/interop/frab-schedule.schema.json").read_text()
 )
 SCHEDULE = f"{API}/schedule.json"
 

@@ -19,7 +19,7 @@ from tests.program.factories import API, organizer_client
 
 pytestmark = pytest.mark.usefixtures("demo_meeting")
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 # Long enough for a parser wrongly run on the loop to be told apart from a slow machine;
 # the waits end as soon as the other side is ready, so a passing run never waits this long.
 PATIENCE = 20

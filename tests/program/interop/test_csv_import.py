@@ -14,7 +14,7 @@ from tests.program.imports import draft, nothing_changed, row_counts
 
 pytestmark = pytest.mark.usefixtures("demo_meeting")
 
-CSV = (Path(__file__).parent / "data" / "sessions.csv").read_bytes()
+CSV = (Path(__file__).parents[1] / "data" / "sessions.csv").read_bytes()
 IMPORT_CSV = f"{API}/import/csv"
 HEADER = (
     "session_guid,session_title,session_type,session_description,track,stage,session_start,"

@@ -30,7 +30,7 @@ from tests.streaming.publisher import organizer_stream_key
 from tests.waiting import wait_until
 
 GST_PYTHON = "/usr/bin/python3"
-CLIENT = Path(__file__).with_name("gst_whip_client.py")
+CLIENT = Path(__file__).parents[1] / "gst_whip_client.py"
 ELEMENTS = (
     "webrtcbin nicesrc dtlsenc videotestsrc audiotestsrc vp8enc x264enc opusenc "
     "rtpvp8pay rtph264pay rtpopuspay"
