@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 # Row ids are 32-bit integer columns in every database we run on (SQLite, PostgreSQL).
 MAX_ID = 2**31 - 1
@@ -43,3 +43,18 @@ def parse_id(text: str) -> int | None:
     if _ID.fullmatch(text) and 0 < int(text) <= MAX_ID:
         return int(text)
     return None
+
+
+# C0 control characters other than tab and newlines: PostgreSQL refuses NUL in text, and
+# none of them belongs in anything a person writes (a title, a name, a chat line).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _refuse_control_characters(value: str) -> str:
+    if CONTROL_CHARACTERS.search(value):
+        raise ValueError("control characters are not allowed")
+    return value
+
+
+# A string field of a JSON body that must hold written text (add to its Annotated).
+NoControlCharacters = AfterValidator(_refuse_control_characters)

@@ -60,6 +60,7 @@ from conference.web.navigation import NavItem
 from conference.web.templates import Pages
 from exhibitors import demo as exhibitors_demo
 from exhibitors import router as exhibitors_router
+from posters import router as posters_api
 from streaming import channels as streaming_channels
 from streaming import console as streaming_console
 from streaming import demo as streaming_demo
@@ -100,6 +101,7 @@ def all_models_metadata() -> MetaData:
     import conference.program.models
     import conference.realtime.models  # noqa: F401
     import exhibitors.models  # noqa: F401
+    import posters.models  # noqa: F401
     import streaming.models  # noqa: F401
 
     return Base.metadata
@@ -266,6 +268,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(console_imports.router)
     app.include_router(console_pages.router)
     app.include_router(jobs_console.router)
+    app.include_router(posters_api.router)
     for streaming_router in (
         streaming_whip.router,
         # Before media: its /vod/<id>/... file route would claim the premiere playlists.

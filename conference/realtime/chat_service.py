@@ -6,7 +6,6 @@ the caller then commits and publishes it (:func:`conference.realtime.durable.com
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any, TypeVar
@@ -15,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from conference import limits
 from conference.accounts.models import User
 from conference.db.types import utcnow
 from conference.errors import Conflict, Forbidden, InvalidInput, Muted, NotFound, TooLong
@@ -35,9 +35,6 @@ MAX_MUTE_MINUTES = 1_440
 HISTORY_PAGE = 50
 MAX_HISTORY_PAGE = 100
 
-# C0 control characters other than tab and newlines: PostgreSQL refuses NUL in text, and
-# none of them belongs in a chat line.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -61,7 +58,7 @@ def clean_text(value: str, *, limit: int, what: str = "Message") -> str:
         raise TooLong(
             f"{what} is too long: {len(text)} characters, at most {limit:,}.", field="body"
         )
-    if _CONTROL.search(text):
+    if limits.CONTROL_CHARACTERS.search(text):
         raise InvalidInput(f"{what} contains control characters.", field="body")
     return text
 
