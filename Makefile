@@ -70,8 +70,12 @@ lint-js: node_modules/.installed
 typecheck: install-test
 	$(BIN)/mypy
 
+# Two worker processes (pytest-xdist), one per core of the CI machine; a module's tests stay
+# on one worker (--dist loadscope) so its module-scoped servers and browsers start once.
+# PYTEST_WORKERS=0 runs in this process (for pdb, or a machine with one core).
+PYTEST_WORKERS ?= 2
 pytest: install-test system-packages
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 test: lint typecheck pytest
 

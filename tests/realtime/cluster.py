@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -41,6 +42,9 @@ def base_env(*, var_dir: Path, database_url: str, redis_url: str, base_url: str)
         database_url=database_url,
         redis_url=redis_url,
         secret_key=SECRET_KEY,
+        # Pub/sub is global to a Redis server: a namespace per cluster keeps another test
+        # worker's (or run's) cluster, which publishes to the same demo channels, apart.
+        hub_prefix=f"cluster-{uuid.uuid4().hex[:8]}:",
     )
 
 
