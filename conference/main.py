@@ -60,6 +60,7 @@ from conference.web.navigation import NavItem
 from conference.web.templates import Pages
 from exhibitors import demo as exhibitors_demo
 from exhibitors import router as exhibitors_router
+from posters import pages as posters_pages
 from posters import router as posters_api
 from streaming import channels as streaming_channels
 from streaming import console as streaming_console
@@ -269,6 +270,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(console_pages.router)
     app.include_router(jobs_console.router)
     app.include_router(posters_api.router)
+    app.include_router(posters_pages.router)
     for streaming_router in (
         streaming_whip.router,
         # Before media: its /vod/<id>/... file route would claim the premiere playlists.
