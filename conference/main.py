@@ -60,6 +60,7 @@ from conference.web.navigation import NavItem
 from conference.web.templates import Pages
 from exhibitors import demo as exhibitors_demo
 from exhibitors import router as exhibitors_router
+from posters import channels as posters_channels
 from posters import pages as posters_pages
 from posters import router as posters_api
 from streaming import channels as streaming_channels
@@ -145,11 +146,11 @@ def register_realtime(realtime: Realtime) -> None:
     for feature in (chat, qa, polls, announcements, reactions):
         feature.register(realtime)
     streaming_channels.register(realtime)
-    # Names the posters, exhibitors and trivia domains are to own (docs/PROTOCOL.md): a
-    # client may name them, and is refused (forbidden) until their package registers the
-    # kind, with its policy, in place of this line.
+    posters_channels.register(realtime)
+    # Names the exhibitors and trivia domains are to own (docs/PROTOCOL.md): a client may
+    # name them, and is refused (forbidden) until their package registers the kind, with
+    # its policy, in place of this line.
     for name, argument in (
-        ("poster", limits.ID_PATTERN),
         ("booth", limits.ID_PATTERN),
         ("trivia", limits.CHANNEL_SLUG_PATTERN),
     ):

@@ -93,6 +93,10 @@ class Poster(Base):
     # An on-demand recording (the narration) played through the streaming player, by id.
     narration_recording_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     search_text: Mapped[str] = mapped_column(Text, default="")
+    # Counted as votes and comments are written, so the gallery sorts and shows them
+    # without counting rows per poster.
+    vote_count: Mapped[int] = mapped_column(Integer, default=0, index=True)
+    comment_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     # Comments, votes, bookmarks and slots touch it, for "recent activity" sorting.

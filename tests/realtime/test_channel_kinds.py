@@ -105,7 +105,7 @@ async def test_reserved_kinds_refuse_everyone_and_registered_ones_ask_their_poli
         assert await ctx.realtime.may_subscribe(ctx, db, user, "meeting") is True
         assert await ctx.realtime.may_subscribe(ctx, db, user, f"user:{user.id}") is True
         assert await ctx.realtime.may_subscribe(ctx, db, user, f"user:{user.id + 1}") is False
-    assert ctx.realtime.hub.presence_kinds == {"session", "stage"}
+    assert ctx.realtime.hub.presence_kinds == {"poster", "session", "stage"}
 
 
 def test_a_package_adds_its_kind_without_the_core_knowing_it() -> None:

@@ -2,7 +2,7 @@
 
 Revision ID: 0008_create_posters
 Revises: 0007_generic_jobs
-Create Date: 2026-12-07 14:03:42.117285
+Create Date: 2026-12-07 14:12:49.457650
 """
 
 from collections.abc import Sequence
@@ -57,6 +57,8 @@ def upgrade() -> None:
         sa.Column("image_height", sa.Integer(), nullable=False),
         sa.Column("narration_recording_id", sa.Integer(), nullable=True),
         sa.Column("search_text", sa.Text(), nullable=False),
+        sa.Column("vote_count", sa.Integer(), nullable=False),
+        sa.Column("comment_count", sa.Integer(), nullable=False),
         sa.Column("created_at", conference.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", conference.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("active_at", conference.db.types.UTCDateTime(timezone=True), nullable=False),
@@ -82,6 +84,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_posters_session_guid"), ["session_guid"], unique=False)
         batch_op.create_index(batch_op.f("ix_posters_state"), ["state"], unique=False)
         batch_op.create_index(batch_op.f("ix_posters_topic"), ["topic"], unique=False)
+        batch_op.create_index(batch_op.f("ix_posters_vote_count"), ["vote_count"], unique=False)
 
     op.create_table(
         "poster_authors",
@@ -147,6 +150,7 @@ def downgrade() -> None:
 
     op.drop_table("poster_authors")
     with op.batch_alter_table("posters", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_posters_vote_count"))
         batch_op.drop_index(batch_op.f("ix_posters_topic"))
         batch_op.drop_index(batch_op.f("ix_posters_state"))
         batch_op.drop_index(batch_op.f("ix_posters_session_guid"))
