@@ -9,13 +9,20 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi import FastAPI
+from playwright.sync_api import expect
 
 from conference.main import create_app
 from conference.program.demo.meeting import seed_meeting
 from conference.settings import Settings
 from tests import databases, netns, services
 from tests.app_settings import app_settings
+from tests.e2e.browser import ACTION_TIMEOUT_MS
 from tests.factories import UserFactory
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Playwright's ``expect`` waits 5 s unless told: as long as any page action instead.
+    expect.set_options(timeout=ACTION_TIMEOUT_MS)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

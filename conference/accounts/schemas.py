@@ -11,6 +11,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 
 from conference.accounts.models import ConsentKind, Role, User
 from conference.accounts.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from conference.limits import NoControlCharacters
 from conference.timezones import is_valid_zone
 
 
@@ -38,8 +39,12 @@ def _email(value: str) -> str:
 
 
 Email = Annotated[str, StringConstraints(max_length=254), AfterValidator(_email)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Affiliation = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoControlCharacters
+]
+Affiliation = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=300), NoControlCharacters
+]
 Country = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=2), AfterValidator(_country)
 ]

@@ -8,13 +8,17 @@ from typing import Annotated, Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from conference.limits import SLUG_PATTERN, DbId
+from conference.limits import SLUG_PATTERN, DbId, NoControlCharacters
 from conference.program.models import ProgramVersion, SessionType
 from conference.program.snapshot import change_counts
 
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
-ShortName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
-LongText = Annotated[str, StringConstraints(max_length=20_000)]
+Title = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), NoControlCharacters
+]
+ShortName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), NoControlCharacters
+]
+LongText = Annotated[str, StringConstraints(max_length=20_000), NoControlCharacters]
 Slug = Annotated[str, StringConstraints(strip_whitespace=True, pattern=rf"^{SLUG_PATTERN}$")]
 Color = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
 # Instants must carry their zone: "2021-10-17T09:00:00+01:00" or "...Z". A naive time is
@@ -35,14 +39,14 @@ class Strict(BaseModel):
 class StageIn(Strict):
     name: ShortName
     slug: Slug | None = None
-    room: Annotated[str, StringConstraints(max_length=120)] = ""
+    room: Annotated[str, StringConstraints(max_length=120), NoControlCharacters] = ""
     position: Position = 0
 
 
 class StageUpdate(Strict):
     name: ShortName | None = None
     slug: Slug | None = None
-    room: Annotated[str, StringConstraints(max_length=120)] | None = None
+    room: Annotated[str, StringConstraints(max_length=120), NoControlCharacters] | None = None
     position: Position | None = None
 
 
@@ -78,23 +82,33 @@ class TrackOut(BaseModel):
 
 
 class PersonIn(Strict):
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-    affiliation: Annotated[str, StringConstraints(max_length=300)] = ""
-    country: Annotated[str, StringConstraints(max_length=2)] = ""
+    name: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+        NoControlCharacters,
+    ]
+    affiliation: Annotated[str, StringConstraints(max_length=300), NoControlCharacters] = ""
+    country: Annotated[str, StringConstraints(max_length=2), NoControlCharacters] = ""
     biography: LongText = ""
-    photo_url: Annotated[str, StringConstraints(max_length=500)] = ""
+    photo_url: Annotated[str, StringConstraints(max_length=500), NoControlCharacters] = ""
     user_id: DbId | None = None
 
 
 class PersonUpdate(Strict):
     name: (
-        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+        Annotated[
+            str,
+            StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+            NoControlCharacters,
+        ]
         | None
     ) = None
-    affiliation: Annotated[str, StringConstraints(max_length=300)] | None = None
-    country: Annotated[str, StringConstraints(max_length=2)] | None = None
+    affiliation: Annotated[str, StringConstraints(max_length=300), NoControlCharacters] | None = (
+        None
+    )
+    country: Annotated[str, StringConstraints(max_length=2), NoControlCharacters] | None = None
     biography: LongText | None = None
-    photo_url: Annotated[str, StringConstraints(max_length=500)] | None = None
+    photo_url: Annotated[str, StringConstraints(max_length=500), NoControlCharacters] | None = None
     user_id: DbId | None = None
 
 
@@ -221,7 +235,7 @@ class Warning(BaseModel):
 
 
 class PublishIn(Strict):
-    note: Annotated[str, StringConstraints(max_length=500)] = ""
+    note: Annotated[str, StringConstraints(max_length=500), NoControlCharacters] = ""
     confirm_warnings: bool = False
 
 

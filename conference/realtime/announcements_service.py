@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from conference.accounts.models import User
 from conference.db.types import utcnow
 from conference.errors import Conflict, NotFound
+from conference.limits import NoControlCharacters
 from conference.realtime import events
 from conference.realtime.durable import commit_and_publish
 from conference.realtime.models import Announcement, ChannelEvent
@@ -52,7 +53,11 @@ class AnnouncementIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    message: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+    message: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
+        NoControlCharacters,
+    ]
     level: Literal["info", "important"] = "info"
     starts_at: AwareDatetime | None = None
     ends_at: AwareDatetime

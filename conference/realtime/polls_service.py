@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from conference.accounts.models import User
 from conference.db.types import utcnow
 from conference.errors import AlreadyVoted, Conflict, InvalidInput, NotFound, NotOpen
-from conference.limits import DbId
+from conference.limits import DbId, NoControlCharacters
 from conference.realtime.models import Poll, PollKind, PollOption, PollStatus, PollVote
 from conference.realtime.protocol import encode
 from conference.realtime.schemas import PollOptionView, PollResults, PollView, PollWithChoices
@@ -35,7 +35,9 @@ logger = logging.getLogger(__name__)
 RESULTS_INTERVAL = 1.0
 
 M = TypeVar("M", bound=BaseModel)
-Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Label = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoControlCharacters
+]
 
 
 class PollCreate(BaseModel):
@@ -43,7 +45,11 @@ class PollCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    question: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+    question: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
+        NoControlCharacters,
+    ]
     kind: Literal["single", "multiple"] = "single"
     options: Annotated[list[Label], Field(min_length=2, max_length=10)]
 

@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlalchemy import inspect
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from conference.accounts.models import User
@@ -117,6 +118,17 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(
             {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
         )
+
+    @app.exception_handler(DBAPIError)
+    async def database_refused_text(request: Request, exc: DBAPIError) -> Response:
+        # PostgreSQL refuses NUL in text (SQLSTATE 22021, character_not_in_repertoire).
+        # Schemas refuse control characters where people type text; this answers any
+        # other path a NUL reaches the database by (a form, an imported file) with the
+        # 422 it deserves rather than a 500. Every other database error stays a 500.
+        if getattr(exc.orig, "sqlstate", None) != "22021":
+            raise exc
+        refusal = InvalidInput("Text may not contain a NUL character.")
+        return await service_error(request, refusal)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:

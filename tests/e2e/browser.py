@@ -18,8 +18,9 @@ MEDIA_ARGS = [
     "--allow-loopback-in-peer-connection",
     "--autoplay-policy=no-user-gesture-required",
 ]
-# Every page action waits at most this long (ms).
-ACTION_TIMEOUT_MS = 10_000
+# Every page action and every ``expect`` waits at most this long (ms). Generous on purpose:
+# a passing test never waits for it, and the suite runs on shared, sometimes busy machines.
+ACTION_TIMEOUT_MS = 30_000
 # The browser's own zone: neither the meeting's nor the demo attendee's, so a page that
 # showed the browser's zone instead of the account's would fail the tests.
 BROWSER_TIME_ZONE = "Europe/Paris"

@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, SerializerFunctionWrapHandler, model_serializer
 
+from conference import limits
 from conference.errors import InvalidInput
 from conference.program import bounds
 from conference.program.models import SessionType
@@ -260,6 +261,8 @@ def clean_text(
         raise refuse(where, "must not be empty")
     if len(text) > limit:
         raise refuse(where, f"is longer than {limit} characters")
+    if limits.CONTROL_CHARACTERS.search(text):
+        raise refuse(where, "contains control characters")
     return text
 
 

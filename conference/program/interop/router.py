@@ -64,7 +64,12 @@ async def schedule_json(
 
 def refused(exc: ImportRefused) -> JSONResponse:
     """The 422 answer for a refused import: the usual detail and field, and every problem."""
-    body = {"detail": exc.detail, "field": exc.field, "errors": [p.as_dict() for p in exc.problems]}
+    body = {
+        "detail": exc.detail,
+        "code": exc.code,
+        "field": exc.field,
+        "errors": [p.as_dict() for p in exc.problems],
+    }
     return JSONResponse(body, status_code=422)
 
 
