@@ -4,41 +4,26 @@ The layout is a conference poster's: a title band with the board number, the aut
 their affiliations, the abstract's sections in two columns, a figure drawn from the
 listing's invented numbers in the third, keywords, DOI and links, and the meeting's name
 in the footer. The creation date is fixed, so the same poster gives the same bytes.
-
-fpdf2's built-in Helvetica covers Latin-1 only; text outside it is spelled the way it is
-written in plain-text science (IL-1β as IL-1beta) so no font file has to ship.
 """
 
 from __future__ import annotations
 
-import math
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue
 
-from posters.demo_listing import DemoPoster, Figure
+from posters.demo_figures import ACCENT, INK, MUTED, NAVY, PALE, draw_figure, latin
+from posters.demo_listing import DemoPoster
 
 PAGE_W, PAGE_H = 594.0, 841.0  # A1 portrait, in mm
 PAGE_SIZE_POINTS = (PAGE_W * 72 / 25.4, PAGE_H * 72 / 25.4)
 MARGIN, GAP = 22.0, 14.0
 FOOTER_H = 34.0
 PT = 25.4 / 72  # one point in mm
-NAVY, ACCENT, INK, MUTED = (23, 48, 82), (31, 111, 178), (33, 37, 41), (95, 103, 115)
-PALE, GRID = (236, 243, 250), (200, 208, 218)
-PALETTE = ((31, 111, 178), (192, 57, 43), (42, 157, 143), (142, 68, 173), (211, 84, 0))
 CREATED = datetime(2021, 10, 1, 9, 0, tzinfo=UTC)
-
-_SPELLED = {
-    "γδ": "gamma-delta", "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta",
-    "κ": "kappa", "λ": "lambda", "μ": "µ", "ω": "omega", "Δ": "delta", "\u0131": "i",
-    "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "\u2212": "-", "–": "-", "—": "-", "→": "->",
-    "≥": ">=", "≤": "<=", "\u2018": "'", "\u2019": "'", "“": '"', "”": '"',
-}  # fmt: skip
-_SPELLED_RE = re.compile("|".join(sorted(map(re.escape, _SPELLED), key=len, reverse=True)))
 
 
 @dataclass(frozen=True)
@@ -48,19 +33,6 @@ class PosterSheet:
     poster: DemoPoster
     meeting_name: str
     session_title: str
-
-
-def latin(text: str) -> str:
-    """``text`` in the characters the PDF's built-in font has."""
-    text = _SPELLED_RE.sub(lambda match: _SPELLED[match.group()], text)
-    out = []
-    for char in text:
-        if ord(char) < 256:
-            out.append(char)
-        else:
-            base = unicodedata.normalize("NFKD", char)
-            out.append("".join(c for c in base if ord(c) < 256 and not unicodedata.combining(c)))
-    return "".join(out)
 
 
 def sections(abstract: str) -> list[tuple[str, str]]:
@@ -99,7 +71,7 @@ def render_poster(sheet: PosterSheet) -> bytes:
         _text_column(pdf, x, top, col_w, column, size, measure=False)
     figure_h = (bottom - top) * 0.66
     if poster.figure is not None:
-        _figure(pdf, poster.figure, xs[2], top, col_w, figure_h)
+        draw_figure(pdf, poster.figure, xs[2], top, col_w, figure_h)
     _details(pdf, poster, xs[2], top + figure_h + 14, col_w)
     _footer(pdf, sheet)
     return bytes(pdf.output())
@@ -253,143 +225,6 @@ def _word_width(pdf: FPDF, word: str) -> float:
         pdf.set_font("helvetica", "", 100)
         width = _WIDTHS[word] = float(pdf.get_string_width(word)) / 100
     return width
-
-
-def _figure(pdf: FPDF, figure: Figure, x: float, y: float, w: float, h: float) -> None:
-    pdf.set_fill_color(*PALE)
-    pdf.rect(x, y, w, h, "F", round_corners=True, corner_radius=5)
-    pdf.set_font("helvetica", "B", 26)
-    pdf.set_text_color(*NAVY)
-    pdf.set_xy(x + 8, y + 6)
-    pdf.cell(w - 16, 10, "Figure 1")
-    pdf.set_font("helvetica", "I", 20)
-    pdf.set_text_color(*MUTED)
-    pdf.set_xy(x + 8, y + 18)
-    pdf.multi_cell(w - 16, 8.5, latin(figure.caption), align="L")
-    inner_y = pdf.get_y() + 12
-    area = (x + 8, inner_y, w - 16, y + h - 8 - inner_y)
-    if figure.kind == "bar":
-        _bars(pdf, figure, *area)
-    elif figure.kind == "line":
-        _lines(pdf, figure, *area)
-    else:
-        _pathway(pdf, figure, *area)
-
-
-def _nice_top(value: float) -> float:
-    """A round axis maximum just above ``value``."""
-    if value <= 0:
-        return 1.0
-    power = 10.0 ** math.floor(math.log10(value * 1.05))
-    steps = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
-    return next(step * power for step in steps if step * power >= value * 1.05)
-
-
-def _number(value: float) -> str:
-    return f"{value:g}"
-
-
-def _axes(
-    pdf: FPDF, unit: str, top: float, x: float, y: float, w: float, h: float
-) -> tuple[float, float, float, float]:
-    """Grid, tick labels and the unit; returns the plot's (left, baseline, width, height)."""
-    left, plot_w, plot_h, base = x + 30, w - 34, h, y + h
-    pdf.set_font("helvetica", "", 18)
-    pdf.set_line_width(0.3)
-    for i in range(5):
-        ty = base - plot_h * i / 4
-        pdf.set_draw_color(*GRID)
-        pdf.line(left, ty, left + plot_w, ty)
-        pdf.set_text_color(*MUTED)
-        pdf.set_xy(left - 28, ty - 4)
-        pdf.cell(25, 8, _number(round(top * i / 4, 6)), align="R")
-    pdf.set_draw_color(*INK)
-    pdf.set_line_width(0.6)
-    pdf.line(left, base, left + plot_w, base)
-    pdf.line(left, base, left, base - plot_h)
-    with pdf.rotation(90, x - 4, base):
-        pdf.set_font("helvetica", "", 18)
-        pdf.set_xy(x - 4, base - 6)
-        pdf.cell(plot_h, 8, latin(unit), align="C")
-    return left, base, plot_w, plot_h
-
-
-def _bars(pdf: FPDF, figure: Figure, x: float, y: float, w: float, h: float) -> None:
-    values = figure.series[0][1]
-    top = _nice_top(max(values))
-    left, base, plot_w, plot_h = _axes(pdf, figure.unit, top, x, y + 10, w, h - 64)
-    slot = plot_w / len(values)
-    for i, (label, value) in enumerate(zip(figure.labels, values, strict=True)):
-        bar_w, bar_h = slot * 0.62, plot_h * value / top
-        bx = left + slot * i + (slot - bar_w) / 2
-        pdf.set_fill_color(*PALETTE[i % len(PALETTE)])
-        pdf.rect(bx, base - bar_h, bar_w, bar_h, "F")
-        pdf.set_font("helvetica", "B", 18)
-        pdf.set_text_color(*INK)
-        pdf.set_xy(left + slot * i, base - bar_h - 9)
-        pdf.cell(slot, 8, _number(value), align="C")
-        pdf.set_font("helvetica", "", 16)
-        pdf.set_xy(left + slot * i + 1, base + 3)
-        pdf.multi_cell(slot - 2, 6.5, latin(label), align="C")
-
-
-def _lines(pdf: FPDF, figure: Figure, x: float, y: float, w: float, h: float) -> None:
-    legend_h = 10 * len(figure.series)
-    pdf.set_font("helvetica", "", 18)
-    for i, (name, _) in enumerate(figure.series):
-        pdf.set_draw_color(*PALETTE[i % len(PALETTE)])
-        pdf.set_line_width(1.4)
-        ly = y + 4 + 10 * i
-        pdf.line(x + 30, ly, x + 46, ly)
-        pdf.set_text_color(*INK)
-        pdf.set_xy(x + 49, ly - 4)
-        pdf.cell(w - 51, 8, latin(name))
-    top = _nice_top(max(max(ys) for _, ys in figure.series))
-    plot_y = y + legend_h + 8
-    left, base, plot_w, plot_h = _axes(pdf, figure.unit, top, x, plot_y, w, h - legend_h - 36)
-    step = plot_w / max(len(figure.labels) - 1, 1)
-    pdf.set_font("helvetica", "", 18)
-    pdf.set_text_color(*MUTED)
-    for i, label in enumerate(figure.labels):
-        pdf.set_xy(left + step * i - 10, base + 2)
-        pdf.cell(20, 8, latin(label), align="C")
-    pdf.set_xy(left, base + 12)
-    pdf.cell(plot_w, 8, latin(figure.x_unit), align="C")
-    for i, (_, ys) in enumerate(figure.series):
-        colour = PALETTE[i % len(PALETTE)]
-        points = [(left + step * j, base - plot_h * v / top) for j, v in enumerate(ys)]
-        pdf.set_draw_color(*colour)
-        pdf.set_fill_color(*colour)
-        pdf.set_line_width(1.2)
-        pdf.polyline(points)
-        for px, py in points:
-            pdf.circle(px, py, 2.4, "F")
-
-
-def _pathway(pdf: FPDF, figure: Figure, x: float, y: float, w: float, h: float) -> None:
-    steps = figure.labels
-    gap = 16.0
-    box_h = min(34.0, (h - gap * (len(steps) - 1)) / len(steps))
-    box_w = w * 0.8
-    bx = x + (w - box_w) / 2
-    for i, step in enumerate(steps):
-        by = y + i * (box_h + gap)
-        shade = 1 - i / max(len(steps) * 1.6, 1)
-        pdf.set_fill_color(*(int(c * shade + 255 * (1 - shade) * 0.2) for c in ACCENT))
-        pdf.rect(bx, by, box_w, box_h, "F", round_corners=True, corner_radius=4)
-        pdf.set_text_color(255, 255, 255)
-        pdf.set_font("helvetica", "B", 20)
-        pdf.set_xy(bx + 4, by + box_h / 2 - 5)
-        pdf.cell(box_w - 8, 10, latin(step), align="C")
-        if i < len(steps) - 1:
-            ax, ay = x + w / 2, by + box_h
-            pdf.set_draw_color(*INK)
-            pdf.set_fill_color(*INK)
-            pdf.set_line_width(1.0)
-            pdf.line(ax, ay + 2, ax, ay + gap - 6)
-            pdf.polygon(
-                [(ax - 4, ay + gap - 7), (ax + 4, ay + gap - 7), (ax, ay + gap - 1)], style="F"
-            )
 
 
 def _details(pdf: FPDF, poster: DemoPoster, x: float, y: float, w: float) -> None:
