@@ -61,9 +61,9 @@ from conference.web.templates import Pages
 from exhibitors import demo as exhibitors_demo
 from exhibitors import router as exhibitors_router
 from posters import channels as posters_channels
-from posters import demo as posters_demo
 from posters import pages as posters_pages
 from posters import router as posters_api
+from posters.demo import seed as posters_demo
 from streaming import channels as streaming_channels
 from streaming import console as streaming_console
 from streaming import demo as streaming_demo

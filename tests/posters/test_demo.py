@@ -16,9 +16,9 @@ from conference.demo import DEMO_PASSWORD, seed_demo
 from conference.program.demo.meeting import DEMO_SLUG
 from conference.program.models import Meeting, ProgramVersion, SessionType
 from posters import content
-from posters.demo_figures import latin
-from posters.demo_listing import TOPICS, parse_posters
-from posters.demo_pdf import PAGE_SIZE_POINTS, PosterSheet, render_poster
+from posters.demo.figures import latin
+from posters.demo.listing import TOPICS, parse_posters
+from posters.demo.pdf import PAGE_SIZE_POINTS, PosterSheet, render_poster
 from posters.models import Poster, PosterState
 from tests.factories import sign_in
 

@@ -13,7 +13,7 @@ import unicodedata
 
 from fpdf import FPDF
 
-from posters.demo_listing import Figure
+from posters.demo.listing import Figure
 
 NAVY, ACCENT, INK, MUTED = (23, 48, 82), (31, 111, 178), (33, 37, 41), (95, 103, 115)
 PALE, GRID = (236, 243, 250), (200, 208, 218)

@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue
 
-from posters.demo_figures import ACCENT, INK, MUTED, NAVY, PALE, draw_figure, latin
-from posters.demo_listing import DemoPoster
+from posters.demo.figures import ACCENT, INK, MUTED, NAVY, PALE, draw_figure, latin
+from posters.demo.listing import DemoPoster
 
 PAGE_W, PAGE_H = 594.0, 841.0  # A1 portrait, in mm
 PAGE_SIZE_POINTS = (PAGE_W * 72 / 25.4, PAGE_H * 72 / 25.4)

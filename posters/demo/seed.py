@@ -1,4 +1,4 @@
-"""The demo meeting's posters: read from :mod:`posters.demo_data`, each with a made-up PDF.
+"""The demo meeting's posters: read from :mod:`posters.demo.data`, each with a made-up PDF.
 
 ``conference demo`` runs :func:`poster_seeder`'s seeder after the program is published, so
 every poster sits in one of the program's poster sessions (board P1xx in poster session 1,
@@ -19,8 +19,8 @@ from conference.program.demo import data as program_data
 from conference.program.demo.meeting import DEMO_SLUG
 from conference.program.demo.program import demo_guid, parse_listing
 from conference.program.models import Meeting, SessionType
-from posters.demo_listing import DemoPoster, parse_posters
-from posters.demo_pdf import PosterSheet, render_poster
+from posters.demo.listing import DemoPoster, parse_posters
+from posters.demo.pdf import PosterSheet, render_poster
 from posters.models import Poster, PosterState
 from posters.pdfs import save_pdf
 from posters.schemas import PosterIn

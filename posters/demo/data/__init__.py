@@ -7,7 +7,7 @@ number is made up for the demo; no block describes anyone's real work or real pa
 
 from __future__ import annotations
 
-from posters.demo_data import (
+from posters.demo.data import (
     chemokines_jak,
     il1_evasion,
     il6_inflammasome,

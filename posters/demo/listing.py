@@ -1,4 +1,4 @@
-"""The demo posters' listing (:mod:`posters.demo_data`) read into plain objects.
+"""The demo posters' listing (:mod:`posters.demo.data`) read into plain objects.
 
 The format, one block per poster::
 
@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from posters.demo_data import LISTINGS
+from posters.demo.data import LISTINGS
 from posters.models import PosterState
 
 TOPICS = {
