@@ -63,6 +63,7 @@ from exhibitors import router as exhibitors_router
 from posters import channels as posters_channels
 from posters import pages as posters_pages
 from posters import router as posters_api
+from posters.demo import seed as posters_demo
 from streaming import channels as streaming_channels
 from streaming import console as streaming_console
 from streaming import demo as streaming_demo
@@ -109,11 +110,12 @@ def all_models_metadata() -> MetaData:
     return Base.metadata
 
 
-def build_extensions() -> Extensions:
+def build_extensions(settings: Settings) -> Extensions:
     """What the domain packages add to the core's features."""
     extensions = Extensions()
     extensions.demo_seeders.append(exhibitors_demo.seed_sponsors)
     extensions.demo_seeders.append(streaming_demo.seed_stream_key)
+    extensions.demo_seeders.append(posters_demo.poster_seeder(settings.var_dir))
     extensions.home_sections.append(exhibitors_router.sponsors_home_section)
     extensions.user_data_exporters["agenda"] = agenda.export_user_agenda
     extensions.user_data_exporters["realtime"] = realtime_privacy.export_user
@@ -187,7 +189,7 @@ def build_context(settings: Settings) -> AppContext:
         realtime=build_realtime(settings),
         pages=Pages(settings=settings, tokens=tokens, navigation=NAVIGATION),
         metrics=Metrics(),
-        extensions=build_extensions(),
+        extensions=build_extensions(settings),
         programs=ProgramCache(),
         jobs=job_kinds,
         job_runner=JobRunner(job_kinds),

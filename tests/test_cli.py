@@ -11,7 +11,17 @@ from conference.db.migrate import head_revision
 from conference.demo import DEMO_ACCOUNTS
 from tests.cli import ROOT, database, query, run_cli
 
-DEMO_TABLES = ("users", "user_roles", "meetings", "people", "committee_members", "sponsors")
+DEMO_TABLES = (
+    "users",
+    "user_roles",
+    "meetings",
+    "people",
+    "committee_members",
+    "sponsors",
+    "posters",
+    "poster_authors",
+    "poster_keywords",
+)
 
 
 def row_counts(var_dir: Path) -> dict[str, int]:

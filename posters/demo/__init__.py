@@ -1,0 +1,1 @@
+"""The demo meeting's posters: their listing, their PDFs, and the seeder."""
