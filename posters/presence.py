@@ -42,6 +42,8 @@ class PresenterHere(Payload):
 
 
 class PresenterLeft(Payload):
+    """The presenter left poster ``poster_id`` (their page closed): stop showing them."""
+
     poster_id: int
 
 

@@ -3,11 +3,14 @@ at fixed instants of the 2021 meeting, or around now (a live slot)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from conference.context import AppContext
 from conference.db.types import utcnow
 from posters.models import PosterSlot
+
+# Tue 19 Oct 2021, 17:00 in London (BST), which is Wed 20 Oct 01:00 in Tokyo.
+EVENING = datetime(2021, 10, 19, 16, 0, tzinfo=UTC)
 
 
 async def put_slot(ctx: AppContext, poster_id: int, starts: datetime, ends: datetime) -> int:

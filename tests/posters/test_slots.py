@@ -16,10 +16,7 @@ from conference.db.types import utcnow
 from posters.models import PosterSlot, PosterState
 from tests.factories import UserFactory, sign_in
 from tests.posters.factories import PosterFactory
-from tests.posters.slot_helpers import put_live_slot, put_slot
-
-# Tue 19 Oct 2021, 17:00-17:30 in London (BST), which is Wed 20 Oct 01:00-01:30 in Tokyo.
-EVENING = datetime(2021, 10, 19, 16, 0, tzinfo=UTC)
+from tests.posters.slot_helpers import EVENING, put_live_slot, put_slot
 
 
 def soon(hours: float = 2, minutes: int = 30) -> dict[str, str]:
