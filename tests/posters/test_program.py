@@ -9,6 +9,7 @@ import httpx
 from fastapi import FastAPI
 
 from posters.models import PosterState
+from tests.bench.measure import counting
 from tests.factories import UserFactory
 from tests.posters.factories import PosterFactory
 from tests.posters.slot_helpers import EVENING, put_slot
@@ -53,3 +54,30 @@ async def test_a_poster_session_lists_its_posters_and_slots(
     visitor = await client.get(f"/program/sessions/{sample.posters}", headers=HTML)
     assert visitor.status_code == 200
     assert SECTION not in visitor.text
+
+
+async def session_page_statements(
+    app: FastAPI, client: httpx.AsyncClient, guid: str, posters: PosterFactory, count: int
+) -> int:
+    """Add ``count`` published posters with two slots each to session ``guid``; the SQL
+    statements one view of its page then costs."""
+    for _ in range(count):
+        poster = await posters.create(session_guid=guid)
+        for hours in (0, 1):
+            start = EVENING + timedelta(hours=hours)
+            await put_slot(app.state.ctx, poster.id, start, start + timedelta(minutes=30))
+    await client.get(f"/program/sessions/{guid}", headers=HTML)  # the program cache warm
+    with counting(app.state.ctx.db.engine) as statements:
+        page = await client.get(f"/program/sessions/{guid}", headers=HTML)
+    assert page.status_code == 200
+    return len(statements)
+
+
+async def test_the_section_costs_the_same_statements_for_2_or_40_posters(
+    app: FastAPI, client: httpx.AsyncClient, users: UserFactory, posters: PosterFactory
+) -> None:
+    sample = await publish_sample(client, users)
+    await become(client, users, time_zone="Asia/Tokyo")
+    few = await session_page_statements(app, client, sample.posters, posters, 2)
+    many = await session_page_statements(app, client, sample.posters, posters, 38)
+    assert few == many
