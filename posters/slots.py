@@ -133,6 +133,9 @@ async def add_slot(
     db: AsyncSession, *, meeting: Meeting, poster: Poster, data: SlotIn, now: datetime
 ) -> PosterSlot:
     """A new slot for a poster the caller manages (see :func:`managed_poster`)."""
+    if not (representable(data.starts_at) and representable(data.ends_at)):
+        # Before converting: year 9999 with a negative offset overflows on the way to UTC.
+        raise InvalidInput("A slot must be near the meeting's dates.", field="starts_at")
     starts, ends = data.starts_at.astimezone(UTC), data.ends_at.astimezone(UTC)
     check_times(meeting, starts, ends, now=now)
     count = await db.scalar(

@@ -84,6 +84,13 @@ BAD: dict[str, tuple[Any, str]] = {
         },
         "A slot must be near the meeting's dates.",
     ),
+    "overflowing": (
+        lambda b: {
+            "starts_at": "9999-12-31T23:00:00-05:00",
+            "ends_at": "9999-12-31T23:30:00-05:00",
+        },
+        "A slot must be near the meeting's dates.",
+    ),
 }
 
 
