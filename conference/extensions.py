@@ -35,6 +35,11 @@ AccountEraser = Callable[[AsyncSession, User], Awaitable[Sequence[ChannelEvent]]
 SessionWatchLink = Callable[
     [Request, AsyncSession, SessionView, User | None], Awaitable[Markup | None]
 ]
+# Adds a section to a published session's page (a poster session's posters and their live
+# slots); None when it has nothing for that session. Same rules as SessionWatchLink.
+SessionSection = Callable[
+    [Request, AsyncSession, SessionView, User | None], Awaitable[Markup | None]
+]
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,7 @@ class Extensions:
     user_data_exporters: dict[str, UserDataExporter] = field(default_factory=dict)
     account_erasers: list[AccountEraser] = field(default_factory=list)
     session_watch_links: list[SessionWatchLink] = field(default_factory=list)
+    session_sections: list[SessionSection] = field(default_factory=list)
     console_sections: list[ConsoleSection] = field(default_factory=list)
 
     def console_menu(self) -> list[ConsoleSection]:

@@ -62,7 +62,11 @@ from exhibitors import demo as exhibitors_demo
 from exhibitors import router as exhibitors_router
 from posters import channels as posters_channels
 from posters import pages as posters_pages
+from posters import presence as posters_presence
+from posters import program as posters_program
 from posters import router as posters_api
+from posters import slots_pages as posters_slots_pages
+from posters import slots_router as posters_slots_api
 from posters.demo import seed as posters_demo
 from streaming import channels as streaming_channels
 from streaming import console as streaming_console
@@ -121,6 +125,7 @@ def build_extensions(settings: Settings) -> Extensions:
     extensions.user_data_exporters["realtime"] = realtime_privacy.export_user
     extensions.account_erasers.append(realtime_privacy.erase_user)
     extensions.session_watch_links.append(streaming_pages.session_watch_link)
+    extensions.session_sections.append(posters_program.session_section)
     extensions.console_sections.extend(console_pages.SECTIONS)
     extensions.console_sections.append(announcements.CONSOLE_SECTION)
     extensions.console_sections.append(streaming_console.CONSOLE_SECTION)
@@ -149,6 +154,7 @@ def register_realtime(realtime: Realtime) -> None:
         feature.register(realtime)
     streaming_channels.register(realtime)
     posters_channels.register(realtime)
+    posters_presence.register(realtime)
     # Names the exhibitors and trivia domains are to own (docs/PROTOCOL.md): a client may
     # name them, and is refused (forbidden) until their package registers the kind, with
     # its policy, in place of this line.
@@ -274,6 +280,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(jobs_console.router)
     app.include_router(posters_api.router)
     app.include_router(posters_pages.router)
+    app.include_router(posters_slots_api.router)
+    app.include_router(posters_slots_pages.router)
     for streaming_router in (
         streaming_whip.router,
         # Before media: its /vod/<id>/... file route would claim the premiere playlists.

@@ -162,3 +162,19 @@ class PosterSettings(Base):
     )
     # After this instant only organizers edit posters; None: presenters edit any time.
     edit_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class PosterSlot(Base):
+    """A time its presenter will be at the poster (a live author slot), stored in UTC.
+
+    ``posters.slots`` keeps a poster's slots apart (no overlap), within the meeting and of
+    a bounded length and number.
+    """
+
+    __tablename__ = "poster_slots"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    poster_id: Mapped[int] = mapped_column(ForeignKey("posters.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

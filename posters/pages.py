@@ -9,8 +9,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from conference.db.types import utcnow
 from conference.deps import Context, CurrentMeeting, CurrentUser, DbSession, PathId
-from posters import gallery, service
+from posters import gallery, service, slots_pages
 
 router = APIRouter(include_in_schema=False)
 
@@ -40,4 +41,7 @@ async def poster_page(
     program = await ctx.programs.latest(db, meeting_id=meeting.id)
     session = program.by_guid.get(poster.session_guid) if program and poster.session_guid else None
     context = {"poster": poster, "session": session}
+    context.update(
+        await slots_pages.page_context(db, poster=poster, user=user, meeting=meeting, now=utcnow())
+    )
     return ctx.pages.render(request, "posters/poster.html", context, user=user)

@@ -39,6 +39,7 @@ LIMITS: dict[str, tuple[float, float]] = {
     "vote": (20, 5),
     "reaction": (10, 5),
     "moderate": (30, 10),
+    "heartbeat": (3, 0.2),  # a presenter's "I am here" (posters): one per 5 s after a burst
 }
 
 

@@ -310,9 +310,15 @@ async def session_page(
         link = await hook(request, db, found, user)
         if link is not None:
             watch.append(link)
+    extra_sections: list[Markup] = []
+    for section_hook in ctx.extensions.session_sections:
+        section = await section_hook(request, db, found, user)
+        if section is not None:
+            extra_sections.append(section)
     context = page.context(
         session=found,
         watch_links=watch,
+        session_sections=extra_sections,
         next_path=page.links.session(found.guid),
         cme_credits=found.cme_minutes / 60,
     )
