@@ -61,6 +61,7 @@ from conference.web.templates import Pages
 from exhibitors import demo as exhibitors_demo
 from exhibitors import router as exhibitors_router
 from posters import channels as posters_channels
+from posters import import_router as posters_imports_api
 from posters import pages as posters_pages
 from posters import router as posters_api
 from streaming import channels as streaming_channels
@@ -270,6 +271,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(console_imports.router)
     app.include_router(console_pages.router)
     app.include_router(jobs_console.router)
+    app.include_router(posters_imports_api.router)
     app.include_router(posters_api.router)
     app.include_router(posters_pages.router)
     for streaming_router in (
@@ -316,6 +318,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         larger={
             "/api/v1/program/import": settings.max_import_bytes,
             "/console/import": settings.max_import_bytes,
+            "/api/v1/posters/import": settings.max_import_bytes,
+            "/api/v1/posters/import-pdfs": settings.max_poster_zip_bytes,
+            "/console/posters/import": settings.max_import_bytes,
+            "/console/posters/import-pdfs": settings.max_poster_zip_bytes,
             # Pre-recorded talks; the upload route also counts bytes as it writes them.
             "/api/v1/streaming/uploads": settings.max_upload_bytes,
             "/studio/uploads": settings.max_upload_bytes,
