@@ -7,8 +7,9 @@ import functools
 import gc
 import logging
 import signal
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -28,6 +29,7 @@ from conference.db.base import Base
 from conference.db.engine import Database, PoolSize
 from conference.db.migrate import migration_state
 from conference.db.urls import display_url
+from conference.errors import ServiceError
 from conference.extensions import Extensions
 from conference.health import router as health_router
 from conference.jobs import console as jobs_console
@@ -77,6 +79,9 @@ from streaming.ingest import router as streaming_whip
 from streaming.library import premiere as streaming_premiere
 from streaming.library import router as streaming_recordings_api
 from streaming.panel import router as streaming_panel_api
+
+if TYPE_CHECKING:
+    import typer
 
 logger = logging.getLogger(__name__)
 
@@ -132,6 +137,27 @@ def build_job_kinds(settings: Settings) -> JobKinds:
     kinds = JobKinds()
     kinds.register(streaming_jobs.transcode_kind(settings))
     return kinds
+
+
+def cli_groups(load: Callable[[], Settings]) -> list[tuple[str, typer.Typer]]:
+    """The domains' command groups (``conference posters ...``) that conference.cli adds;
+    ``load`` reads the settings the command line's way. Each group opens the app's context
+    through the one helper here: the database migrated, disposed of at the end."""
+    from posters import cli as posters_cli  # only the command line needs it
+
+    @asynccontextmanager
+    async def open_context() -> AsyncIterator[AppContext]:
+        ctx = build_context(load())
+        try:
+            try:
+                await ensure_migrated(ctx)
+            except DatabaseNotMigrated as exc:
+                raise ServiceError(str(exc)) from exc
+            yield ctx
+        finally:
+            await ctx.db.dispose()
+
+    return [("posters", posters_cli.build_app(open_context))]
 
 
 def build_realtime(settings: Settings) -> Realtime:
