@@ -63,6 +63,7 @@ from conference.web.templates import Pages
 from exhibitors import demo as exhibitors_demo
 from exhibitors import router as exhibitors_router
 from posters import channels as posters_channels
+from posters import console as posters_console
 from posters import import_router as posters_imports_api
 from posters import pages as posters_pages
 from posters import router as posters_api
@@ -129,6 +130,7 @@ def build_extensions() -> Extensions:
     extensions.console_sections.append(announcements.CONSOLE_SECTION)
     extensions.console_sections.append(streaming_console.CONSOLE_SECTION)
     extensions.console_sections.append(jobs_console.CONSOLE_SECTION)
+    extensions.console_sections.append(posters_console.CONSOLE_SECTION)
     return extensions
 
 
@@ -298,6 +300,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(console_pages.router)
     app.include_router(jobs_console.router)
     app.include_router(posters_imports_api.router)
+    app.include_router(posters_console.router)
     app.include_router(posters_api.router)
     app.include_router(posters_pages.router)
     for streaming_router in (
