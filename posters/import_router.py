@@ -7,6 +7,7 @@ every problem in ``errors``; nothing is written then.
 
 from __future__ import annotations
 
+import asyncio
 import tempfile
 from typing import IO, Annotated, Any
 
@@ -112,10 +113,20 @@ async def import_pdfs(
         if _is_multipart(request):
             upload = await _form_file(request)
             return await _import_zip(ctx, db, meeting.id, upload.file, apply)
-        # Spooled to disk past 1 MiB: a zip of hundreds of posters is not held in memory.
-        with tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES) as spool:
+        # Kept on disk (in the var directory: /tmp may be memory), written a MiB at a time
+        # from a worker thread: a zip of hundreds of posters is never held in memory.
+        directory = ctx.settings.var_dir / "imports"
+        await asyncio.to_thread(directory.mkdir, parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=directory) as spool:
+            pending: list[bytes] = []
+            size = 0
             async for chunk in request.stream():
-                spool.write(chunk)
+                pending.append(chunk)
+                size += len(chunk)
+                if size >= _SPOOL_BYTES:
+                    await asyncio.to_thread(spool.write, b"".join(pending))
+                    pending, size = [], 0
+            await asyncio.to_thread(spool.write, b"".join(pending))
             spool.seek(0)
             return await _import_zip(ctx, db, meeting.id, spool, apply)
     except ImportRefused as exc:

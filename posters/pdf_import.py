@@ -210,13 +210,28 @@ async def apply_pdf_import(
         changed.append(entry)
     if dry_run or not changed:
         return report
+    written: list[Path] = []
     async with AsyncSession(db.bind, expire_on_commit=False) as work:
-        for entry in changed:
-            poster = await work.get(Poster, entry.board.poster_id)
-            if poster is None:  # deleted meanwhile: the import is refused whole
-                await work.rollback()
-                raise ImportRefused([Problem(entry.member, "the poster was deleted meanwhile")])
-            data = await asyncio.to_thread(_read, source, entry.member)
-            await store_pdf(work, var_dir=var_dir, poster=poster, data=data)
-        await work.commit()
+        try:
+            for entry in changed:
+                poster = await work.get(Poster, entry.board.poster_id)
+                if poster is None:  # deleted meanwhile: the import is refused whole
+                    raise ImportRefused([Problem(entry.member, "the poster was deleted meanwhile")])
+                before = poster.pdf_path
+                data = await asyncio.to_thread(_read, source, entry.member)
+                await store_pdf(work, var_dir=var_dir, poster=poster, data=data)
+                if poster.pdf_path and poster.pdf_path != before:
+                    written.append(var_dir / poster.pdf_path)
+            await work.commit()
+        except BaseException:
+            # Nothing half-written: the rows roll back, and the files they would have
+            # named go with them.
+            await work.rollback()
+            await asyncio.to_thread(_remove, written)
+            raise
     return report
+
+
+def _remove(paths: list[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)

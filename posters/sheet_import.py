@@ -235,6 +235,8 @@ def _read_row(
     for name in REQUIRED:
         if not cells.get(name):
             found.append(_problem(number, name, f"the {name} is required"))
+    if re.search(r"\s", cells.get("board", "")):
+        found.append(_problem(number, "board", "a board number has no spaces"))
     if "keywords" in cells:
         fields["keywords"] = _split(cells["keywords"])
     if "links" in cells:

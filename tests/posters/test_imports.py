@@ -253,3 +253,23 @@ async def test_header_only_columns_used_on_update(
     assert len(p1.authors) == 2
     assert p1.state == "published"
     assert HEADER[0] == "Board"
+
+
+async def test_bad_rows_of_a_workbook_have_their_sheet_row_numbers(
+    app: FastAPI, client: httpx.AsyncClient, users: UserFactory, demo_meeting: None
+) -> None:
+    await _organizer(client, users)
+    rows: list[list[object]] = [
+        ["P1", "Fine"],
+        [None, None],  # an empty row is skipped, but still counted
+        ["P3", None],
+        ["P 4", "Space in the board"],
+    ]
+    workbook = xlsx_bytes(rows, header=["board", "title"])
+    response = await client.post(URL, content=workbook, headers=CSV)
+    assert response.status_code == 422, response.text
+    assert [(e["row"], e["column"], e["message"]) for e in response.json()["errors"]] == [
+        (4, "title", "the title is required"),
+        (5, "board", "a board number has no spaces"),
+    ]
+    assert await _count(app) == 0
