@@ -15,13 +15,16 @@ import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from conference.program.interop.plan import ImportRefused, Problem
 from posters.models import PosterState
 from posters.schemas import PosterChanges
+
+if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
 
 COLUMNS = (
     "board",
@@ -130,17 +133,22 @@ def _xlsx_rows(content: bytes) -> list[list[str]]:
     if sum(m.file_size for m in members) > MAX_XLSX_UNCOMPRESSED:
         raise _refuse(f"the workbook unpacks to more than {MAX_XLSX_UNCOMPRESSED // 1_048_576} MiB")
     try:
-        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        return _first_sheet(
+            openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        )
     except Exception:  # openpyxl raises many kinds for a broken workbook
         raise _refuse("the file is not a readable XLSX workbook") from None
+
+
+def _first_sheet(book: Workbook) -> list[list[str]]:
+    """The first sheet's rows as text, stopping past the row limit (empty rows not counted)."""
     try:
-        sheet = book.worksheets[0] if book.worksheets else None
-        if sheet is None:
-            return []
         table: list[list[str]] = []
-        for values in sheet.iter_rows(values_only=True):
+        filled = 0
+        for values in book.worksheets[0].iter_rows(values_only=True) if book.worksheets else ():
             table.append([_cell_text(v) for v in values])
-            if len(table) > MAX_ROWS + 1:
+            filled += any(v is not None for v in values)
+            if filled > MAX_ROWS + 1:
                 break
         return table
     finally:
@@ -170,7 +178,7 @@ def _read_table(
         for name in dict.fromkeys(header)
         if name and name not in COLUMNS
     ]
-    if len(table) > MAX_ROWS + 1:
+    if sum(any(cell.strip() for cell in cells) for cells in table) > MAX_ROWS + 1:
         raise _refuse(f"the file has more than {MAX_ROWS} rows")
     by_title = {s.title.casefold(): s for s in (sessions or {}).values()}
     rows: list[PosterRow] = []

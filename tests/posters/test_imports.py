@@ -13,7 +13,14 @@ from posters.models import Poster
 from posters.service import load_poster
 from tests.factories import UserFactory, csrf, sign_in
 from tests.posters.factories import PosterFactory
-from tests.posters.import_files import HEADER, csv_bytes, good_rows, xlsx_bytes, zeros_zip
+from tests.posters.import_files import (
+    HEADER,
+    csv_bytes,
+    good_rows,
+    xlsx_bytes,
+    zeros_zip,
+    zip_bytes,
+)
 from tests.program.sample_program import publish_sample
 
 URL = "/api/v1/posters/import"
@@ -219,6 +226,7 @@ async def test_refused_files(
         ),
         (b"\xff\xfe\x00b\x00o", "the file is neither a CSV file (UTF-8 text) nor an XLSX workbook"),
         (b"PK\x03\x04broken", "the file is neither a CSV file (UTF-8 text) nor an XLSX workbook"),
+        (zip_bytes({"notes.txt": b"x"}), "the file is not a readable XLSX workbook"),
         (b"", "the file is empty"),
         (b"board,title\r\n", "row 1: the file has a header but no rows"),
     ):
