@@ -74,6 +74,13 @@ async def test_abstracts_are_previewed_then_applied(
     assert text_of(preview.text, "summary") == "Posters: 2 added, 0 updated, 0 unchanged."
     assert await _count(app) == 0
     token = _token(preview.text)
+    # The preview is bound to the organizer who made it.
+    other = await users.create(Role.organizer)
+    await sign_in(client, other.email)
+    theirs = await client.post(PAGE + "/import", data={"action": "apply", "upload": token})
+    assert theirs.status_code == 422
+    assert await _count(app) == 0
+    await sign_in(client, organizer.email)
     applied = await client.post(
         PAGE + "/import", data={"action": "apply", "upload": token, "filename": "posters.csv"}
     )
