@@ -24,6 +24,7 @@ from conference.main import (
     DatabaseNotMigrated,
     build_context,
     build_job_kinds,
+    cli_groups,
     ensure_migrated,
     media_secret,
     register_realtime,
@@ -334,6 +335,10 @@ def protocol_doc_command(
         raise typer.Exit(1)
     path.write_text(updated, encoding="utf-8")
     typer.echo(f"{path} rewritten.")
+
+
+for _name, _group in cli_groups(_settings):
+    app.add_typer(_group, name=_name)
 
 
 def main() -> None:

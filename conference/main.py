@@ -7,8 +7,9 @@ import functools
 import gc
 import logging
 import signal
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -28,6 +29,7 @@ from conference.db.base import Base
 from conference.db.engine import Database, PoolSize
 from conference.db.migrate import migration_state
 from conference.db.urls import display_url
+from conference.errors import ServiceError
 from conference.extensions import Extensions
 from conference.health import router as health_router
 from conference.jobs import console as jobs_console
@@ -61,6 +63,8 @@ from conference.web.templates import Pages
 from exhibitors import demo as exhibitors_demo
 from exhibitors import router as exhibitors_router
 from posters import channels as posters_channels
+from posters import console as posters_console
+from posters import import_router as posters_imports_api
 from posters import pages as posters_pages
 from posters import presence as posters_presence
 from posters import program as posters_program
@@ -81,6 +85,9 @@ from streaming.ingest import router as streaming_whip
 from streaming.library import premiere as streaming_premiere
 from streaming.library import router as streaming_recordings_api
 from streaming.panel import router as streaming_panel_api
+
+if TYPE_CHECKING:
+    import typer
 
 logger = logging.getLogger(__name__)
 
@@ -130,6 +137,7 @@ def build_extensions(settings: Settings) -> Extensions:
     extensions.console_sections.append(announcements.CONSOLE_SECTION)
     extensions.console_sections.append(streaming_console.CONSOLE_SECTION)
     extensions.console_sections.append(jobs_console.CONSOLE_SECTION)
+    extensions.console_sections.append(posters_console.CONSOLE_SECTION)
     return extensions
 
 
@@ -138,6 +146,27 @@ def build_job_kinds(settings: Settings) -> JobKinds:
     kinds = JobKinds()
     kinds.register(streaming_jobs.transcode_kind(settings))
     return kinds
+
+
+def cli_groups(load: Callable[[], Settings]) -> list[tuple[str, typer.Typer]]:
+    """The domains' command groups (``conference posters ...``) that conference.cli adds;
+    ``load`` reads the settings the command line's way. Each group opens the app's context
+    through the one helper here: the database migrated, disposed of at the end."""
+    from posters import cli as posters_cli  # only the command line needs it
+
+    @asynccontextmanager
+    async def open_context() -> AsyncIterator[AppContext]:
+        ctx = build_context(load())
+        try:
+            try:
+                await ensure_migrated(ctx)
+            except DatabaseNotMigrated as exc:
+                raise ServiceError(str(exc)) from exc
+            yield ctx
+        finally:
+            await ctx.db.dispose()
+
+    return [("posters", posters_cli.build_app(open_context))]
 
 
 def build_realtime(settings: Settings) -> Realtime:
@@ -278,6 +307,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(console_imports.router)
     app.include_router(console_pages.router)
     app.include_router(jobs_console.router)
+    app.include_router(posters_imports_api.router)
+    app.include_router(posters_console.router)
     app.include_router(posters_api.router)
     app.include_router(posters_pages.router)
     app.include_router(posters_slots_api.router)
@@ -326,6 +357,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         larger={
             "/api/v1/program/import": settings.max_import_bytes,
             "/console/import": settings.max_import_bytes,
+            "/api/v1/posters/import": settings.max_import_bytes,
+            "/api/v1/posters/import-pdfs": settings.max_poster_zip_bytes,
+            "/console/posters/import": settings.max_import_bytes,
+            "/console/posters/import-pdfs": settings.max_poster_zip_bytes,
             # Pre-recorded talks; the upload route also counts bytes as it writes them.
             "/api/v1/streaming/uploads": settings.max_upload_bytes,
             "/studio/uploads": settings.max_upload_bytes,

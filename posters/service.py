@@ -194,10 +194,15 @@ async def write_poster(db: AsyncSession, poster: Poster, fields: dict[str, Any])
     if fields.get("authors") is not None:
         await _set_authors(db, poster, [AuthorIn.model_validate(a) for a in fields["authors"]])
     if fields.get("keywords") is not None:
-        poster.keywords = [
-            PosterKeyword(position=i, keyword=key, label=label)
-            for i, (key, label) in enumerate(content.clean_keywords(fields["keywords"]))
-        ]
+        # Kept keywords keep their rows: a replaced row would be inserted before the old
+        # one is deleted, against the (poster, keyword) unique key.
+        current = {k.keyword: k for k in poster.keywords}
+        kept = []
+        for i, (key, label) in enumerate(content.clean_keywords(fields["keywords"])):
+            item = current.pop(key, None) or PosterKeyword(keyword=key)
+            item.position, item.label = i, label
+            kept.append(item)
+        poster.keywords = kept
     poster.search_text = content.search_text(
         title=poster.title,
         abstract=poster.abstract,

@@ -1,0 +1,199 @@
+"""The organizers' "Posters" console section: the meeting's posters, and their imports.
+
+``/console/posters`` lists every poster (board, title, presenting author, state, PDF and
+its rendering). ``/console/posters/import`` takes a CSV/XLSX of abstracts or a zip of PDFs:
+an upload is previewed (a dry run, every problem listed), kept for a few hours, and
+imported as previewed by "Apply" (``posters.import_staging``), as the program import does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+from starlette.datastructures import FormData, UploadFile
+
+from conference.accounts.models import User
+from conference.console.web import ConsoleRoute, ConsoleUser, render
+from conference.context import AppContext
+from conference.deps import Context, CurrentMeeting, DbSession
+from conference.errors import ServiceError
+from conference.extensions import ConsoleSection
+from conference.program.interop.plan import ImportRefused, Problem
+from conference.program.models import Meeting
+from posters import import_staging
+from posters.imports import PosterImportReport, apply_poster_import, read_posters
+from posters.models import POSTER_STATE_LABELS, Poster, PosterState
+from posters.pdf_import import PdfImportReport, apply_pdf_import
+from posters.sheet_import import COLUMNS
+
+router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
+
+PAGE = "/console/posters"
+IMPORT_PAGE = PAGE + "/import"
+# The console's menu entry (main.py adds it), after Tracks.
+CONSOLE_SECTION = ConsoleSection("posters", "Posters", PAGE, order=450)
+EXPIRED = "That preview has expired or was already imported. Upload the file again."
+
+
+@router.get(PAGE, name="console_posters")
+async def posters_page(
+    request: Request, user: ConsoleUser, db: DbSession, meeting: CurrentMeeting
+) -> Response:
+    """Every poster of the meeting by board, with its state and its PDF's rendering."""
+    found = await db.scalars(
+        select(Poster)
+        .where(Poster.meeting_id == meeting.id)
+        .options(selectinload(Poster.authors))
+        .order_by(Poster.board_order, Poster.board)
+    )
+    context = {"posters": list(found), "state_labels": POSTER_STATE_LABELS, "states": PosterState}
+    return render(
+        request, "posters/console.html", context, user=user, meeting=meeting, section="posters"
+    )
+
+
+def _import_page(
+    request: Request,
+    user: User,
+    meeting: Meeting,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+) -> Response:
+    values: dict[str, Any] = {
+        "columns": COLUMNS,
+        "sheet_report": None,
+        "pdf_report": None,
+        "problems": [],
+        "error": None,
+        "filename": "",
+        "upload": "",
+        **(context or {}),
+    }
+    return render(
+        request,
+        "posters/console_import.html",
+        values,
+        user=user,
+        meeting=meeting,
+        section="posters",
+        status_code=status_code,
+    )
+
+
+@router.get(IMPORT_PAGE, name="console_posters_import")
+async def import_page(request: Request, user: ConsoleUser, meeting: CurrentMeeting) -> Response:
+    """The two upload forms: abstracts (CSV/XLSX) and PDFs (zip)."""
+    return _import_page(request, user, meeting)
+
+
+def _upload(form: FormData) -> UploadFile | None:
+    upload = form.get("file")
+    return upload if isinstance(upload, UploadFile) and upload.filename else None
+
+
+@router.post(IMPORT_PAGE)
+async def import_sheet(
+    request: Request, user: ConsoleUser, ctx: Context, db: DbSession, meeting: CurrentMeeting
+) -> Response:
+    """Preview a CSV/XLSX of abstracts (action ``preview``) or apply a previewed one."""
+    form = await request.form()
+    var_dir = ctx.settings.var_dir
+    name = str(form.get("filename", ""))
+    try:
+        if form.get("action") == "apply":
+            token = str(form.get("upload", ""))
+            path = import_staging.staged(var_dir, user_id=user.id, kind="sheet", token=token)
+            if path is None:
+                return _import_page(request, user, meeting, {"error": EXPIRED}, status_code=422)
+            content = await asyncio.to_thread(path.read_bytes)
+            report = await _sheet(ctx, db, meeting, content, dry_run=False)
+            await import_staging.drop(path)
+            return _import_page(request, user, meeting, {"sheet_report": report, "filename": name})
+        upload = _upload(form)
+        if upload is None:
+            error = "Choose a CSV or XLSX file of posters."
+            return _import_page(request, user, meeting, {"error": error}, status_code=422)
+        name = upload.filename or ""
+        report = await _sheet(ctx, db, meeting, await upload.read(), dry_run=True)
+        token = ""
+        if report.change_count:
+            token = await import_staging.stage(
+                var_dir, user_id=user.id, kind="sheet", source=upload.file
+            )
+    except ImportRefused as exc:
+        refusal = {"problems": exc.problems, "filename": name}
+        return _import_page(request, user, meeting, refusal, status_code=422)
+    except ServiceError as exc:
+        return _import_page(
+            request, user, meeting, {"error": exc.detail}, status_code=exc.status_code
+        )
+    context = {"sheet_report": report, "filename": name, "upload": token}
+    return _import_page(request, user, meeting, context)
+
+
+async def _sheet(
+    ctx: AppContext, db: AsyncSession, meeting: Meeting, content: bytes, *, dry_run: bool
+) -> PosterImportReport:
+    if not content:
+        raise ImportRefused([Problem("file", "the file is empty")])
+    program = await ctx.programs.latest(db, meeting_id=meeting.id)
+    sheet = await read_posters(content, program=program)
+    return await apply_poster_import(db, meeting_id=meeting.id, sheet=sheet, dry_run=dry_run)
+
+
+@router.post(IMPORT_PAGE + "-pdfs")
+async def import_pdfs(
+    request: Request, user: ConsoleUser, ctx: Context, db: DbSession, meeting: CurrentMeeting
+) -> Response:
+    """Preview a zip of PDFs named by board (action ``preview``) or apply a previewed one."""
+    form = await request.form()
+    var_dir = ctx.settings.var_dir
+    name = str(form.get("filename", ""))
+    try:
+        if form.get("action") == "apply":
+            token = str(form.get("upload", ""))
+            path = import_staging.staged(var_dir, user_id=user.id, kind="zip", token=token)
+            if path is None:
+                return _import_page(request, user, meeting, {"error": EXPIRED}, status_code=422)
+            report = await _zip(ctx, db, meeting, path, dry_run=False)
+            await import_staging.drop(path)
+            return _import_page(request, user, meeting, {"pdf_report": report, "filename": name})
+        upload = _upload(form)
+        if upload is None:
+            error = "Choose a zip file of PDFs."
+            return _import_page(request, user, meeting, {"error": error}, status_code=422)
+        name = upload.filename or ""
+        report = await apply_pdf_import(
+            db, meeting_id=meeting.id, var_dir=var_dir, source=upload.file, dry_run=True
+        )
+        token = ""
+        if report.change_count:
+            token = await import_staging.stage(
+                var_dir, user_id=user.id, kind="zip", source=upload.file
+            )
+    except ImportRefused as exc:
+        refusal = {"problems": exc.problems, "filename": name}
+        return _import_page(request, user, meeting, refusal, status_code=422)
+    except ServiceError as exc:
+        return _import_page(
+            request, user, meeting, {"error": exc.detail}, status_code=exc.status_code
+        )
+    context = {"pdf_report": report, "filename": name, "upload": token}
+    return _import_page(request, user, meeting, context)
+
+
+async def _zip(
+    ctx: AppContext, db: AsyncSession, meeting: Meeting, path: Path, *, dry_run: bool
+) -> PdfImportReport:
+    with path.open("rb") as source:
+        return await apply_pdf_import(
+            db, meeting_id=meeting.id, var_dir=ctx.settings.var_dir, source=source, dry_run=dry_run
+        )

@@ -1,0 +1,157 @@
+"""Importing posters' PDFs in bulk from a zip through ``/api/v1/posters/import-pdfs``."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import httpx
+from fastapi import FastAPI
+
+from conference.accounts.models import Role
+from posters.models import Poster, PosterState
+from tests.factories import UserFactory, csrf, sign_in
+from tests.posters.factories import PosterFactory
+from tests.posters.import_files import pdf_bytes, zeros_zip, zip_bytes
+
+URL = "/api/v1/posters/import-pdfs"
+ZIP = {"content-type": "application/zip"}
+
+
+async def _organizer(client: httpx.AsyncClient, users: UserFactory) -> None:
+    organizer = await users.create(Role.organizer)
+    await sign_in(client, organizer.email)
+
+
+async def _poster(app: FastAPI, poster_id: int) -> Poster:
+    async with app.state.ctx.db.session() as db:
+        found: Poster | None = await db.get(Poster, poster_id)
+        assert found is not None
+        return found
+
+
+def _files(app: FastAPI) -> list[Path]:
+    root: Path = app.state.ctx.settings.var_dir / "posters"
+    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+async def test_a_zip_of_pdfs_is_previewed_applied_and_unchanged_after(
+    app: FastAPI, client: httpx.AsyncClient, users: UserFactory, posters: PosterFactory
+) -> None:
+    p17 = await posters.create(board="P017")
+    p18 = await posters.create(board="P018")
+    await _organizer(client, users)
+    content = zip_bytes(
+        {
+            "posters/P017.pdf": pdf_bytes("seventeen"),
+            "posters/p018.PDF": pdf_bytes("eighteen"),
+            "__MACOSX/posters/._P017.pdf": b"junk",
+            "posters/": b"",
+        }
+    )
+    preview = await client.post(URL, content=content, headers=ZIP)
+    assert preview.status_code == 200, preview.text
+    assert preview.json() == {
+        "dry_run": True,
+        "added": ["P017", "P018"],
+        "replaced": [],
+        "unchanged": [],
+        "warnings": ["__MACOSX/posters/._P017.pdf was ignored"],
+    }
+    assert _files(app) == []
+    assert (await _poster(app, p17.id)).pdf_path == ""
+    applied = await client.post(URL, params={"apply": "true"}, content=content, headers=ZIP)
+    assert applied.status_code == 200, applied.text
+    assert applied.json()["added"] == ["P017", "P018"]
+    stored = await _poster(app, p17.id)
+    assert stored.pdf_sha256 == hashlib.sha256(pdf_bytes("seventeen")).hexdigest()
+    assert stored.render_state == "queued"
+    path = app.state.ctx.settings.var_dir / stored.pdf_path
+    assert path.read_bytes() == pdf_bytes("seventeen")
+    assert len(_files(app)) == 2
+    again = await client.post(URL, params={"apply": "true"}, content=content, headers=ZIP)
+    assert (again.json()["added"], again.json()["unchanged"]) == ([], ["P017", "P018"])
+    changed = zip_bytes({"P018.pdf": pdf_bytes("eighteen, revised")})
+    replaced = await client.post(
+        URL, params={"apply": "true"}, files={"file": ("pdfs.zip", changed, "application/zip")}
+    )
+    assert replaced.status_code == 200, replaced.text
+    assert replaced.json()["replaced"] == ["P018"]
+    assert (await _poster(app, p18.id)).pdf_sha256 == hashlib.sha256(
+        pdf_bytes("eighteen, revised")
+    ).hexdigest()
+
+
+async def test_every_bad_member_is_reported_and_nothing_stored(
+    app: FastAPI, client: httpx.AsyncClient, users: UserFactory, posters: PosterFactory
+) -> None:
+    p1 = await posters.create(board="P1")
+    await posters.create(board="P2", state=PosterState.draft)
+    await _organizer(client, users)
+    content = zip_bytes(
+        {
+            "P1.pdf": pdf_bytes(),
+            "../P2.pdf": pdf_bytes(),
+            "/etc/P2.pdf": pdf_bytes(),
+            "folder\\P2.pdf": pdf_bytes(),
+            "C:/P2.pdf": pdf_bytes(),
+            "P2.pdf": b"<html>not a pdf</html>",
+            "P99.pdf": pdf_bytes(),
+            "notes.txt": b"hello",
+            "sub/P1.pdf": pdf_bytes("again"),
+        }
+    )
+    response = await client.post(URL, params={"apply": "true"}, content=content, headers=ZIP)
+    assert response.status_code == 422, response.text
+    assert [(e["where"], e["message"]) for e in response.json()["errors"]] == [
+        ("../P2.pdf", "the path leads outside the zip's folder"),
+        ("/etc/P2.pdf", "the path leads outside the zip's folder"),
+        ("folder\\P2.pdf", "the path leads outside the zip's folder"),
+        ("C:/P2.pdf", "the path leads outside the zip's folder"),
+        ("P2.pdf", "the file is not a PDF"),
+        ("P99.pdf", "no poster is on board P99"),
+        ("notes.txt", "name each file by its board, as P017.pdf"),
+        ("sub/P1.pdf", "board P1 is also P1.pdf"),
+    ]
+    assert (await _poster(app, p1.id)).pdf_path == ""
+    assert _files(app) == []
+
+
+async def test_a_zip_bomb_is_refused(
+    app: FastAPI, client: httpx.AsyncClient, users: UserFactory, posters: PosterFactory
+) -> None:
+    await posters.create(board="P1")
+    await _organizer(client, users)
+    bomb = zeros_zip("P1.pdf", 200)  # 200 MB of zeros: about 200 kB zipped
+    assert len(bomb) < 1_048_576
+    response = await client.post(URL, params={"apply": "true"}, content=bomb, headers=ZIP)
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["message"] == (
+        "refused: the file inflates more than 50 times: a zip bomb"
+    )
+    assert _files(app) == []
+
+
+async def test_refusals(
+    app: FastAPI, client: httpx.AsyncClient, users: UserFactory, posters: PosterFactory
+) -> None:
+    await posters.create(board="P1")
+    content = zip_bytes({"P1.pdf": pdf_bytes()})
+    await csrf(client)
+    anonymous = await client.post(URL, content=content, headers=ZIP)
+    assert anonymous.status_code == 401
+    attendee = await users.create()
+    await sign_in(client, attendee.email)
+    assert (await client.post(URL, content=content, headers=ZIP)).status_code == 403
+    await _organizer(client, users)
+    not_zip = await client.post(URL, content=b"%PDF-1.7 not a zip", headers=ZIP)
+    assert (not_zip.status_code, not_zip.json()["detail"]) == (
+        422,
+        "file: the file is not a zip archive",
+    )
+    empty = await client.post(URL, content=zip_bytes({"readme/": b""}), headers=ZIP)
+    assert (empty.status_code, empty.json()["detail"]) == (422, "file: the zip holds no PDF")
+    limit = app.state.ctx.settings.max_poster_zip_bytes
+    big = await client.post(URL, content=b"", headers={**ZIP, "content-length": str(limit + 1)})
+    assert big.status_code == 413
+    assert _files(app) == []
