@@ -63,6 +63,9 @@ from exhibitors import router as exhibitors_router
 from posters import channels as posters_channels
 from posters import pages as posters_pages
 from posters import router as posters_api
+from posters import talk_pages as posters_talk_pages
+from posters import talk_privacy as posters_talk_privacy
+from posters import talk_router as posters_talk_api
 from streaming import channels as streaming_channels
 from streaming import console as streaming_console
 from streaming import demo as streaming_demo
@@ -103,7 +106,8 @@ def all_models_metadata() -> MetaData:
     import conference.program.models
     import conference.realtime.models  # noqa: F401
     import exhibitors.models  # noqa: F401
-    import posters.models  # noqa: F401
+    import posters.models
+    import posters.talk_models  # noqa: F401
     import streaming.models  # noqa: F401
 
     return Base.metadata
@@ -118,6 +122,8 @@ def build_extensions() -> Extensions:
     extensions.user_data_exporters["agenda"] = agenda.export_user_agenda
     extensions.user_data_exporters["realtime"] = realtime_privacy.export_user
     extensions.account_erasers.append(realtime_privacy.erase_user)
+    extensions.user_data_exporters["posters"] = posters_talk_privacy.export_user
+    extensions.account_erasers.append(posters_talk_privacy.erase_user)
     extensions.session_watch_links.append(streaming_pages.session_watch_link)
     extensions.console_sections.extend(console_pages.SECTIONS)
     extensions.console_sections.append(announcements.CONSOLE_SECTION)
@@ -270,8 +276,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(console_imports.router)
     app.include_router(console_pages.router)
     app.include_router(jobs_console.router)
+    # Before posters_api: its /{poster_id} would claim /people-choice and /vote.
+    app.include_router(posters_talk_api.router)
     app.include_router(posters_api.router)
     app.include_router(posters_pages.router)
+    app.include_router(posters_talk_pages.router)
     for streaming_router in (
         streaming_whip.router,
         # Before media: its /vod/<id>/... file route would claim the premiere playlists.

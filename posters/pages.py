@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from conference.deps import Context, CurrentMeeting, CurrentUser, DbSession, PathId
-from posters import gallery, service
+from posters import gallery, service, talk_pages
 
 router = APIRouter(include_in_schema=False)
 
@@ -40,4 +40,5 @@ async def poster_page(
     program = await ctx.programs.latest(db, meeting_id=meeting.id)
     session = program.by_guid.get(poster.session_guid) if program and poster.session_guid else None
     context = {"poster": poster, "session": session}
+    context.update(await talk_pages.page_context(ctx, db, poster=poster, user=user))
     return ctx.pages.render(request, "posters/poster.html", context, user=user)

@@ -1,12 +1,26 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 
+from conference.settings import Settings
 from tests.posters.factories import PosterFactory
+from tests.posters.talk import seed
+from tests.realtime.live_session import live_client
 
 
 @pytest.fixture
 def posters(app: FastAPI, demo_meeting: None) -> PosterFactory:
     """Makes posters in the demo meeting."""
     return PosterFactory(app)
+
+
+@pytest.fixture
+def live(settings: Settings) -> Iterator[TestClient]:
+    """The app in a TestClient (lifespan running, demo meeting seeded), for /ws tests."""
+    with live_client(settings) as client:
+        seed(client)
+        yield client
