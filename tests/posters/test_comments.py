@@ -92,7 +92,9 @@ def test_refusals(live: TestClient) -> None:
         wrong = act(ana, "poster.comment", channel, {"body": "x", "extra": 1})
         assert wrong["data"]["code"] == "invalidinput"
         refill(live)
-        answers = [act(ana, "poster.comment", channel, {"body": f"c{i}"}, ref=f"r{i}") for i in range(6)]
+        answers = [
+            act(ana, "poster.comment", channel, {"body": f"c{i}"}, ref=f"r{i}") for i in range(6)
+        ]
         assert [a["type"] for a in answers] == ["ack"] * 5 + ["error"]
         assert answers[-1]["data"]["code"] == "rate_limited"
     # The HTTP route shares the bucket.
@@ -136,7 +138,9 @@ def test_who_removes_a_comment_and_everyone_sees_it_go(live: TestClient) -> None
                 assert ack["type"] == "ack"
             assert [f["type"] for f in drain(bo)][-1] == "poster.comment_removed"
             # The author removes their own; a removed one is unknown after.
-            assert act(ana, "poster.comment.remove", channel, {"comment_id": third})["type"] == "ack"
+            assert (
+                act(ana, "poster.comment.remove", channel, {"comment_id": third})["type"] == "ack"
+            )
             again = act(ana, "poster.comment.remove", channel, {"comment_id": third})
             assert again["data"]["code"] == "notfound"
     assert live.get(f"/api/v1/posters/{poster_id}/comments").json()["comments"] == []
@@ -167,7 +171,11 @@ def test_since_resumes_after_a_reconnect_without_removed_comments(live: TestClie
         while (frame := ana.receive_json())["type"] != "subscribed":
             if frame["type"] not in ("presence", "reactions"):
                 frames.append(frame)
-    comments = [(f["data"]["comment_id"], f["data"]["body"]) for f in frames if f["type"] == "poster.comment"]
+    comments = [
+        (f["data"]["comment_id"], f["data"]["body"])
+        for f in frames
+        if f["type"] == "poster.comment"
+    ]
     assert comments == [(missed["comment_id"], "missed")]
     assert [f["data"]["comment_id"] for f in frames if f["type"] == "poster.comment_removed"] == [
         hidden["comment_id"]
