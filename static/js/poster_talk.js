@@ -83,6 +83,10 @@
       "poster.comment_removed": dropComment,
       "poster.votes": showVotes,
     },
+    // Said on the root, so tests and styles can tell the live part is on.
+    subscribed() {
+      root.dataset.live = "on";
+    },
   });
 
   const commentForm = root.querySelector("[data-comment-form]");
