@@ -3,17 +3,26 @@ where they must be, and gone from replay and export once removed."""
 
 from __future__ import annotations
 
+import uuid
+from pathlib import Path
+
+import httpx
 from fastapi.testclient import TestClient
 
 from conference.accounts.models import Role
 from posters.models import PosterState
-from tests.factories import PASSWORD
-from tests.posters.talk import make_poster
+from tests import services
+from tests.app_settings import app_settings
+from tests.factories import PASSWORD, UserFactory, sign_in
+from tests.posters.factories import PosterFactory
+from tests.posters.talk import make_poster, seed
 from tests.realtime.live_session import (
     ORGANIZER,
     act,
     connect,
     drain,
+    live_client,
+    receive,
     refill,
     signed_in,
     subscribe,
@@ -221,3 +230,84 @@ def test_export_and_account_deletion(live: TestClient) -> None:
                 texts.append(frame["data"])
     assert texts == []
     assert ana_id
+
+
+async def test_the_forms_work_without_javascript(
+    client: httpx.AsyncClient, users: UserFactory, posters: PosterFactory
+) -> None:
+    presenter = await users.create(email="form-presenter@example.org")
+    ana = await users.create()
+    poster = await posters.create(presenter=presenter)
+    await sign_in(client, ana.email)
+    token = client.headers.pop("X-CSRF-Token")
+    page = await client.get(f"/posters/{poster.id}")
+    assert 'action="/posters/' in page.text
+    posted = await client.post(
+        f"/posters/{poster.id}/comments", data={"csrf_token": token, "body": "<i>From a form</i>"}
+    )
+    assert (posted.status_code, posted.headers["location"]) == (
+        303,
+        f"/posters/{poster.id}#comments",
+    )
+    shown = await client.get(f"/posters/{poster.id}")
+    assert "&lt;i&gt;From a form&lt;/i&gt;" in shown.text
+    assert "<i>From a form</i>" not in shown.text
+    voted = await client.post(
+        f"/posters/{poster.id}/vote", data={"csrf_token": token, "action": "vote"}
+    )
+    assert voted.status_code == 303
+    assert (
+        'data-testid="vote-count" data-vote-count>1<'
+        in (await client.get(f"/posters/{poster.id}")).text
+    )
+    sent = await client.post(
+        f"/posters/{poster.id}/contact", data={"csrf_token": token, "body": "Hello"}
+    )
+    assert sent.headers["location"] == f"/posters/{poster.id}?sent=contact#contact"
+    comment_id = (await client.get(f"/api/v1/posters/{poster.id}/comments")).json()["comments"][0][
+        "comment_id"
+    ]
+    removed = await client.post(
+        f"/posters/{poster.id}/comments/{comment_id}/remove", data={"csrf_token": token}
+    )
+    assert removed.status_code == 303
+    assert "From a form" not in (await client.get(f"/posters/{poster.id}")).text
+    withdrawn = await client.post(
+        f"/posters/{poster.id}/vote", data={"csrf_token": token, "action": "withdraw"}
+    )
+    assert withdrawn.status_code == 303
+    assert "data-vote-count>0<" in (await client.get(f"/posters/{poster.id}")).text
+    # Without the token, nothing.
+    refused = await client.post(f"/posters/{poster.id}/comments", data={"body": "forged"})
+    assert refused.status_code == 403
+
+
+def test_a_comment_crosses_app_processes_through_redis(database_url: str, tmp_path: Path) -> None:
+    settings = app_settings(
+        database_url,
+        tmp_path / "var",
+        redis_url=services.redis_url(),
+        hub_prefix=f"test-{uuid.uuid4().hex[:8]}:",
+    )
+    with live_client(settings) as one, live_client(settings) as two:
+        seed(one)
+        poster_id = make_poster(one)
+        channel = f"poster:{poster_id}"
+        signed_in(two, BO)
+        with connect(two) as bo:
+            welcome(bo)
+            subscribe(bo, channel)
+            signed_in(one, ANA)
+            with connect(one) as ana:
+                welcome(ana)
+                subscribe(ana, channel)
+                ack = act(ana, "poster.comment", channel, {"body": "across the hub"})
+                assert ack["type"] == "ack"
+            # Blocks until the frame arrives through Redis (the suite's timeout bounds it).
+            frame = receive(bo)
+            while frame["type"] != "poster.comment":
+                frame = receive(bo)
+            assert (frame["id"], frame["data"]["body"]) == (
+                ack["data"]["event_id"],
+                "across the hub",
+            )
