@@ -71,7 +71,12 @@ async def _bump(db: AsyncSession, poster: Poster, by: int) -> int:
     await db.execute(
         update(Poster)
         .where(Poster.id == poster.id)
-        .values(comment_count=Poster.comment_count + by, active_at=utcnow())
+        .values(
+            comment_count=Poster.comment_count + by,
+            active_at=utcnow(),
+            # Kept: its onupdate would say the poster was edited.
+            updated_at=Poster.updated_at,
+        )
         .execution_options(synchronize_session=False)
     )
     count = await db.scalar(select(Poster.comment_count).where(Poster.id == poster.id))

@@ -54,7 +54,12 @@ async def _count(db: AsyncSession, changes: dict[int, int]) -> None:
         await db.execute(
             update(Poster)
             .where(Poster.id == poster_id)
-            .values(vote_count=Poster.vote_count + changes[poster_id], active_at=utcnow())
+            .values(
+                vote_count=Poster.vote_count + changes[poster_id],
+                active_at=utcnow(),
+                # Kept: its onupdate would say the poster was edited.
+                updated_at=Poster.updated_at,
+            )
             .execution_options(synchronize_session=False)
         )
 

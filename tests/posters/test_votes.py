@@ -160,3 +160,32 @@ def test_a_vote_updates_the_count_live(live: TestClient) -> None:
         assert live.delete("/api/v1/posters/vote").status_code == 200
         frames = [f for f in drain(watcher) if f["type"] == "poster.votes"]
         assert [f["data"]["vote_count"] for f in frames] == [0]
+
+
+async def test_votes_and_comments_touch_activity_not_the_edit_time(
+    app: FastAPI, client: httpx.AsyncClient, users: UserFactory, posters: PosterFactory
+) -> None:
+    ctx: AppContext = app.state.ctx
+    poster = await posters.create()
+    voter = await users.create()
+    await sign_in(client, voter.email)
+
+    async def times() -> tuple[object, object]:
+        async with ctx.db.session() as db:
+            row = (
+                await db.execute(
+                    select(Poster.active_at, Poster.updated_at).where(Poster.id == poster.id)
+                )
+            ).one()
+        return row[0], row[1]
+
+    active, updated = await times()
+    assert (await client.put(f"/api/v1/posters/{poster.id}/vote")).status_code == 200
+    voted_active, voted_updated = await times()
+    assert voted_updated == updated
+    assert voted_active != active
+    made = await client.post(f"/api/v1/posters/{poster.id}/comments", json={"body": "Hi"})
+    assert made.status_code == 201
+    commented_active, commented_updated = await times()
+    assert commented_updated == updated
+    assert commented_active != voted_active
