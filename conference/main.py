@@ -71,6 +71,9 @@ from posters import program as posters_program
 from posters import router as posters_api
 from posters import slots_pages as posters_slots_pages
 from posters import slots_router as posters_slots_api
+from posters import talk_pages as posters_talk_pages
+from posters import talk_privacy as posters_talk_privacy
+from posters import talk_router as posters_talk_api
 from posters.demo import seed as posters_demo
 from streaming import channels as streaming_channels
 from streaming import console as streaming_console
@@ -115,7 +118,8 @@ def all_models_metadata() -> MetaData:
     import conference.program.models
     import conference.realtime.models  # noqa: F401
     import exhibitors.models  # noqa: F401
-    import posters.models  # noqa: F401
+    import posters.models
+    import posters.talk_models  # noqa: F401
     import streaming.models  # noqa: F401
 
     return Base.metadata
@@ -131,6 +135,8 @@ def build_extensions(settings: Settings) -> Extensions:
     extensions.user_data_exporters["agenda"] = agenda.export_user_agenda
     extensions.user_data_exporters["realtime"] = realtime_privacy.export_user
     extensions.account_erasers.append(realtime_privacy.erase_user)
+    extensions.user_data_exporters["posters"] = posters_talk_privacy.export_user
+    extensions.account_erasers.append(posters_talk_privacy.erase_user)
     extensions.session_watch_links.append(streaming_pages.session_watch_link)
     extensions.session_sections.append(posters_program.session_section)
     extensions.console_sections.extend(console_pages.SECTIONS)
@@ -313,6 +319,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(posters_pages.router)
     app.include_router(posters_slots_api.router)
     app.include_router(posters_slots_pages.router)
+    # Before posters_api: its /{poster_id} would claim /people-choice and /vote.
+    app.include_router(posters_talk_api.router)
+    app.include_router(posters_api.router)
+    app.include_router(posters_pages.router)
+    app.include_router(posters_talk_pages.router)
     for streaming_router in (
         streaming_whip.router,
         # Before media: its /vod/<id>/... file route would claim the premiere playlists.

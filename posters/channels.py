@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from conference import limits
 from conference.accounts.models import User
 from conference.program.service import current_meeting
-from posters import service
+from posters import service, talk
 
 if TYPE_CHECKING:
     from conference.context import AppContext
@@ -31,5 +31,6 @@ async def poster_policy(ctx: AppContext, db: AsyncSession, user: User, argument:
 
 
 def register(realtime: Realtime) -> None:
-    """The ``poster:<id>`` channel kind (its viewers are counted)."""
+    """The ``poster:<id>`` channel kind (its viewers are counted), and its comments."""
     realtime.channel("poster", argument=limits.ID_PATTERN, policy=poster_policy, presence=True)
+    talk.register(realtime)

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 
 from conference.db.types import utcnow
 from conference.deps import Context, CurrentMeeting, CurrentUser, DbSession, PathId
-from posters import gallery, service, slots_pages
+from posters import gallery, service, slots_pages, talk_pages
 
 router = APIRouter(include_in_schema=False)
 
@@ -44,4 +44,5 @@ async def poster_page(
     context.update(
         await slots_pages.page_context(db, poster=poster, user=user, meeting=meeting, now=utcnow())
     )
+    context.update(await talk_pages.page_context(ctx, db, poster=poster, user=user))
     return ctx.pages.render(request, "posters/poster.html", context, user=user)

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from conference.settings import Settings
 from tests.posters.factories import PosterFactory
+from tests.posters.talk import seed
 from tests.realtime.live_session import live_client
 
 
@@ -20,8 +21,9 @@ def posters(app: FastAPI, demo_meeting: None) -> PosterFactory:
 
 @pytest.fixture
 def live(settings: Settings) -> Iterator[TestClient]:
-    """The app in a TestClient (its lifespan running), for websocket tests."""
+    """The app in a TestClient (lifespan running, demo meeting seeded), for /ws tests."""
     with live_client(settings) as client:
+        seed(client)
         yield client
 
 

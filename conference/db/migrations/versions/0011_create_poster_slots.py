@@ -1,7 +1,7 @@
 """create poster slots
 
 Revision ID: 0011_poster_slots
-Revises: 0008_create_posters
+Revises: 0010_poster_talk
 Create Date: 2026-12-07 14:20:00.000000
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import conference.db.types
 
 revision: str = "0011_poster_slots"
-down_revision: str | None = "0008_create_posters"
+down_revision: str | None = "0010_poster_talk"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
