@@ -61,6 +61,10 @@ from conference.web.templates import Pages
 from exhibitors import demo as exhibitors_demo
 from exhibitors import router as exhibitors_router
 from posters import channels as posters_channels
+from posters import judging_console as posters_judging_console
+from posters import judging_pages as posters_judging_pages
+from posters import judging_privacy as posters_judging_privacy
+from posters import judging_router as posters_judging_api
 from posters import pages as posters_pages
 from posters import router as posters_api
 from streaming import channels as streaming_channels
@@ -103,6 +107,7 @@ def all_models_metadata() -> MetaData:
     import conference.program.models
     import conference.realtime.models  # noqa: F401
     import exhibitors.models  # noqa: F401
+    import posters.judging_models
     import posters.models  # noqa: F401
     import streaming.models  # noqa: F401
 
@@ -118,10 +123,13 @@ def build_extensions() -> Extensions:
     extensions.user_data_exporters["agenda"] = agenda.export_user_agenda
     extensions.user_data_exporters["realtime"] = realtime_privacy.export_user
     extensions.account_erasers.append(realtime_privacy.erase_user)
+    extensions.user_data_exporters["poster_judging"] = posters_judging_privacy.export_user
+    extensions.account_erasers.append(posters_judging_privacy.erase_user)
     extensions.session_watch_links.append(streaming_pages.session_watch_link)
     extensions.console_sections.extend(console_pages.SECTIONS)
     extensions.console_sections.append(announcements.CONSOLE_SECTION)
     extensions.console_sections.append(streaming_console.CONSOLE_SECTION)
+    extensions.console_sections.append(posters_judging_console.CONSOLE_SECTION)
     extensions.console_sections.append(jobs_console.CONSOLE_SECTION)
     return extensions
 
@@ -270,6 +278,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(console_imports.router)
     app.include_router(console_pages.router)
     app.include_router(jobs_console.router)
+    # Judging first: /posters/judging must win over the poster page's /posters/{id}.
+    app.include_router(posters_judging_api.router)
+    app.include_router(posters_judging_pages.router)
+    app.include_router(posters_judging_console.router)
     app.include_router(posters_api.router)
     app.include_router(posters_pages.router)
     for streaming_router in (
