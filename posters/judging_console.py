@@ -27,7 +27,7 @@ from posters.judging_schemas import MAX_JUDGES_PER_POSTER, AwardIn
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 
 PAGE = "/console/judging"
-CONSOLE_SECTION = ConsoleSection("judging", "Judging", PAGE, order=620)
+CONSOLE_SECTION = ConsoleSection("judging", "Judging", PAGE, order=750)
 
 SAVED = flash.message("judging.saved", "{what}")
 

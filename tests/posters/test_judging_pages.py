@@ -167,3 +167,41 @@ async def test_organizers_assign_rank_export_and_award_on_the_console(
     assert closed.status_code == 303
     await sign_in(client, first.email)
     assert (await score(client, p2.id)).status_code == 409
+
+
+async def test_organizers_remove_judges_and_hide_awards_on_the_console(
+    app: FastAPI, client: httpx.AsyncClient, users: UserFactory, posters: PosterFactory
+) -> None:
+    poster = await posters.create(board="H1")
+    someone = await judge(app, users, name="Hana")
+    organizer = await users.create(Role.organizer)
+    await sign_in(client, organizer.email)
+    page = Console(client)
+    await assign(client, poster.id, someone.id)
+    removed = await page.post(
+        f"/console/judging/posters/{poster.id}/judges/{someone.id}/remove", {}
+    )
+    assert removed.status_code == 303
+    assert (await client.get("/api/v1/posters/judging/assignments")).json() == []
+    again = await page.post(f"/console/judging/posters/{poster.id}/judges/{someone.id}/remove", {})
+    assert again.status_code == 404
+    await page.post("/console/judging/awards", {"board": "H1", "title": "People's choice"})
+    (award,) = (await client.get(f"/api/v1/posters/{poster.id}/awards")).json()
+    assert award["published"] is False
+    too_long = await page.post("/console/judging/awards", {"board": "H1", "title": "x" * 121})
+    assert too_long.status_code == 422
+    shown = await page.post(f"/console/judging/awards/{award['id']}/publish", {"published": "1"})
+    assert shown.status_code == 303
+    attendee = await users.create()
+    await sign_in(client, attendee.email)
+    assert "People's choice" in (
+        text_of((await client.get(f"/posters/{poster.id}")).text, "award-badges") or ""
+    )
+    await sign_in(client, organizer.email)
+    await page.post(f"/console/judging/awards/{award['id']}/publish", {"published": "0"})
+    await sign_in(client, attendee.email)
+    assert 'data-testid="award-badges"' not in (await client.get(f"/posters/{poster.id}")).text
+    await sign_in(client, organizer.email)
+    deleted = await page.post(f"/console/judging/awards/{award['id']}/delete", {})
+    assert deleted.status_code == 303
+    assert (await client.get(f"/api/v1/posters/{poster.id}/awards")).json() == []
