@@ -120,6 +120,7 @@ def build_extensions() -> Extensions:
     extensions.demo_seeders.append(exhibitors_demo.seed_sponsors)
     extensions.demo_seeders.append(streaming_demo.seed_stream_key)
     extensions.home_sections.append(exhibitors_router.sponsors_home_section)
+    extensions.home_sections.append(posters_judging_pages.judging_home_section)
     extensions.user_data_exporters["agenda"] = agenda.export_user_agenda
     extensions.user_data_exporters["realtime"] = realtime_privacy.export_user
     extensions.account_erasers.append(realtime_privacy.erase_user)

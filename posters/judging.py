@@ -217,6 +217,16 @@ async def assignments_of(
     return [(a, p) for a, p in rows]
 
 
+async def assignment_count(db: AsyncSession, *, meeting_id: int, judge: User) -> int:
+    """How many posters the judge is assigned (for the home page's pointer)."""
+    found = await db.scalar(
+        select(func.count())
+        .select_from(JudgeAssignment)
+        .where(JudgeAssignment.meeting_id == meeting_id, JudgeAssignment.judge_id == judge.id)
+    )
+    return int(found or 0)
+
+
 async def my_assignment(
     db: AsyncSession, *, meeting_id: int, poster_id: int, judge: User
 ) -> tuple[JudgeAssignment, Poster]:

@@ -11,7 +11,9 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
 from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import FormData
 
 from conference.accounts.models import User
@@ -19,6 +21,7 @@ from conference.context import AppContext
 from conference.deps import Context, CurrentMeeting, CurrentUser, DbSession, PathId
 from conference.errors import InvalidInput, ServiceError
 from conference.program.models import Meeting
+from conference.program.service import current_meeting
 from posters import judging
 from posters.judging_models import CRITERIA, MAX_COMMENT, MAX_MARK, MIN_MARK
 from posters.judging_schemas import ScoreIn
@@ -117,3 +120,18 @@ async def score_poster(
             status_code=exc.status_code,
         )
     return RedirectResponse(f"{PAGE}?saved={poster_id}#poster-{poster_id}", status_code=303)
+
+
+async def judging_home_section(request: Request, db: AsyncSession, user: User | None) -> Markup:
+    """On the home page, a judge's way to their judging page (nothing for anyone else)."""
+    if user is None:
+        return Markup("")
+    meeting = await current_meeting(db)
+    if meeting is None:
+        return Markup("")
+    count = await judging.assignment_count(db, meeting_id=meeting.id, judge=user)
+    if not count:
+        return Markup("")
+    template = request.app.state.ctx.pages.templates.get_template("posters/_judging_home.html")
+    # The template autoescapes everything it inserts, so its output is safe markup.
+    return Markup(template.render(count=count))  # noqa: S704

@@ -29,6 +29,11 @@ async def test_a_judge_scores_on_their_page(
     await sign_in(client, organizer.email)
     await assign(client, poster.id, someone.id)
     await sign_in(client, someone.email)
+    home = await client.get("/", headers=HTML)
+    assert text_of(home.text, "judging-home") == (
+        "Poster judging You judge 1 poster: open your judging page."
+    )
+    assert 'href="/posters/judging"' in home.text
     page = Console(client)
     listed = await page.get("/posters/judging")
     assert listed.status_code == 200
@@ -58,6 +63,7 @@ async def test_the_judging_console_is_for_organizers(
 ) -> None:
     attendee = await users.create()
     await sign_in(client, attendee.email)
+    assert 'data-testid="judging-home"' not in (await client.get("/", headers=HTML)).text
     for path in (
         "/console/judging",
         "/console/judging/ranking.csv",
