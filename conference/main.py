@@ -65,6 +65,10 @@ from exhibitors import router as exhibitors_router
 from posters import channels as posters_channels
 from posters import console as posters_console
 from posters import import_router as posters_imports_api
+from posters import judging_console as posters_judging_console
+from posters import judging_pages as posters_judging_pages
+from posters import judging_privacy as posters_judging_privacy
+from posters import judging_router as posters_judging_api
 from posters import pages as posters_pages
 from posters import presence as posters_presence
 from posters import program as posters_program
@@ -118,6 +122,7 @@ def all_models_metadata() -> MetaData:
     import conference.program.models
     import conference.realtime.models  # noqa: F401
     import exhibitors.models  # noqa: F401
+    import posters.judging_models
     import posters.models
     import posters.talk_models  # noqa: F401
     import streaming.models  # noqa: F401
@@ -132,16 +137,20 @@ def build_extensions(settings: Settings) -> Extensions:
     extensions.demo_seeders.append(streaming_demo.seed_stream_key)
     extensions.demo_seeders.append(posters_demo.poster_seeder(settings.var_dir))
     extensions.home_sections.append(exhibitors_router.sponsors_home_section)
+    extensions.home_sections.append(posters_judging_pages.judging_home_section)
     extensions.user_data_exporters["agenda"] = agenda.export_user_agenda
     extensions.user_data_exporters["realtime"] = realtime_privacy.export_user
     extensions.account_erasers.append(realtime_privacy.erase_user)
     extensions.user_data_exporters["posters"] = posters_talk_privacy.export_user
     extensions.account_erasers.append(posters_talk_privacy.erase_user)
+    extensions.user_data_exporters["poster_judging"] = posters_judging_privacy.export_user
+    extensions.account_erasers.append(posters_judging_privacy.erase_user)
     extensions.session_watch_links.append(streaming_pages.session_watch_link)
     extensions.session_sections.append(posters_program.session_section)
     extensions.console_sections.extend(console_pages.SECTIONS)
     extensions.console_sections.append(announcements.CONSOLE_SECTION)
     extensions.console_sections.append(streaming_console.CONSOLE_SECTION)
+    extensions.console_sections.append(posters_judging_console.CONSOLE_SECTION)
     extensions.console_sections.append(jobs_console.CONSOLE_SECTION)
     extensions.console_sections.append(posters_console.CONSOLE_SECTION)
     return extensions
@@ -313,17 +322,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(console_imports.router)
     app.include_router(console_pages.router)
     app.include_router(jobs_console.router)
-    app.include_router(posters_imports_api.router)
-    app.include_router(posters_console.router)
-    app.include_router(posters_api.router)
-    app.include_router(posters_pages.router)
-    app.include_router(posters_slots_api.router)
-    app.include_router(posters_slots_pages.router)
-    # Before posters_api: its /{poster_id} would claim /people-choice and /vote.
-    app.include_router(posters_talk_api.router)
-    app.include_router(posters_api.router)
-    app.include_router(posters_pages.router)
-    app.include_router(posters_talk_pages.router)
+    # Posters' fixed paths before the routes with a poster id, which would claim them:
+    # /posters/judging, /api/v1/posters/people-choice, /vote, /import, /settings.
+    for posters_router in (
+        posters_judging_api.router,
+        posters_judging_pages.router,
+        posters_judging_console.router,
+        posters_talk_api.router,
+        posters_imports_api.router,
+        posters_console.router,
+        posters_api.router,
+        posters_pages.router,
+        posters_slots_api.router,
+        posters_slots_pages.router,
+        posters_talk_pages.router,
+    ):
+        app.include_router(posters_router)
     for streaming_router in (
         streaming_whip.router,
         # Before media: its /vod/<id>/... file route would claim the premiere playlists.

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 
 from conference.db.types import utcnow
 from conference.deps import Context, CurrentMeeting, CurrentUser, DbSession, PathId
-from posters import gallery, service, slots_pages, talk_pages
+from posters import awards, gallery, service, slots_pages, talk_pages
 
 router = APIRouter(include_in_schema=False)
 
@@ -22,7 +22,8 @@ async def gallery_page(
 ) -> HTMLResponse:
     """Every published poster, by board number."""
     found = await gallery.published_posters(db, meeting_id=meeting.id)
-    return ctx.pages.render(request, "posters/gallery.html", {"posters": found}, user=user)
+    context = {"posters": found, "poster_awards": await awards.published_awards(db, found)}
+    return ctx.pages.render(request, "posters/gallery.html", context, user=user)
 
 
 @router.get("/posters/{poster_id}", response_class=HTMLResponse, name="poster")
@@ -40,7 +41,8 @@ async def poster_page(
     )
     program = await ctx.programs.latest(db, meeting_id=meeting.id)
     session = program.by_guid.get(poster.session_guid) if program and poster.session_guid else None
-    context = {"poster": poster, "session": session}
+    poster_awards = await awards.published_awards(db, [poster])
+    context = {"poster": poster, "session": session, "poster_awards": poster_awards}
     context.update(
         await slots_pages.page_context(db, poster=poster, user=user, meeting=meeting, now=utcnow())
     )

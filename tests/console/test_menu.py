@@ -32,6 +32,7 @@ async def test_every_console_page_shows_the_same_menu_with_its_own_entry_current
         ("Streaming", "/console/streaming"),
         ("Jobs", "/console/jobs"),
         ("People", "/console/people"),
+        ("Judging", "/console/judging"),
         ("Import", "/console/import"),
         ("Publish", "/console/publish"),
     ]
