@@ -28,6 +28,7 @@ async def test_every_console_page_shows_the_same_menu_with_its_own_entry_current
         ("Sessions", "/console/sessions"),
         ("Stages", "/console/stages"),
         ("Tracks", "/console/tracks"),
+        ("Posters", "/console/posters"),
         ("Announcements", "/console/announcements"),
         ("Streaming", "/console/streaming"),
         ("Jobs", "/console/jobs"),
