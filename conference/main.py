@@ -61,7 +61,9 @@ from conference.web.templates import Pages
 from exhibitors import demo as exhibitors_demo
 from exhibitors import router as exhibitors_router
 from posters import channels as posters_channels
+from posters import jobs as posters_jobs
 from posters import pages as posters_pages
+from posters import pdf_routes as posters_pdf_routes
 from posters import router as posters_api
 from streaming import channels as streaming_channels
 from streaming import console as streaming_console
@@ -130,6 +132,7 @@ def build_job_kinds(settings: Settings) -> JobKinds:
     """Every kind of background job the domains run on the core's job runner."""
     kinds = JobKinds()
     kinds.register(streaming_jobs.transcode_kind(settings))
+    kinds.register(posters_jobs.tiles_kind(settings))
     return kinds
 
 
@@ -272,6 +275,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(jobs_console.router)
     app.include_router(posters_api.router)
     app.include_router(posters_pages.router)
+    app.include_router(posters_pdf_routes.api)
+    app.include_router(posters_pdf_routes.files)
     for streaming_router in (
         streaming_whip.router,
         # Before media: its /vod/<id>/... file route would claim the premiere playlists.
@@ -320,6 +325,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "/api/v1/streaming/uploads": settings.max_upload_bytes,
             "/studio/uploads": settings.max_upload_bytes,
         },
+        larger_paths={r"/api/v1/posters/[0-9]+/pdf": settings.max_poster_pdf_bytes},
     )
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.is_production)
     app.add_middleware(MetricsMiddleware, metrics=ctx.metrics)

@@ -104,6 +104,8 @@ class Settings(BaseSettings):
     media_token_seconds: Annotated[int, Field(ge=30, le=24 * 3600)] = 120
     # Largest pre-recorded talk upload.
     max_upload_bytes: Annotated[int, Field(gt=0)] = 2 * 1024 * 1_048_576
+    # Largest poster PDF (an A0 poster with photographs is typically 5-50 MB).
+    max_poster_pdf_bytes: Annotated[int, Field(gt=0)] = 100 * 1_048_576
     # Run background jobs (transcodes and every other kind) inside the web process (the
     # embedded default); false when separate `conference worker` processes do them.
     inline_worker: bool = True

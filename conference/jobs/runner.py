@@ -201,6 +201,8 @@ class JobRunner:
                 .values(progress=progress, heartbeat_at=utcnow())
                 .execution_options(synchronize_session=False)
             )
+            if result.rowcount == 1:
+                await self.kinds.get(job.kind).progressed(db, job, progress)
             await db.commit()
         # Zero rows: another runner re-queued the job (or it was deleted).
         return result.rowcount == 1
