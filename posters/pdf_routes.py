@@ -43,6 +43,7 @@ files = APIRouter(include_in_schema=False)
 # a poster withdrawn (or a session ended) stops its tiles within this time.
 GRANT_SECONDS = 30.0
 MAX_GRANTS = 20_000
+RENDER_PATH = "/posters/{poster_id}/tiles/{version}"
 CACHE_CONTROL = "private, max-age=31536000, immutable"
 # A Deep Zoom level of a 16k image is at most 15; columns and rows at most 65.
 TileNumber = Annotated[int, PathParam(ge=0, le=10_000)]
@@ -150,7 +151,7 @@ def _file(path: Path, media_type: str) -> FileResponse:
     return FileResponse(path, media_type=media_type, headers={"Cache-Control": CACHE_CONTROL})
 
 
-@files.get("/posters/{poster_id}/tiles/{version}/" + DZI_NAME)
+@files.get(f"{RENDER_PATH}/{DZI_NAME}")
 async def dzi(
     poster_id: PathId, version: Version, request: Request, ctx: Context, db: DbSession
 ) -> FileResponse:
@@ -159,7 +160,7 @@ async def dzi(
     return _file(folder / DZI_NAME, "application/xml")
 
 
-@files.get("/posters/{poster_id}/tiles/{version}/" + THUMBNAIL_NAME)
+@files.get(f"{RENDER_PATH}/{THUMBNAIL_NAME}")
 async def thumbnail(
     poster_id: PathId, version: Version, request: Request, ctx: Context, db: DbSession
 ) -> FileResponse:
@@ -168,7 +169,7 @@ async def thumbnail(
     return _file(folder / THUMBNAIL_NAME, "image/jpeg")
 
 
-@files.get("/posters/{poster_id}/tiles/{version}/" + TILES_FOLDER + "/{level}/{column}_{row}.jpg")
+@files.get(f"{RENDER_PATH}/{TILES_FOLDER}/{{level:int}}/{{column:int}}_{{row:int}}.jpg")
 async def tile(
     poster_id: PathId,
     version: Version,
@@ -179,6 +180,7 @@ async def tile(
     ctx: Context,
     db: DbSession,
 ) -> FileResponse:
-    """One deep-zoom tile (the path's parts are numbers, so no path leaves the folder)."""
+    """One deep-zoom tile (the path's parts match digits only, so no path leaves the
+    folder; anything else is no route: 404)."""
     folder = await _render_path(request, ctx, db, poster_id, version)
     return _file(folder / TILES_FOLDER / str(level) / f"{column}_{row}.jpg", "image/jpeg")

@@ -43,7 +43,7 @@ async def run_worker(app: FastAPI) -> bool:
 
 async def poster_row(app: FastAPI, poster_id: int) -> Poster:
     async with app.state.ctx.db.session() as db:
-        found = await db.get(Poster, poster_id)
+        found: Poster | None = await db.get(Poster, poster_id)
         assert found is not None
         return found
 

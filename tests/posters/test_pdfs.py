@@ -11,6 +11,7 @@ import pytest
 from fastapi import FastAPI
 
 from conference.accounts.models import Role
+from conference.errors import InvalidInput
 from conference.settings import Settings
 from posters import pdfs
 from posters.models import PosterState
@@ -99,7 +100,7 @@ async def test_save_pdf_keeps_the_bytes_and_queues_the_render(
     assert (await poster_row(app, poster.id)).render_state == "queued"
     async with ctx.db.session() as db:
         mine = await db.merge(poster)
-        with pytest.raises(pdfs.InvalidInput):
+        with pytest.raises(InvalidInput):
             await pdfs.save_pdf(
                 db, var_dir=settings.var_dir, poster=mine, data=b"GIF89a", jobs=ctx.jobs
             )
