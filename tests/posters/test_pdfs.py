@@ -14,7 +14,7 @@ from conference.accounts.models import Role
 from conference.errors import InvalidInput
 from conference.settings import Settings
 from posters import pdfs
-from posters.models import PosterState
+from posters.models import Poster, PosterState
 from tests.factories import UserFactory, sign_in
 from tests.posters.factories import PosterFactory
 from tests.posters.rendering import (
@@ -232,3 +232,33 @@ async def test_bad_poster_ids_are_refused(client: httpx.AsyncClient, users: User
     for bad in ("0", "abc", "99999999999999999999"):
         response = await upload_pdf(client, bad, small_pdf())  # type: ignore[arg-type]
         assert response.status_code in (404, 422), (bad, response.text)
+
+
+async def test_the_poster_page_shows_the_render_to_its_presenter_and_organizers_only(
+    app: FastAPI, client: httpx.AsyncClient, users: UserFactory, posters: PosterFactory
+) -> None:
+    presenter = await users.create(email="presenter@example.org")
+    attendee = await users.create()
+    organizer = await users.create(Role.organizer)
+    poster = await posters.create(presenter=presenter)
+    await sign_in(client, presenter.email)
+    page = await client.get(f"/posters/{poster.id}")
+    assert page.status_code == 200
+    assert 'aria-labelledby="poster-pdf-h"' in page.text
+    assert "No PDF yet." in page.text
+    assert (await upload_pdf(client, poster.id, small_pdf())).status_code == 202
+    page = await client.get(f"/posters/{poster.id}")
+    assert "waiting to be rendered" in page.text
+    async with app.state.ctx.db.session() as db:
+        row = await db.get(Poster, poster.id)
+        assert row is not None
+        row.render_state = "failed"
+        row.render_error = "The PDF is encrypted <b>x</b>"
+        await db.commit()
+    await sign_in(client, organizer.email)
+    page = await client.get(f"/posters/{poster.id}")
+    assert "The PDF could not be rendered: The PDF is encrypted &lt;b&gt;x&lt;/b&gt;" in page.text
+    await sign_in(client, attendee.email)
+    page = await client.get(f"/posters/{poster.id}")
+    assert page.status_code == 200
+    assert "poster-pdf-h" not in page.text
