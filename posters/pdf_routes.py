@@ -68,9 +68,11 @@ async def upload_pdf(
     organizers); 202 with the poster, its render queued. 413 over the size limit, 422 when
     the body is not a PDF."""
     meeting_id = meeting.id
-    await service.editable_poster(
+    before = await service.editable_poster(
         db, meeting_id=meeting_id, poster_id=poster_id, actor=user, now=utcnow()
     )
+    # The same bytes uploaded again land on this very file: never removed on a refusal.
+    keep = before.pdf_path
     # Hold no database connection while a large body trickles in.
     await db.close()
     var_dir = ctx.settings.var_dir
@@ -80,7 +82,6 @@ async def upload_pdf(
         poster_id=poster_id,
         max_bytes=ctx.settings.max_poster_pdf_bytes,
     )
-    keep = ""
     try:
         # Asked again: the deadline may have passed, or the poster gone, meanwhile.
         poster = await service.editable_poster(
@@ -99,6 +100,7 @@ async def upload_pdf(
     except BaseException:
         pdfs.discard_pdf(var_dir, received, keep=keep)
         raise
+    pdfs.forget_pdf(var_dir, previous=keep, current=poster.pdf_path)
     ctx.job_runner.wake()
     return service.poster_out(poster)
 

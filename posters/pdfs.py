@@ -147,3 +147,10 @@ def discard_pdf(var_dir: Path, received: ReceivedPdf, *, keep: str) -> None:
     poster already had: the same bytes uploaded again)."""
     if received.relative.as_posix() != keep:
         (var_dir / received.relative).unlink(missing_ok=True)
+
+
+def forget_pdf(var_dir: Path, *, previous: str, current: str) -> None:
+    """Remove the poster's previous PDF once another is committed in its place (a render of
+    it still running keeps reading it: an open file outlives its name)."""
+    if previous and previous != current:
+        (var_dir / previous).unlink(missing_ok=True)

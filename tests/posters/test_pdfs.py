@@ -73,7 +73,11 @@ async def test_the_presenter_uploads_a_pdf_and_its_render_is_queued(
 
 
 async def test_a_new_pdf_replaces_the_queued_render(
-    app: FastAPI, client: httpx.AsyncClient, users: UserFactory, posters: PosterFactory
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    settings: Settings,
+    users: UserFactory,
+    posters: PosterFactory,
 ) -> None:
     organizer = await users.create(Role.organizer)
     poster = await posters.create()
@@ -83,6 +87,10 @@ async def test_a_new_pdf_replaces_the_queued_render(
     row = await poster_row(app, poster.id)
     [job] = await render_jobs(app)
     assert job.payload["pdf_sha256"] == row.pdf_sha256
+    # The first PDF is gone with its job; the same PDF again keeps its file.
+    assert pdf_files(settings, poster.id) == [Path(row.pdf_path).name]
+    assert (await upload_pdf(client, poster.id, small_pdf(title="Two"))).status_code == 202
+    assert pdf_files(settings, poster.id) == [Path(row.pdf_path).name]
 
 
 async def test_save_pdf_keeps_the_bytes_and_queues_the_render(
