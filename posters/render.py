@@ -106,7 +106,11 @@ def open_page(path: Path) -> tuple[pdfium.PdfDocument, pdfium.PdfPage]:
     try:
         document = pdfium.PdfDocument(path)
     except pdfium.PdfiumError as exc:
-        if getattr(exc, "err_code", None) == pdfium_c.FPDF_ERR_PASSWORD:
+        code = getattr(exc, "err_code", None)
+        if code == pdfium_c.FPDF_ERR_SUCCESS:
+            # PDFium loads no document without a page, and says nothing went wrong.
+            raise BadPdf("The PDF has no pages: export the poster's page again.") from exc
+        if code == pdfium_c.FPDF_ERR_PASSWORD:
             raise BadPdf(
                 "The PDF is encrypted (protected by a password): upload it without a password."
             ) from exc
@@ -115,7 +119,7 @@ def open_page(path: Path) -> tuple[pdfium.PdfDocument, pdfium.PdfPage]:
             "export it again and upload it."
         ) from exc
     if len(document) == 0:
-        raise BadPdf("The PDF has no pages.")
+        raise BadPdf("The PDF has no pages: export the poster's page again.")
     try:
         page = document[0]
     except pdfium.PdfiumError as exc:

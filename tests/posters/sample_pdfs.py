@@ -1,5 +1,6 @@
 """PDFs made for the tests and the benchmark with fpdf2: a small poster, an encrypted one,
-a broken one, and a realistic A0 poster (text, shapes and large photographs)."""
+a broken one, one without a page (pypdfium2), and a realistic A0 poster (text, shapes and
+large photographs)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import io
 import itertools
 import random
 
+import pypdfium2 as pdfium
 from fpdf import FPDF
 from PIL import Image, ImageDraw
 
@@ -41,6 +43,13 @@ def encrypted_pdf() -> bytes:
 def broken_pdf() -> bytes:
     """Starts like a PDF, is not one."""
     return b"%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage, no xref, no trailer\n"
+
+
+def empty_pdf() -> bytes:
+    """A well-formed PDF without a page."""
+    out = io.BytesIO()
+    pdfium.PdfDocument.new().save(out)
+    return out.getvalue()
 
 
 def _photo(width: int, height: int, seed: int) -> bytes:

@@ -29,7 +29,7 @@ from tests.posters.rendering import (
     run_worker,
     upload_pdf,
 )
-from tests.posters.sample_pdfs import broken_pdf, encrypted_pdf, small_pdf
+from tests.posters.sample_pdfs import broken_pdf, empty_pdf, encrypted_pdf, small_pdf
 
 DZ = "{http://schemas.microsoft.com/deepzoom/2008}"
 # 200 x 300 mm at 300 dpi.
@@ -139,7 +139,7 @@ async def test_a_new_render_replaces_the_old_one(
     assert media_entries(settings, poster.id) == [str(second.render_version)]
 
 
-async def test_broken_and_encrypted_pdfs_fail_on_their_poster_only(
+async def test_broken_encrypted_and_empty_pdfs_fail_on_their_poster_only(
     app: FastAPI,
     client: httpx.AsyncClient,
     settings: Settings,
@@ -148,8 +148,9 @@ async def test_broken_and_encrypted_pdfs_fail_on_their_poster_only(
 ) -> None:
     broken = await _uploaded(client, organizer, posters, broken_pdf())
     encrypted = await _uploaded(client, organizer, posters, encrypted_pdf())
+    empty = await _uploaded(client, organizer, posters, empty_pdf())
     fine = await _uploaded(client, organizer, posters, small_pdf())
-    for _ in range(3):
+    for _ in range(4):
         assert await run_worker(app) is True
     # Not retried: a broken PDF stays broken.
     assert await run_worker(app) is False
@@ -165,10 +166,20 @@ async def test_broken_and_encrypted_pdfs_fail_on_their_poster_only(
     assert locked.render_error == (
         "The PDF is encrypted (protected by a password): upload it without a password."
     )
+    pageless = await poster_row(app, empty.id)
+    assert (pageless.render_state, pageless.render_error) == (
+        "failed",
+        "The PDF has no pages: export the poster's page again.",
+    )
     ready = await poster_row(app, fine.id)
     assert (ready.render_state, ready.render_error) == ("ready", "")
     states = {job.payload["poster_id"]: (job.state, job.attempts) for job in await render_jobs(app)}
-    assert states == {broken.id: ("failed", 1), encrypted.id: ("failed", 1), fine.id: ("done", 1)}
+    assert states == {
+        broken.id: ("failed", 1),
+        encrypted.id: ("failed", 1),
+        empty.id: ("failed", 1),
+        fine.id: ("done", 1),
+    }
     assert media_entries(settings, broken.id) == []
     assert media_entries(settings, encrypted.id) == []
     # Their API shows the error to the organizer (and presenter).
