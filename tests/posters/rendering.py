@@ -17,12 +17,18 @@ from posters.models import Poster
 from tests.app_settings import app_settings
 
 MAX_PDF = 200_000
+# Below MAX_PDF: the PDF route's larger cap is shown to hold where others keep this one.
+MAX_REQUEST = 100_000
 
 
 def render_settings(database_url: str, var_dir: Path, **overrides: Any) -> Settings:
-    """Test settings with no background worker (tests drive ``run_once``) and a small cap
-    on poster PDFs."""
-    values: dict[str, Any] = {"inline_worker": False, "max_poster_pdf_bytes": MAX_PDF}
+    """Test settings with no background worker (tests drive ``run_once``), a small cap on
+    poster PDFs and a smaller one on other requests."""
+    values: dict[str, Any] = {
+        "inline_worker": False,
+        "max_poster_pdf_bytes": MAX_PDF,
+        "max_request_bytes": MAX_REQUEST,
+    }
     values.update(overrides)
     return app_settings(database_url, var_dir, **values)
 

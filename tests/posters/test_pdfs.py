@@ -19,6 +19,7 @@ from tests.factories import UserFactory, sign_in
 from tests.posters.factories import PosterFactory
 from tests.posters.rendering import (
     MAX_PDF,
+    MAX_REQUEST,
     pdf_files,
     poster_row,
     render_jobs,
@@ -270,3 +271,21 @@ async def test_the_poster_page_shows_the_render_to_its_presenter_and_organizers_
     page = await client.get(f"/posters/{poster.id}")
     assert page.status_code == 200
     assert "poster-pdf-h" not in page.text
+
+
+async def test_the_pdf_route_alone_takes_bodies_over_the_request_limit(
+    app: FastAPI, client: httpx.AsyncClient, users: UserFactory, posters: PosterFactory
+) -> None:
+    presenter = await users.create(email="presenter@example.org")
+    poster = await posters.create(presenter=presenter)
+    await sign_in(client, presenter.email)
+    # A PDF may end in any amount of comment after its last %%EOF line.
+    large = small_pdf() + b"%" + b"x" * (MAX_REQUEST + 10_000) + b"\n"
+    assert MAX_REQUEST < len(large) <= MAX_PDF
+    response = await upload_pdf(client, poster.id, large)
+    assert response.status_code == 202, response.text
+    assert (await poster_row(app, poster.id)).pdf_bytes == len(large)
+    too_long = await client.patch(
+        f"/api/v1/posters/{poster.id}", json={"title": "t", "abstract": "x" * MAX_REQUEST}
+    )
+    assert too_long.status_code == 413
