@@ -81,6 +81,7 @@ test: lint typecheck pytest
 
 bench: install-test system-packages
 	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || echo "wrk not installed: the media serving benchmark will be skipped"
+	@command -v vips >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq libvips-tools >/dev/null; } || echo "vips not installed: the poster tiling benchmark's peer will be skipped"
 	$(BIN)/python -m tests.bench
 
 clean:

@@ -65,11 +65,13 @@ from exhibitors import router as exhibitors_router
 from posters import channels as posters_channels
 from posters import console as posters_console
 from posters import import_router as posters_imports_api
+from posters import jobs as posters_jobs
 from posters import judging_console as posters_judging_console
 from posters import judging_pages as posters_judging_pages
 from posters import judging_privacy as posters_judging_privacy
 from posters import judging_router as posters_judging_api
 from posters import pages as posters_pages
+from posters import pdf_routes as posters_pdf_routes
 from posters import presence as posters_presence
 from posters import program as posters_program
 from posters import router as posters_api
@@ -130,12 +132,12 @@ def all_models_metadata() -> MetaData:
     return Base.metadata
 
 
-def build_extensions(settings: Settings) -> Extensions:
+def build_extensions(settings: Settings, jobs: JobKinds) -> Extensions:
     """What the domain packages add to the core's features."""
     extensions = Extensions()
     extensions.demo_seeders.append(exhibitors_demo.seed_sponsors)
     extensions.demo_seeders.append(streaming_demo.seed_stream_key)
-    extensions.demo_seeders.append(posters_demo.poster_seeder(settings.var_dir))
+    extensions.demo_seeders.append(posters_demo.poster_seeder(settings.var_dir, jobs))
     extensions.home_sections.append(exhibitors_router.sponsors_home_section)
     extensions.home_sections.append(posters_judging_pages.judging_home_section)
     extensions.user_data_exporters["agenda"] = agenda.export_user_agenda
@@ -160,6 +162,7 @@ def build_job_kinds(settings: Settings) -> JobKinds:
     """Every kind of background job the domains run on the core's job runner."""
     kinds = JobKinds()
     kinds.register(streaming_jobs.transcode_kind(settings))
+    kinds.register(posters_jobs.tiles_kind(settings))
     return kinds
 
 
@@ -239,7 +242,7 @@ def build_context(settings: Settings) -> AppContext:
         realtime=build_realtime(settings),
         pages=Pages(settings=settings, tokens=tokens, navigation=NAVIGATION),
         metrics=Metrics(),
-        extensions=build_extensions(settings),
+        extensions=build_extensions(settings, job_kinds),
         programs=ProgramCache(),
         jobs=job_kinds,
         job_runner=JobRunner(job_kinds),
@@ -336,6 +339,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         posters_slots_api.router,
         posters_slots_pages.router,
         posters_talk_pages.router,
+        posters_pdf_routes.api,
+        posters_pdf_routes.files,
     ):
         app.include_router(posters_router)
     for streaming_router in (
@@ -390,6 +395,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "/api/v1/streaming/uploads": settings.max_upload_bytes,
             "/studio/uploads": settings.max_upload_bytes,
         },
+        larger_paths={r"/api/v1/posters/[0-9]+/pdf": settings.max_poster_pdf_bytes},
     )
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.is_production)
     app.add_middleware(MetricsMiddleware, metrics=ctx.metrics)

@@ -107,6 +107,8 @@ class Settings(BaseSettings):
     # Largest zip of posters' PDFs imported at once (docs/POSTER_IMPORT.md): 600 posters
     # of a few MB each.
     max_poster_zip_bytes: Annotated[int, Field(gt=0)] = 2 * 1024 * 1_048_576
+    # Largest poster PDF (an A0 poster with photographs is typically 5-50 MB).
+    max_poster_pdf_bytes: Annotated[int, Field(gt=0)] = 100 * 1_048_576
     # Run background jobs (transcodes and every other kind) inside the web process (the
     # embedded default); false when separate `conference worker` processes do them.
     inline_worker: bool = True

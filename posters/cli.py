@@ -96,6 +96,7 @@ def build_app(open_context: OpenContext) -> typer.Typer:
                     var_dir=ctx.settings.var_dir,
                     source=source,
                     dry_run=not apply,
+                    jobs=ctx.jobs,
                 )
             return report.lines()
 

@@ -172,7 +172,12 @@ async def import_pdfs(
             return _import_page(request, user, meeting, {"error": error}, status_code=422)
         name = upload.filename or ""
         report = await apply_pdf_import(
-            db, meeting_id=meeting.id, var_dir=var_dir, source=upload.file, dry_run=True
+            db,
+            meeting_id=meeting.id,
+            var_dir=var_dir,
+            source=upload.file,
+            dry_run=True,
+            jobs=ctx.jobs,
         )
         token = ""
         if report.change_count:
@@ -194,6 +199,14 @@ async def _zip(
     ctx: AppContext, db: AsyncSession, meeting: Meeting, path: Path, *, dry_run: bool
 ) -> PdfImportReport:
     with path.open("rb") as source:
-        return await apply_pdf_import(
-            db, meeting_id=meeting.id, var_dir=ctx.settings.var_dir, source=source, dry_run=dry_run
+        report = await apply_pdf_import(
+            db,
+            meeting_id=meeting.id,
+            var_dir=ctx.settings.var_dir,
+            source=source,
+            dry_run=dry_run,
+            jobs=ctx.jobs,
         )
+    if not dry_run:
+        ctx.job_runner.wake()  # the tiles of the new PDFs
+    return report

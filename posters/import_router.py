@@ -136,6 +136,14 @@ async def import_pdfs(
 async def _import_zip(
     ctx: AppContext, db: AsyncSession, meeting_id: int, source: IO[bytes], apply: bool
 ) -> PdfImportReport:
-    return await apply_pdf_import(
-        db, meeting_id=meeting_id, var_dir=ctx.settings.var_dir, source=source, dry_run=not apply
+    report = await apply_pdf_import(
+        db,
+        meeting_id=meeting_id,
+        var_dir=ctx.settings.var_dir,
+        source=source,
+        dry_run=not apply,
+        jobs=ctx.jobs,
     )
+    if apply:
+        ctx.job_runner.wake()  # the tiles of the new PDFs
+    return report

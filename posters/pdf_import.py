@@ -23,6 +23,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from conference.jobs.kinds import JobKinds
+from conference.jobs.models import JobPriority
 from conference.program.interop.plan import ImportRefused, Problem
 from posters.models import Poster
 from posters.pdfs import looks_like_pdf, save_pdf
@@ -181,14 +183,24 @@ def _read(source: IO[bytes], member: str) -> bytes:
         return b"".join(_stream(archive, archive.getinfo(member), MAX_PDF_BYTES))
 
 
-async def store_pdf(db: AsyncSession, *, var_dir: Path, poster: Poster, data: bytes) -> None:
+async def store_pdf(
+    db: AsyncSession, *, var_dir: Path, poster: Poster, data: bytes, jobs: JobKinds
+) -> None:
     """Keep one imported PDF: the one place the import hands a PDF to the posters' store
     (which queues the rendering of its tiles)."""
-    await save_pdf(db, var_dir=var_dir, poster=poster, data=data)
+    await save_pdf(
+        db, var_dir=var_dir, poster=poster, data=data, jobs=jobs, priority=JobPriority.bulk
+    )
 
 
 async def apply_pdf_import(
-    db: AsyncSession, *, meeting_id: int, var_dir: Path, source: IO[bytes], dry_run: bool
+    db: AsyncSession,
+    *,
+    meeting_id: int,
+    var_dir: Path,
+    source: IO[bytes],
+    dry_run: bool,
+    jobs: JobKinds,
 ) -> PdfImportReport:
     """Store the zip's PDFs on their posters (ImportRefused: nothing stored); the report.
 
@@ -219,7 +231,7 @@ async def apply_pdf_import(
                     raise ImportRefused([Problem(entry.member, "the poster was deleted meanwhile")])
                 before = poster.pdf_path
                 data = await asyncio.to_thread(_read, source, entry.member)
-                await store_pdf(work, var_dir=var_dir, poster=poster, data=data)
+                await store_pdf(work, var_dir=var_dir, poster=poster, data=data, jobs=jobs)
                 if poster.pdf_path and poster.pdf_path != before:
                     written.append(var_dir / poster.pdf_path)
             await work.commit()

@@ -143,14 +143,17 @@ def start_demo_server(
     var_dir: Path, *, name: str, log: Path | None = None, **settings: str
 ) -> Server:
     """A ``conference serve`` subprocess on a free port of 127.0.0.1, on a SQLite database
-    in ``var_dir`` migrated and seeded with the demo; the memory hub unless ``settings``
-    (``CONFERENCE_*`` without the prefix) say otherwise. The caller waits for it
-    (:meth:`Server.wait_healthy`) and stops it."""
+    in ``var_dir`` migrated and seeded with the demo; the memory hub and no job worker
+    unless ``settings`` (``CONFERENCE_*`` without the prefix) say otherwise. The caller
+    waits for it (:meth:`Server.wait_healthy`) and stops it.
+
+    No worker by default: the demo queues the tiles of its 62 posters, minutes of CPU that
+    a test not about jobs should not spend beside the tests running at the same time."""
     port = free_port()
     env = server_env(
         var_dir=var_dir,
         base_url=f"http://127.0.0.1:{port}",
-        **{"redis_url": "memory://", **settings},
+        **{"redis_url": "memory://", "inline_worker": "false", **settings},
     )
     run_conference(env, "migrate")
     run_conference(env, "demo")

@@ -36,6 +36,9 @@ Succeeded = Callable[[AsyncSession, ClaimedJob, dict[str, Any]], Awaitable[None]
 Failed = Callable[[AsyncSession, ClaimedJob, str], Awaitable[None]]
 # An organizer queues a failed job again: put the domain's rows back to "in progress".
 Retried = Callable[[AsyncSession, ClaimedJob], Awaitable[None]]
+# The child reported progress (0-100), about once a second with the heartbeat: let the
+# domain show it on its own rows (in the heartbeat's transaction).
+Progressed = Callable[[AsyncSession, ClaimedJob, float], Awaitable[None]]
 # After the outcome is committed: tidy files (blocking; run in a thread). True on success.
 Cleanup = Callable[[ClaimedJob, bool], None]
 # A short text for organizers saying what the job is about ("Recording #12").
@@ -61,6 +64,7 @@ class JobKind:
     succeeded: Succeeded = _record_nothing
     failed: Failed = _record_nothing
     retried: Retried = _record_nothing
+    progressed: Progressed = _record_nothing
     cleanup: Cleanup | None = None
     describe: Describe = _subject_only
     # Names the child in error texts: "The transcoder was killed by signal 9."

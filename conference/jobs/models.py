@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Float, Integer, String, Text
+from sqlalchemy import JSON, Float, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from conference.db.base import Base
@@ -14,6 +14,17 @@ from conference.db.types import UTCDateTime, utcnow
 
 MAX_KIND = 40
 MAX_SUBJECT = 100
+
+
+class JobPriority(IntEnum):
+    """Which queued job a worker takes first: the highest priority, then the oldest.
+
+    Work someone is waiting for (a speaker's upload, a presenter's PDF) is ``normal``;
+    work queued by the hundred (a bulk import, the demo's posters) is ``bulk``, so one
+    organizer's import of 600 PDFs never keeps a speaker's talk waiting for an hour."""
+
+    bulk = -10
+    normal = 0
 
 
 class JobState(StrEnum):
@@ -39,6 +50,9 @@ class Job(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     subject: Mapped[str] = mapped_column(String(MAX_SUBJECT), default="", index=True)
     state: Mapped[str] = mapped_column(String(16), default=JobState.queued.value, index=True)
+    priority: Mapped[int] = mapped_column(
+        Integer, default=JobPriority.normal.value, server_default=text("0")
+    )
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     max_attempts: Mapped[int] = mapped_column(Integer, default=3)
     # Percent, as the child last reported it.

@@ -135,8 +135,8 @@ class JobRunner:
         self.child_pid = pid
 
     async def claim(self, db: AsyncSession) -> ClaimedJob | None:
-        """Atomically take the oldest queued job of a known kind, or None if there is none
-        (or other runners won every one tried)."""
+        """Atomically take the queued job of a known kind with the highest priority, the
+        oldest first, or None if there is none (or other runners won every one tried)."""
         names = self.kinds.names()
         if not names:
             return None
@@ -144,7 +144,7 @@ class JobRunner:
             job_id = await db.scalar(
                 select(Job.id)
                 .where(Job.state == JobState.queued.value, Job.kind.in_(names))
-                .order_by(Job.id)
+                .order_by(Job.priority.desc(), Job.id)
                 .limit(1)
             )
             if job_id is None:
@@ -201,6 +201,8 @@ class JobRunner:
                 .values(progress=progress, heartbeat_at=utcnow())
                 .execution_options(synchronize_session=False)
             )
+            if result.rowcount == 1:
+                await self.kinds.get(job.kind).progressed(db, job, progress)
             await db.commit()
         # Zero rows: another runner re-queued the job (or it was deleted).
         return result.rowcount == 1

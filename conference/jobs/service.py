@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from conference.errors import Conflict, NotFound
 from conference.jobs.kinds import JobKind, JobKinds, UnknownKind
-from conference.jobs.models import MAX_SUBJECT, Job, JobState
+from conference.jobs.models import MAX_SUBJECT, Job, JobPriority, JobState
 from conference.jobs.runner import claimed
 
 # How many jobs of each state the console lists (the counts cover them all).
@@ -25,6 +25,7 @@ async def enqueue(
     kind: JobKind,
     payload: Mapping[str, Any],
     subject: str = "",
+    priority: JobPriority = JobPriority.normal,
 ) -> Job:
     """Add a queued job to the session (flushed, not committed): the caller commits it with
     the rows it belongs to, so a job never exists without them, nor they without it. Wake
@@ -34,6 +35,7 @@ async def enqueue(
         payload=dict(payload),
         subject=subject[:MAX_SUBJECT],
         state=JobState.queued.value,
+        priority=priority.value,
         attempts=0,
         max_attempts=kind.max_attempts,
         progress=0.0,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from fastapi import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -28,16 +29,27 @@ class BodySizeLimitMiddleware:
     """
 
     def __init__(
-        self, app: ASGIApp, *, max_bytes: int, larger: dict[str, int] | None = None
+        self,
+        app: ASGIApp,
+        *,
+        max_bytes: int,
+        larger: dict[str, int] | None = None,
+        larger_paths: dict[str, int] | None = None,
     ) -> None:
         self.app = app
         self.default_max = max_bytes
         # Path prefixes that accept more (program imports, later uploads), longest first.
         self.larger = sorted((larger or {}).items(), key=lambda item: -len(item[0]))
+        # Whole paths with an id inside ("/api/v1/posters/{id}/pdf": regular expressions),
+        # where a prefix would also admit the routes beside them.
+        self.larger_paths = [(re.compile(p), limit) for p, limit in (larger_paths or {}).items()]
 
     def limit_for(self, path: str) -> int:
         for prefix, limit in self.larger:
             if path.startswith(prefix):
+                return limit
+        for pattern, limit in self.larger_paths:
+            if pattern.fullmatch(path):
                 return limit
         return self.default_max
 

@@ -15,6 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conference.extensions import DemoSeeder
+from conference.jobs.kinds import JobKinds
+from conference.jobs.models import JobPriority
 from conference.program.demo import data as program_data
 from conference.program.demo.meeting import DEMO_SLUG
 from conference.program.demo.program import demo_guid, parse_listing
@@ -62,16 +64,19 @@ def poster_sessions() -> list[tuple[str, str]]:
     ]
 
 
-def poster_seeder(var_dir: Path) -> DemoSeeder:
-    """The demo seeder for posters, keeping their PDFs under ``var_dir``."""
+def poster_seeder(var_dir: Path, jobs: JobKinds) -> DemoSeeder:
+    """The demo seeder for posters, keeping their PDFs under ``var_dir`` and queueing
+    their tiles on ``jobs``."""
 
     async def seed(db: AsyncSession, base_url: str) -> list[str]:
-        return await seed_posters(db, var_dir=var_dir, base_url=base_url)
+        return await seed_posters(db, var_dir=var_dir, base_url=base_url, jobs=jobs)
 
     return seed
 
 
-async def seed_posters(db: AsyncSession, *, var_dir: Path, base_url: str) -> list[str]:
+async def seed_posters(
+    db: AsyncSession, *, var_dir: Path, base_url: str, jobs: JobKinds
+) -> list[str]:
     """Create the demo posters that are missing (by board) with their PDFs."""
     meeting = await db.scalar(select(Meeting).where(Meeting.slug == DEMO_SLUG))
     if meeting is None:
@@ -96,7 +101,7 @@ async def seed_posters(db: AsyncSession, *, var_dir: Path, base_url: str) -> lis
         guid = sessions[demo_poster.session_number - 1][0]
         await write_poster(db, poster, poster_in(demo_poster, guid).model_dump())
         await db.flush()
-        await store_pdf(db, var_dir=var_dir, poster=poster, data=pdf)
+        await store_pdf(db, var_dir=var_dir, poster=poster, data=pdf, jobs=jobs)
     await db.commit()
     published = sum(p.state == PosterState.published for p in posters)
     return [
@@ -105,6 +110,10 @@ async def seed_posters(db: AsyncSession, *, var_dir: Path, base_url: str) -> lis
     ]
 
 
-async def store_pdf(db: AsyncSession, *, var_dir: Path, poster: Poster, data: bytes) -> None:
+async def store_pdf(
+    db: AsyncSession, *, var_dir: Path, poster: Poster, data: bytes, jobs: JobKinds
+) -> None:
     """The one place the demo hands a poster's PDF over (and so queues its tiles)."""
-    await save_pdf(db, var_dir=var_dir, poster=poster, data=data)
+    await save_pdf(
+        db, var_dir=var_dir, poster=poster, data=data, jobs=jobs, priority=JobPriority.bulk
+    )

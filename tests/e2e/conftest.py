@@ -31,8 +31,9 @@ def live_outbox(live_var_dir: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def live_server(live_var_dir: Path) -> Iterator[str]:
-    """The base URL of a migrated, demo-seeded server running in a subprocess."""
-    server = start_demo_server(live_var_dir, name="e2e")
+    """The base URL of a migrated, demo-seeded server running in a subprocess, with its job
+    worker: the journeys upload videos and PDFs (they go before the demo's bulk renders)."""
+    server = start_demo_server(live_var_dir, name="e2e", inline_worker="true")
     try:
         server.wait_healthy()
         yield server.url

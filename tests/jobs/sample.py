@@ -14,7 +14,7 @@ from sqlalchemy import select
 from conference.context import AppContext
 from conference.jobs import service
 from conference.jobs.kinds import ClaimedJob, JobKind
-from conference.jobs.models import Job
+from conference.jobs.models import Job, JobPriority
 from conference.jobs.runner import JobRunner
 from tests.waiting import wait_until_awaited
 
@@ -73,12 +73,22 @@ def ctx_of(app: FastAPI) -> AppContext:
     return ctx
 
 
-async def enqueue(app: FastAPI, kind: str = SAMPLE, **payload: Any) -> int:
+async def enqueue(
+    app: FastAPI,
+    kind: str = SAMPLE,
+    *,
+    priority: JobPriority = JobPriority.normal,
+    **payload: Any,
+) -> int:
     """Queue a job of ``kind`` (registered on the app) as its domain would; its id."""
     ctx = ctx_of(app)
     async with ctx.db.session() as db:
         job = await service.enqueue(
-            db, kind=ctx.jobs.get(kind), payload=payload, subject=f"numbers:{kind}"
+            db,
+            kind=ctx.jobs.get(kind),
+            payload=payload,
+            subject=f"numbers:{kind}",
+            priority=priority,
         )
         await db.commit()
         return job.id

@@ -13,7 +13,7 @@ from sqlalchemy import update
 from conference.db.engine import Database
 from conference.db.types import utcnow
 from conference.jobs.kinds import JobKind, JobKinds
-from conference.jobs.models import Job
+from conference.jobs.models import Job, JobPriority
 from conference.jobs.runner import JobRunner
 from conference.settings import Settings
 from tests.jobs.sample import (
@@ -119,6 +119,16 @@ async def test_a_runner_claims_only_the_kinds_it_knows(app: FastAPI, outcomes: O
     assert (await job_row(app, job_id)).state == "queued"
     assert await runner(app).run_once(ctx_of(app).db) is True
     assert outcomes.succeeded == [(job_id, {"sum": 4})]
+
+
+async def test_work_someone_waits_for_goes_before_bulk_work(
+    app: FastAPI, outcomes: Outcomes
+) -> None:
+    bulk = [await enqueue(app, numbers=[n], priority=JobPriority.bulk) for n in (1, 2)]
+    waited_for = await enqueue(app, numbers=[3])
+    for _ in range(3):
+        assert await runner(app).run_once(ctx_of(app).db) is True
+    assert [job_id for job_id, _ in outcomes.succeeded] == [waited_for, *bulk]
 
 
 async def test_a_stale_job_is_queued_again_or_failed_when_out_of_attempts(

@@ -273,7 +273,7 @@ async def test_the_worker_command_runs_jobs_from_its_own_process(
             process.send_signal(signal.SIGTERM)
         stdout, stderr = await asyncio.wait_for(process.communicate(), 30)
     assert process.returncode == 0, stderr.decode()
-    assert b"Job worker (transcode) on" in stdout
+    assert b"Job worker (poster_tiles, transcode) on" in stdout
 
 
 async def test_the_inline_worker_picks_up_an_upload_at_once(
