@@ -47,7 +47,7 @@ async def test_a_package_adds_its_section_where_its_order_puts_it(
     console: Console, app: FastAPI
 ) -> None:
     app.state.ctx.extensions.console_sections.append(
-        ConsoleSection("posters", "Posters", "/console/posters", order=640)
+        ConsoleSection("certificates", "Certificates", "/console/certificates", order=640)
     )
     labels = [label for label, _, _ in await menu(console, "/console/people")]
-    assert labels[4:9] == ["Announcements", "Streaming", "Posters", "Jobs", "People"]
+    assert labels[5:10] == ["Announcements", "Streaming", "Certificates", "Jobs", "People"]
