@@ -3,10 +3,12 @@ with hyphens, digits; and the boards each query must find on both databases."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from posters.models import PosterState
 from tests.posters.factories import PosterFactory
 
-POSTERS: list[dict[str, object]] = [
+POSTERS: list[dict[str, Any]] = [
     {
         "board": "S1",
         "title": "IL-1β drives NLRP3 inflammasome activation",
@@ -57,7 +59,7 @@ POSTERS: list[dict[str, object]] = [
     },
 ]
 # Never found: a draft with the words of S1.
-DRAFT = {"board": "S6", "title": "IL-1β draft", "keywords": ["IL-1β"]}
+DRAFT: dict[str, Any] = {"board": "S6", "title": "IL-1β draft", "keywords": ["IL-1β"]}
 
 EVERY = {"S1", "S2", "S3", "S4", "S5", "S7"}
 # Query -> the boards it finds (the same on SQLite and PostgreSQL).

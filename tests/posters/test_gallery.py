@@ -128,15 +128,16 @@ async def test_pages_and_their_addresses(
     assert _boards(second) == [f"P{PER_PAGE + 1}", f"P{PER_PAGE + 2}"]
     beyond = (await client.get("/api/v1/posters", params={"page": 9})).json()
     assert beyond["posters"] == []
-    for bad in ("0", "-1", "x", "99999999"):
-        assert (await client.get("/api/v1/posters", params={"page": bad})).status_code == 422
+    for value in ("0", "-1", "x", "99999999"):
+        assert (await client.get("/api/v1/posters", params={"page": value})).status_code == 422
 
-    page = await client.get("/posters", params={"topic": "IFN signalling", "sort": "title"})
-    assert page.text.count('data-testid="poster-card"') == PER_PAGE
-    assert 'aria-label="Pages of posters"' in page.text
+    first = await client.get("/posters", params={"topic": "IFN signalling", "sort": "title"})
+    text = first.text
+    assert text.count('data-testid="poster-card"') == PER_PAGE
+    assert 'aria-label="Pages of posters"' in text
     # Every link keeps the search state; the page number is the only change.
-    assert 'href="/posters?topic=IFN+signalling&amp;sort=title&amp;page=2" rel="next"' in page.text
-    assert 'aria-current="page"><span class="visually-hidden">Page </span>1</a>' in page.text
+    assert 'href="/posters?topic=IFN+signalling&amp;sort=title&amp;page=2" rel="next"' in text
+    assert 'aria-current="page"><span class="visually-hidden">Page </span>1</a>' in text
     bad = await client.get("/posters", params={"page": "zero"})
     assert bad.status_code == 200
     assert "There is no such page; this is the first." in bad.text
