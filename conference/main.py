@@ -64,6 +64,7 @@ from posters import bookmarks as posters_bookmarks
 from posters import channels as posters_channels
 from posters import pages as posters_pages
 from posters import router as posters_api
+from posters import tile_files as posters_tile_files
 from streaming import channels as streaming_channels
 from streaming import console as streaming_console
 from streaming import demo as streaming_demo
@@ -276,6 +277,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(jobs_console.router)
     app.include_router(posters_api.router)
     app.include_router(posters_pages.router)
+    app.include_router(posters_tile_files.router)
     for streaming_router in (
         streaming_whip.router,
         # Before media: its /vod/<id>/... file route would claim the premiere playlists.

@@ -11,20 +11,36 @@
 (() => {
   const ZOOM_STEP = 1.5;
 
+  // OpenSeadragon's constructor appends a <style> to the head (hiding the canvas's focus
+  // outline on touch screens). The page's CSP refuses inline styles, and we want the focus
+  // ring everywhere: while the viewer is made, that one element is not appended.
+  function withoutInjectedStyle(create) {
+    const head = document.head;
+    head.appendChild = function (node) {
+      if (node instanceof HTMLStyleElement && node.dataset.openseadragonMobileCss) return node;
+      return Node.prototype.appendChild.call(head, node);
+    };
+    try {
+      return create();
+    } finally {
+      delete head.appendChild;
+    }
+  }
+
   function setUp(frame) {
     const OSD = window.OpenSeadragon;
     const element = frame.querySelector(".poster-viewer");
     if (!OSD || !element) return;
-    const viewer = OSD({
+    const viewer = withoutInjectedStyle(() => OSD({
       element,
       tileSources: frame.dataset.dziUrl,
       prefixUrl: "/static/vendor/openseadragon/images/",
       showNavigationControl: false,
       keyboardNavEnabled: true,
       visibilityRatio: 0.5,
-      // The canvas draws what the page's CSP allows (same-origin tiles, no inline style).
+      // The tiles come from our origin: no CORS request needed.
       crossOriginPolicy: false,
-    });
+    }));
     const canvas = viewer.canvas;
     canvas.setAttribute("role", "application");
     canvas.setAttribute("aria-roledescription", "zoomable poster");
