@@ -24,7 +24,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, selectinload
 
 from posters import search
 from posters.models import Poster, PosterKeyword, PosterState
@@ -34,6 +34,13 @@ MAX_PAGE = 10_000
 # Keywords listed in the keyword filter (the most used; a chosen one is always listed).
 KEYWORD_FACET_SIZE = 40
 RELATED_COUNT = 6
+# A card shows none of the long texts: they are not read (raiseload: a template that asked
+# for one would fail its test rather than query per poster).
+CARD_ONLY = (
+    defer(Poster.abstract, raiseload=True),
+    defer(Poster.abstract_html, raiseload=True),
+    defer(Poster.search_text, raiseload=True),
+)
 
 
 class Sort(StrEnum):
@@ -196,7 +203,7 @@ async def gallery_page(
         .order_by(*_order(query.sort))
         .limit(per_page)
         .offset((page - 1) * per_page)
-        .options(selectinload(Poster.authors))
+        .options(selectinload(Poster.authors), *CARD_ONLY)
     )
     return GalleryPage(posters=list(found), total=total, page=page, pages=pages, facets=facets)
 
@@ -242,7 +249,7 @@ async def related_posters(
     if not order:
         return []
     found = await db.scalars(
-        select(Poster).where(Poster.id.in_(order)).options(selectinload(Poster.authors))
+        select(Poster).where(Poster.id.in_(order)).options(selectinload(Poster.authors), *CARD_ONLY)
     )
     by_id = {p.id: p for p in found}
     return [by_id[i] for i in order if i in by_id]

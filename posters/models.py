@@ -177,7 +177,9 @@ class PosterBookmark(Base):
 
 
 # The full-text index of ``Poster.search_text`` is made by migration 0009 with each
-# database's own DDL (posters.search): SQLite's FTS5 table and PostgreSQL's GIN index.
+# database's own DDL (posters.search): SQLite's FTS5 table; PostgreSQL's generated
+# ``posters.search_vector`` column and its GIN index.
 SEARCH_TABLE = "poster_search"
-SEARCH_INDEX = "ix_posters_search_text_fts"
-unmanaged_names().update({SEARCH_TABLE, SEARCH_INDEX})
+SEARCH_VECTOR = "search_vector"
+SEARCH_INDEX = "ix_posters_search_vector"
+unmanaged_names().update({SEARCH_TABLE, SEARCH_VECTOR, SEARCH_INDEX})

@@ -14,8 +14,8 @@ quoted for the engine's query syntax, and the whole expression is a bound parame
 
 - SQLite: ``poster_search MATCH '"il" "1β"*'`` on the FTS5 table migration 0009 made
   (external content, rowid = poster id).
-- PostgreSQL: ``to_tsvector('simple', search_text) @@ to_tsquery('simple', $1)`` with
-  ``'il' & '1β':*``, served by the GIN index on that expression.
+- PostgreSQL: ``search_vector @@ to_tsquery('simple', $1)`` with ``'il' & '1β':*``, where
+  ``search_vector`` is the stored ``to_tsvector('simple', search_text)`` with a GIN index.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, TextClause, bindparam, column, select, table, text
 
 from posters import content
-from posters.models import SEARCH_TABLE, Poster
+from posters.models import SEARCH_TABLE, SEARCH_VECTOR, Poster
 
 # A query longer than this is refused by the API (422) and cut by the gallery page.
 MAX_QUERY_LENGTH = 200
@@ -61,9 +61,6 @@ def matches(dialect: str, words: list[str]) -> ColumnElement[bool] | TextClause:
             bindparam("fts_query", fts5_expression(words))
         )
         return Poster.id.in_(select(_fts.c.rowid).where(condition))
-    # The expression is written exactly as the GIN index's, with the configuration a
-    # constant, so the planner uses the index.
     return text(
-        "to_tsvector('simple'::regconfig, posters.search_text) "
-        "@@ to_tsquery('simple'::regconfig, :ts_query)"
+        f"posters.{SEARCH_VECTOR} @@ to_tsquery('simple'::regconfig, :ts_query)"
     ).bindparams(bindparam("ts_query", tsquery_expression(words)))
