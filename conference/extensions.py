@@ -22,6 +22,9 @@ from conference.realtime.models import ChannelEvent
 DemoSeeder = Callable[[AsyncSession, str], Awaitable[list[str]]]
 # Renders a block of the home page for a viewer (signed in or not).
 HomeSection = Callable[[Request, AsyncSession, User | None], Awaitable[Markup]]
+# Renders a block of My agenda (/agenda) for the signed-in user, given the meeting's id
+# (e.g. their bookmarked posters).
+AgendaSection = Callable[[Request, AsyncSession, User, int], Awaitable[Markup]]
 # Adds a domain's data about a user to "export my data".
 UserDataExporter = Callable[[AsyncSession, User], Awaitable[Any]]
 # Erases or anonymises what a package holds about a user whose account is being deleted,
@@ -60,6 +63,7 @@ class ConsoleSection:
 class Extensions:
     demo_seeders: list[DemoSeeder] = field(default_factory=list)
     home_sections: list[HomeSection] = field(default_factory=list)
+    agenda_sections: list[AgendaSection] = field(default_factory=list)
     user_data_exporters: dict[str, UserDataExporter] = field(default_factory=dict)
     account_erasers: list[AccountEraser] = field(default_factory=list)
     session_watch_links: list[SessionWatchLink] = field(default_factory=list)

@@ -62,6 +62,7 @@ from conference.web.navigation import NavItem
 from conference.web.templates import Pages
 from exhibitors import demo as exhibitors_demo
 from exhibitors import router as exhibitors_router
+from posters import bookmarks as posters_bookmarks
 from posters import channels as posters_channels
 from posters import console as posters_console
 from posters import import_router as posters_imports_api
@@ -147,6 +148,9 @@ def build_extensions(settings: Settings, jobs: JobKinds) -> Extensions:
     extensions.account_erasers.append(posters_talk_privacy.erase_user)
     extensions.user_data_exporters["poster_judging"] = posters_judging_privacy.export_user
     extensions.account_erasers.append(posters_judging_privacy.erase_user)
+    extensions.user_data_exporters["poster_bookmarks"] = posters_bookmarks.export_user
+    extensions.account_erasers.append(posters_bookmarks.erase_user)
+    extensions.agenda_sections.append(posters_pages.agenda_section)
     extensions.session_watch_links.append(streaming_pages.session_watch_link)
     extensions.session_sections.append(posters_program.session_section)
     extensions.console_sections.extend(console_pages.SECTIONS)
@@ -365,6 +369,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             check_dir=False,
         ),
         name="vendor_hls",
+    )
+    # OpenSeadragon (the poster viewer) and its button images, the same way.
+    app.mount(
+        "/static/vendor/openseadragon",
+        StaticFiles(
+            directory=settings.static_dir.parent
+            / "node_modules"
+            / "openseadragon"
+            / "build"
+            / "openseadragon",
+            check_dir=False,
+        ),
+        name="vendor_openseadragon",
     )
     # Swagger UI for /api/docs, the same way (see conference.web.apidocs).
     app.mount(

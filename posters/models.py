@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from conference.db.base import Base
+from conference.db.base import Base, unmanaged_names
 from conference.db.types import UTCDateTime, utcnow
 
 
@@ -178,3 +178,24 @@ class PosterSlot(Base):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class PosterBookmark(Base):
+    """A poster an attendee keeps for later (shown in their agenda)."""
+
+    __tablename__ = "poster_bookmarks"
+    __table_args__ = (UniqueConstraint("user_id", "poster_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    poster_id: Mapped[int] = mapped_column(ForeignKey("posters.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+# The full-text index of ``Poster.search_text`` is made by migration 0009 with each
+# database's own DDL (posters.search): SQLite's FTS5 table; PostgreSQL's generated
+# ``posters.search_vector`` column and its GIN index.
+SEARCH_TABLE = "poster_search"
+SEARCH_VECTOR = "search_vector"
+SEARCH_INDEX = "ix_posters_search_vector"
+unmanaged_names().update({SEARCH_TABLE, SEARCH_VECTOR, SEARCH_INDEX})

@@ -1,17 +1,35 @@
 """The poster pages: the gallery (``/posters``) and a poster's page (``/posters/<id>``).
 
 Both are for signed-in attendees (a visitor is sent to sign in and back): posters are the
-meeting's unpublished science, as in the commercial iPoster galleries.
+meeting's unpublished science, as in the commercial iPoster galleries. The gallery's
+search, filters, sort and page are all in its query string (``posters.listing``), so any
+view of it can be shared; a bad value is ignored with a message.
+
+Bookmarks are a form POST (works without JavaScript) that comes back to the page it was
+sent from.
 """
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from conference.accounts.models import User
 from conference.db.types import utcnow
-from conference.deps import Context, CurrentMeeting, CurrentUser, DbSession, PathId
-from posters import awards, gallery, service, slots_pages, talk_pages
+from conference.deps import (
+    Context,
+    CurrentMeeting,
+    CurrentUser,
+    DbSession,
+    OptionalUser,
+    PathId,
+)
+from conference.web.errors import to_sign_in
+from conference.web.forms import read_form, safe_next
+from posters import awards, bookmarks, gallery, listing, service, slots_pages, talk_pages, tiles
+from posters.gallery import SORT_LABELS, Sort
 
 router = APIRouter(include_in_schema=False)
 
@@ -20,9 +38,26 @@ router = APIRouter(include_in_schema=False)
 async def gallery_page(
     request: Request, ctx: Context, db: DbSession, user: CurrentUser, meeting: CurrentMeeting
 ) -> HTMLResponse:
-    """Every published poster, by board number."""
-    found = await gallery.published_posters(db, meeting_id=meeting.id)
-    context = {"posters": found, "poster_awards": await awards.published_awards(db, found)}
+    """Published posters: search, filters with counts, sort, pages."""
+    sessions = listing.poster_sessions(await ctx.programs.latest(db, meeting_id=meeting.id))
+    query, errors = listing.parse_query(dict(request.query_params), sessions=sessions)
+    found = await gallery.gallery_page(db, meeting_id=meeting.id, query=query)
+    marked = await bookmarks.bookmarked_ids(db, user=user, poster_ids=[p.id for p in found.posters])
+    context = {
+        "query": query,
+        "errors": errors,
+        "found": found,
+        "posters": found.posters,
+        "bookmarked": marked,
+        "facets": listing.facet_links(query, found.facets, sessions),
+        "sessions": sessions,
+        "sorts": SORT_LABELS,
+        "default_sort": Sort.board,
+        "link": lambda **changes: listing.query_string(query, **changes),
+        "here": listing.query_string(query, page=query.page),
+        "thumbnail_url": tiles.thumbnail_url,
+        "poster_awards": await awards.published_awards(db, found.posters),
+    }
     return ctx.pages.render(request, "posters/gallery.html", context, user=user)
 
 
@@ -35,16 +70,57 @@ async def poster_page(
     user: CurrentUser,
     meeting: CurrentMeeting,
 ) -> HTMLResponse:
-    """A poster: its authors, abstract, keywords, links and DOI."""
+    """A poster: its viewer, authors, abstract, keywords, links, DOI and related posters."""
     poster = await service.visible_poster(
         db, meeting_id=meeting.id, poster_id=poster_id, viewer=user
     )
     program = await ctx.programs.latest(db, meeting_id=meeting.id)
     session = program.by_guid.get(poster.session_guid) if program and poster.session_guid else None
-    poster_awards = await awards.published_awards(db, [poster])
-    context = {"poster": poster, "session": session, "poster_awards": poster_awards}
+    related = await gallery.related_posters(db, poster=poster)
+    marked = await bookmarks.bookmarked_ids(db, user=user, poster_ids=[poster.id])
+    context = {
+        "poster": poster,
+        "session": session,
+        "related": related,
+        "bookmarked": marked,
+        "dzi_url": tiles.dzi_url(poster),
+        "thumbnail_url": tiles.thumbnail_url,
+        "here": f"/posters/{poster.id}",
+        "poster_awards": await awards.published_awards(db, [poster]),
+    }
     context.update(
         await slots_pages.page_context(db, poster=poster, user=user, meeting=meeting, now=utcnow())
     )
     context.update(await talk_pages.page_context(ctx, db, poster=poster, user=user))
     return ctx.pages.render(request, "posters/poster.html", context, user=user)
+
+
+@router.post("/posters/{poster_id}/bookmark", name="poster_bookmark")
+async def bookmark_form(
+    poster_id: PathId,
+    request: Request,
+    db: DbSession,
+    user: OptionalUser,
+    meeting: CurrentMeeting,
+) -> Response:
+    """The bookmark button of the gallery and the poster page (``bookmarked`` = 1 keeps the
+    poster, 0 lets it go); back to ``next``."""
+    form = await read_form(request)
+    back = safe_next(form.get("next"), f"/posters/{poster_id}")
+    if user is None:
+        return to_sign_in(back)
+    if form.get("bookmarked", "1") == "0":
+        await bookmarks.unbookmark(db, meeting_id=meeting.id, poster_id=poster_id, user=user)
+    else:
+        await bookmarks.bookmark(db, meeting_id=meeting.id, poster_id=poster_id, user=user)
+    await db.commit()
+    return RedirectResponse(back, status_code=303)
+
+
+async def agenda_section(request: Request, db: AsyncSession, user: User, meeting_id: int) -> Markup:
+    """My bookmarked posters, for My agenda (``Extensions.agenda_sections``)."""
+    found = await bookmarks.bookmarked_posters(db, meeting_id=meeting_id, user=user)
+    pages = request.app.state.ctx.pages
+    context = {"posters": found, "thumbnail_url": tiles.thumbnail_url}
+    # The template autoescapes everything it inserts, so its output is safe markup.
+    return Markup(pages.fragment(request, "posters/_agenda_bookmarks.html", context, user=user))  # noqa: S704

@@ -7,12 +7,20 @@ settings (the edit deadline) are at ``/api/v1/posters/settings``.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
 
 from conference.db.types import utcnow
 from conference.deps import Context, CurrentMeeting, CurrentUser, DbSession, Organizer, PathId
-from posters import service
+from conference.errors import InvalidInput
+from posters import bookmarks, gallery, listing, service
+from posters.content import MAX_KEYWORD_LENGTH
+from posters.gallery import MAX_PAGE, Sort
 from posters.schemas import (
+    BookmarkOut,
+    GalleryOut,
+    PosterCardOut,
     PosterChanges,
     PosterIn,
     PosterOut,
@@ -55,6 +63,62 @@ async def create_poster(
     )
     await db.commit()
     return service.poster_out(poster)
+
+
+@router.get("", response_model=GalleryOut)
+async def list_posters(
+    ctx: Context,
+    db: DbSession,
+    meeting: CurrentMeeting,
+    user: CurrentUser,
+    q: Annotated[str, Query(max_length=listing.MAX_QUERY_LENGTH)] = "",
+    topic: Annotated[str, Query(max_length=listing.MAX_TOPIC_LENGTH)] = "",
+    session: Annotated[str, Query(max_length=36)] = "",
+    keyword: Annotated[str, Query(max_length=MAX_KEYWORD_LENGTH)] = "",
+    sort: Sort = Sort.board,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
+) -> GalleryOut:
+    """A page of published posters for a search (``q``: every word, the last as a prefix),
+    filters (topic, poster session GUID, keyword) and sort, with each filter's counts."""
+    sessions = listing.poster_sessions(await ctx.programs.latest(db, meeting_id=meeting.id))
+    raw = {"q": q, "topic": topic, "session": session, "keyword": keyword}
+    query, errors = listing.parse_query(
+        {**raw, "sort": sort.value, "page": str(page)}, sessions=sessions
+    )
+    for name, message in errors.items():
+        raise InvalidInput(message, field=name)
+    found = await gallery.gallery_page(db, meeting_id=meeting.id, query=query)
+    marked = await bookmarks.bookmarked_ids(db, user=user, poster_ids=[p.id for p in found.posters])
+    return listing.gallery_out(query, found, sessions=sessions, bookmarked=marked)
+
+
+@router.get("/bookmarks", response_model=list[PosterCardOut])
+async def list_bookmarks(
+    db: DbSession, meeting: CurrentMeeting, user: CurrentUser
+) -> list[PosterCardOut]:
+    """My bookmarked posters (published ones), by board number."""
+    found = await bookmarks.bookmarked_posters(db, meeting_id=meeting.id, user=user)
+    return [listing.card_out(p, bookmarked=True) for p in found]
+
+
+@router.put("/{poster_id}/bookmark", response_model=BookmarkOut)
+async def put_bookmark(
+    poster_id: PathId, db: DbSession, meeting: CurrentMeeting, user: CurrentUser
+) -> BookmarkOut:
+    """Bookmark a published poster (idempotent; 404 for a draft or withdrawn one)."""
+    await bookmarks.bookmark(db, meeting_id=meeting.id, poster_id=poster_id, user=user)
+    await db.commit()
+    return BookmarkOut(poster_id=poster_id, bookmarked=True)
+
+
+@router.delete("/{poster_id}/bookmark", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_bookmark(
+    poster_id: PathId, db: DbSession, meeting: CurrentMeeting, user: CurrentUser
+) -> Response:
+    """Remove my bookmark of a poster (idempotent)."""
+    await bookmarks.unbookmark(db, meeting_id=meeting.id, poster_id=poster_id, user=user)
+    await db.commit()
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/{poster_id}", response_model=PosterOut)

@@ -142,3 +142,47 @@ class PosterSettingsIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     edit_deadline: datetime | None
+
+
+class PosterCardOut(BaseModel):
+    """A poster as the gallery's grid shows it."""
+
+    id: int
+    board: str
+    title: str
+    presenting_author: str | None
+    topic: str
+    vote_count: int
+    comment_count: int
+    url: str
+    thumbnail_url: str | None
+    bookmarked: bool
+
+
+class FacetOut(BaseModel):
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+class FacetsOut(BaseModel):
+    topics: list[FacetOut]
+    sessions: list[FacetOut]
+    keywords: list[FacetOut]
+
+
+class GalleryOut(BaseModel):
+    """A page of the gallery for the query string's search, filters and sort."""
+
+    total: int
+    page: int
+    pages: int
+    per_page: int
+    posters: list[PosterCardOut]
+    facets: FacetsOut
+
+
+class BookmarkOut(BaseModel):
+    poster_id: int
+    bookmarked: bool

@@ -12,6 +12,7 @@ import asyncio
 from alembic import context
 from sqlalchemy import Connection
 
+from conference.db.base import include_name, include_object
 from conference.main import all_models_metadata
 
 target_metadata = all_models_metadata()
@@ -24,6 +25,8 @@ def _configure_and_run(connection: Connection) -> None:
         # SQLite cannot ALTER most things; batch mode rebuilds the table instead.
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_name,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -122,6 +122,9 @@ async def agenda_page(
     stars = await agenda.starred(db, user_id=user.id)
     mine = await agenda.build_agenda(db, program=page.program, stars=stars, meeting_id=meeting.id)
     token = await agenda.current_feed_token(db, secret=ctx.settings.secret_key, user=user)
+    sections = [
+        await section(request, db, user, meeting.id) for section in ctx.extensions.agenda_sections
+    ]
     feed_url = f"{ctx.settings.base_url}/agenda/feed/{token}.ics"
     context = page.context(
         agenda=mine,
@@ -131,6 +134,7 @@ async def agenda_page(
         feed_url=feed_url,
         webcal_url=feed_url.replace("https://", "webcal://", 1).replace("http://", "webcal://", 1),
         feed_reset=request.query_params.get("feed") == "reset",
+        sections=sections,
     )
     status = 422 if page.errors else 200
     return ctx.pages.render(request, "program/agenda.html", context, user=user, status_code=status)

@@ -1,7 +1,7 @@
 """create poster comments, votes, views and relayed-message records
 
 Revision ID: 0010_poster_talk
-Revises: 0008_create_posters
+Revises: 0009_poster_search
 Create Date: 2026-12-07 14:19:08.733468
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import conference.db.types
 
 revision: str = "0010_poster_talk"
-down_revision: str | None = "0008_create_posters"
+down_revision: str | None = "0009_poster_search"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
