@@ -21,8 +21,9 @@ pytestmark = pytest.mark.usefixtures("demo_meeting")
 SMALL, LARGE = 10, 1_000
 # The user's session and account, the meeting, the program version, then the page's own:
 # facets, total, posters, authors, bookmarks (gallery); poster, authors, keywords, related
-# ranking, related posters and their authors, bookmark (poster page).
-BOUND = 14
+# ranking, related posters and their authors, bookmark, awards, slots, the view counted
+# (one insert), the comments, their last event id and the viewer's vote (poster page).
+BOUND = 20
 PAGES = {
     "gallery": "/posters",
     "gallery search": "/posters?q=interleukin%20cyto",
