@@ -42,6 +42,7 @@ def streaming_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server = start_demo_server(
         tmp_path_factory.mktemp("e2e-streaming"),
         name="e2e-streaming",
+        inline_worker="true",  # the uploaded recording is transcoded
         ice_interfaces="lo",
         stream_ladder="360p:640x360@800,180p:320x180@300",
         stream_segment_seconds="1",
