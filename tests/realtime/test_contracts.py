@@ -24,7 +24,12 @@ from tests.realtime.live_session import (
 
 # Sent only where other tests drive them: a mute needs a second user, an unsubscribe a
 # role change, the stage frames a broadcast (tests/streaming).
-ELSEWHERE = frozenset({"chat.muted", "unsubscribed", "stage.state", "stage.publish_failed"})
+ELSEWHERE = frozenset(
+    {"chat.muted", "unsubscribed", "stage.state", "stage.publish_failed"}
+    # The poster channel's frames: tests/posters/test_contracts.py.
+    | {"poster.comment", "poster.comment_removed", "poster.votes"}
+    | {"presenter.here", "presenter.left"}
+)
 
 
 @pytest.fixture
