@@ -62,26 +62,26 @@ from conference.web.navigation import NavItem
 from conference.web.templates import Pages
 from exhibitors import demo as exhibitors_demo
 from exhibitors import router as exhibitors_router
-from posters import bookmarks as posters_bookmarks
 from posters import channels as posters_channels
 from posters import console as posters_console
-from posters import import_router as posters_imports_api
-from posters import jobs as posters_jobs
-from posters import judging_console as posters_judging_console
-from posters import judging_pages as posters_judging_pages
-from posters import judging_privacy as posters_judging_privacy
-from posters import judging_router as posters_judging_api
 from posters import pages as posters_pages
-from posters import pdf_routes as posters_pdf_routes
-from posters import presence as posters_presence
-from posters import program as posters_program
 from posters import router as posters_api
-from posters import slots_pages as posters_slots_pages
-from posters import slots_router as posters_slots_api
-from posters import talk_pages as posters_talk_pages
-from posters import talk_privacy as posters_talk_privacy
-from posters import talk_router as posters_talk_api
 from posters.demo import seed as posters_demo
+from posters.gallery import bookmarks as posters_bookmarks
+from posters.imports import router as posters_imports_api
+from posters.judging import console as posters_judging_console
+from posters.judging import pages as posters_judging_pages
+from posters.judging import privacy as posters_judging_privacy
+from posters.judging import router as posters_judging_api
+from posters.slots import pages as posters_slots_pages
+from posters.slots import presence as posters_presence
+from posters.slots import program as posters_program
+from posters.slots import router as posters_slots_api
+from posters.talk import pages as posters_talk_pages
+from posters.talk import privacy as posters_talk_privacy
+from posters.talk import router as posters_talk_api
+from posters.tiles import jobs as posters_jobs
+from posters.tiles import router as posters_pdf_routes
 from streaming import channels as streaming_channels
 from streaming import console as streaming_console
 from streaming import demo as streaming_demo
@@ -125,9 +125,9 @@ def all_models_metadata() -> MetaData:
     import conference.program.models
     import conference.realtime.models  # noqa: F401
     import exhibitors.models  # noqa: F401
-    import posters.judging_models
+    import posters.judging.models
     import posters.models
-    import posters.talk_models  # noqa: F401
+    import posters.talk.models  # noqa: F401
     import streaming.models  # noqa: F401
 
     return Base.metadata

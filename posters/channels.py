@@ -14,7 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from conference import limits
 from conference.accounts.models import User
 from conference.program.service import current_meeting
-from posters import service, talk
+from posters import service
+from posters.talk import realtime as talk
 
 if TYPE_CHECKING:
     from conference.context import AppContext

@@ -22,8 +22,8 @@ from conference.errors import ServiceError
 from conference.program.interop.plan import ImportRefused
 from conference.program.models import Meeting
 from conference.program.service import current_meeting
-from posters.imports import apply_poster_import, read_posters
-from posters.pdf_import import apply_pdf_import
+from posters.imports.pdfs import apply_pdf_import
+from posters.imports.service import apply_poster_import, read_posters
 
 OpenContext = Callable[[], AbstractAsyncContextManager[AppContext]]
 T = TypeVar("T")

@@ -3,7 +3,7 @@
 ``/console/posters`` lists every poster (board, title, presenting author, state, PDF and
 its rendering). ``/console/posters/import`` takes a CSV/XLSX of abstracts or a zip of PDFs:
 an upload is previewed (a dry run, every problem listed), kept for a few hours, and
-imported as previewed by "Apply" (``posters.import_staging``), as the program import does.
+imported as previewed by "Apply" (``posters.imports.staging``), as the program import does.
 """
 
 from __future__ import annotations
@@ -27,11 +27,11 @@ from conference.errors import ServiceError
 from conference.extensions import ConsoleSection
 from conference.program.interop.plan import ImportRefused, Problem
 from conference.program.models import Meeting
-from posters import import_staging
-from posters.imports import PosterImportReport, apply_poster_import, read_posters
+from posters.imports import staging as import_staging
+from posters.imports.pdfs import PdfImportReport, apply_pdf_import
+from posters.imports.service import PosterImportReport, apply_poster_import, read_posters
+from posters.imports.sheet import COLUMNS
 from posters.models import POSTER_STATE_LABELS, Poster, PosterState
-from posters.pdf_import import PdfImportReport, apply_pdf_import
-from posters.sheet_import import COLUMNS
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 

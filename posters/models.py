@@ -52,7 +52,7 @@ class Poster(Base):
     The abstract is kept as the Markdown its presenter wrote and as the sanitized HTML
     rendered from it once on write (``posters.content``), so every page shows the same HTML.
     ``search_text`` is the normalised text the full-text index reads (see
-    ``posters.search``): title, abstract, authors, affiliations and keywords.
+    ``posters.gallery.search``): title, abstract, authors, affiliations and keywords.
     """
 
     __tablename__ = "posters"
@@ -167,7 +167,7 @@ class PosterSettings(Base):
 class PosterSlot(Base):
     """A time its presenter will be at the poster (a live author slot), stored in UTC.
 
-    ``posters.slots`` keeps a poster's slots apart (no overlap), within the meeting and of
+    ``posters.slots.service`` keeps a poster's slots apart (no overlap), within the meeting and of
     a bounded length and number.
     """
 
@@ -193,7 +193,7 @@ class PosterBookmark(Base):
 
 
 # The full-text index of ``Poster.search_text`` is made by migration 0009 with each
-# database's own DDL (posters.search): SQLite's FTS5 table; PostgreSQL's generated
+# database's own DDL (posters.gallery.search): SQLite's FTS5 table; PostgreSQL's generated
 # ``posters.search_vector`` column and its GIN index.
 SEARCH_TABLE = "poster_search"
 SEARCH_VECTOR = "search_vector"

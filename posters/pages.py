@@ -2,7 +2,7 @@
 
 Both are for signed-in attendees (a visitor is sent to sign in and back): posters are the
 meeting's unpublished science, as in the commercial iPoster galleries. The gallery's
-search, filters, sort and page are all in its query string (``posters.listing``), so any
+search, filters, sort and page are all in its query string (``posters.gallery.listing``), so any
 view of it can be shared; a bad value is ignored with a message.
 
 Bookmarks are a form POST (works without JavaScript) that comes back to the page it was
@@ -28,8 +28,14 @@ from conference.deps import (
 )
 from conference.web.errors import to_sign_in
 from conference.web.forms import read_form, safe_next
-from posters import awards, bookmarks, gallery, listing, service, slots_pages, talk_pages, tiles
-from posters.gallery import SORT_LABELS, Sort
+from posters import service
+from posters.gallery import bookmarks, listing
+from posters.gallery import service as gallery
+from posters.gallery.service import SORT_LABELS, Sort
+from posters.judging import awards
+from posters.slots import pages as slots_pages
+from posters.talk import pages as talk_pages
+from posters.tiles import files as tiles
 
 router = APIRouter(include_in_schema=False)
 

@@ -14,9 +14,11 @@ from fastapi import APIRouter, Query, Response, status
 from conference.db.types import utcnow
 from conference.deps import Context, CurrentMeeting, CurrentUser, DbSession, Organizer, PathId
 from conference.errors import InvalidInput
-from posters import bookmarks, gallery, listing, service
+from posters import service
 from posters.content import MAX_KEYWORD_LENGTH
-from posters.gallery import MAX_PAGE, Sort
+from posters.gallery import bookmarks, listing
+from posters.gallery import service as gallery
+from posters.gallery.service import MAX_PAGE, Sort
 from posters.schemas import (
     BookmarkOut,
     GalleryOut,

@@ -24,9 +24,9 @@ from conference.program.models import Meeting, SessionType
 from posters.demo.listing import DemoPoster, parse_posters
 from posters.demo.pdf import PosterSheet, render_poster
 from posters.models import Poster, PosterState
-from posters.pdfs import save_pdf
 from posters.schemas import PosterIn
 from posters.service import write_poster
+from posters.tiles.pdfs import save_pdf
 
 
 def poster_in(poster: DemoPoster, session_guid: str | None) -> PosterIn:

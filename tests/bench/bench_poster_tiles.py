@@ -2,7 +2,7 @@
 
 How: an A0 poster PDF is generated with fpdf2 (title band, three columns of text twice, a
 bar chart and a line chart drawn as vectors, two 3000 x 2000 px photographs), then the
-render job's child (``python -m posters.render``, exactly as the ``poster_tiles`` job runs
+render job's child (``python -m posters.tiles.render``, exactly as the ``poster_tiles`` job runs
 it) turns it into 9933 x 14043 px Deep Zoom tiles (254 px, 1 px overlap, JPEG q85) and a
 thumbnail. The figures are the child's wall time, its CPU time (user + system: what the
 render costs whatever else the machine is doing) and its peak resident memory (max RSS),
@@ -107,7 +107,7 @@ def run(repeat: int) -> bool:
                 [
                     sys.executable,
                     "-m",
-                    "posters.render",
+                    "posters.tiles.render",
                     "--pdf",
                     str(pdf),
                     "--out",
@@ -117,7 +117,11 @@ def run(repeat: int) -> bool:
                 ]
             )
             tiles = sum(1 for _ in (out / "poster_files").rglob("*.jpg")) if out.exists() else 0
-            row(f"posters.render (pypdfium2 + Pillow), run {attempt + 1}", found, f" {tiles} tiles")
+            row(
+                f"posters.tiles.render (pypdfium2 + Pillow), run {attempt + 1}",
+                found,
+                f" {tiles} tiles",
+            )
             if best is None or found.seconds < best.seconds:
                 best = found
             shutil.rmtree(out, ignore_errors=True)
@@ -142,7 +146,7 @@ def run(repeat: int) -> bool:
                 row("peer: vips dzsave straight from the PDF (pdfload, dpi=300)", found)
     say()
     say(
-        f"goal: <= {GOAL_SECONDS:.0f} s and <= {GOAL_MB:.0f} MB for posters.render: "
+        f"goal: <= {GOAL_SECONDS:.0f} s and <= {GOAL_MB:.0f} MB for posters.tiles.render: "
         + ("met" if met else "MISSED")
     )
     return met

@@ -1,7 +1,7 @@
 """The poster gallery's performance goals (issue 11), on 1,000 generated posters.
 
 Goals: search p95 <= 30 ms server time; gallery page p50 <= 40 ms; a poster's page p50 <=
-30 ms; a bounded number of SQL statements per page (tests/posters/test_query_count.py
+30 ms; a bounded number of SQL statements per page (tests/posters/gallery/test_query_count.py
 asserts the bound for 10 and 1,000 posters).
 
 How: as tests/bench/bench_program.py. A fresh database (a SQLite file; and a PostgreSQL

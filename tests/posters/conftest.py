@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from conference.settings import Settings
 from tests.posters.factories import PosterFactory
-from tests.posters.talk import seed
+from tests.posters.talk_helpers import seed
 from tests.realtime.live_session import live_client
 
 

@@ -1,5 +1,5 @@
 """A small real Deep Zoom image for a poster, made with Pillow, where the renderer would
-write one (``posters.tiles.render_folder``), so tests open the viewer without rendering
+write one (``posters.tiles.files.render_folder``), so tests open the viewer without rendering
 a PDF. (The real renderer, with pypdfium2, is another part's.)"""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from posters import tiles
+from posters.tiles import files as tiles
 
 TILE_SIZE = 254
 OVERLAP = 1

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from conference.jobs.models import Job
 from conference.jobs.runner import JobRunner
 from conference.settings import Settings
-from posters.jobs import POSTER_TILES
 from posters.models import Poster
+from posters.tiles.jobs import POSTER_TILES
 from tests.app_settings import app_settings
 
 MAX_PDF = 200_000

@@ -11,7 +11,7 @@ from starlette.testclient import WebSocketTestSession
 
 from conference.realtime.registry import Realtime
 from tests.posters.slot_helpers import put_live_slot
-from tests.posters.talk import make_poster
+from tests.posters.talk_helpers import make_poster
 from tests.realtime.live_session import signed_in
 from tests.realtime.sockets import act, connect
 

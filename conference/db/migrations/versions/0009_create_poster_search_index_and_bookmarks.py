@@ -1,6 +1,6 @@
 """create poster search index and bookmarks
 
-The full-text index of ``posters.search_text`` is each database's own (posters/search.py):
+The full-text index of ``posters.search_text`` is each database's own (posters/gallery/search.py):
 
 - SQLite: an FTS5 table ``poster_search`` with external content (``posters``, rowid = the
   poster's id), kept in step by triggers on ``posters``. A later migration that makes

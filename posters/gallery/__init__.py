@@ -1,0 +1,1 @@
+"""The gallery: search, filters, sorting, pages, related posters and bookmarks."""

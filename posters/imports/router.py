@@ -1,0 +1,149 @@
+"""JSON API of poster imports (organizers): abstracts from CSV/XLSX, PDFs from a zip.
+
+Both take the file as the request body or as the field ``file`` of a multipart form, and
+only report what they would change unless ``apply=true``. A refused file answers 422 with
+every problem in ``errors``; nothing is written then.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from typing import IO, Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.datastructures import UploadFile
+
+from conference.context import AppContext
+from conference.deps import Context, CurrentMeeting, DbSession, Organizer
+from conference.program.interop.plan import ImportRefused, Problem
+from conference.program.interop.router import refused
+from posters.imports.pdfs import PdfImportReport, apply_pdf_import
+from posters.imports.service import PosterImportReport, apply_poster_import, read_posters
+
+router = APIRouter(prefix="/api/v1/posters", tags=["posters: import"])
+
+Apply = Annotated[
+    bool, Query(description="Write the changes; without it, only report what would change.")
+]
+_REFUSED: dict[int | str, dict[str, Any]] = {
+    413: {"description": "The file is over the configured size limit."},
+    422: {"description": "The file cannot be imported; nothing was changed (see ``errors``)."},
+}
+_SPOOL_BYTES = 1_048_576
+
+
+def _body(content_type: str) -> dict[str, Any]:
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                content_type: {"schema": {"type": "string", "format": "binary"}},
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"file": {"type": "string", "format": "binary"}},
+                    }
+                },
+            },
+        }
+    }
+
+
+def _is_multipart(request: Request) -> bool:
+    return request.headers.get("content-type", "").startswith("multipart/form-data")
+
+
+async def _form_file(request: Request) -> UploadFile:
+    upload = (await request.form()).get("file")
+    if not isinstance(upload, UploadFile):
+        raise ImportRefused([Problem("file", "attach the file as the form field 'file'")])
+    return upload
+
+
+@router.post(
+    "/import",
+    response_model=PosterImportReport,
+    responses=_REFUSED,
+    openapi_extra=_body("text/csv"),
+)
+async def import_posters(
+    request: Request,
+    _: Organizer,
+    ctx: Context,
+    db: DbSession,
+    meeting: CurrentMeeting,
+    apply: Apply = False,
+) -> PosterImportReport | JSONResponse:
+    """Create or update posters by board from a CSV or XLSX file (docs/POSTER_IMPORT.md).
+
+    Idempotent: importing the same file again reports every poster unchanged."""
+    try:
+        if _is_multipart(request):
+            content = await (await _form_file(request)).read()
+        else:
+            content = await request.body()
+        if not content:
+            raise ImportRefused([Problem("file", "the file is empty")])
+        program = await ctx.programs.latest(db, meeting_id=meeting.id)
+        sheet = await read_posters(content, program=program)
+        return await apply_poster_import(db, meeting_id=meeting.id, sheet=sheet, dry_run=not apply)
+    except ImportRefused as exc:
+        return refused(exc)
+
+
+@router.post(
+    "/import-pdfs",
+    response_model=PdfImportReport,
+    responses=_REFUSED,
+    openapi_extra=_body("application/zip"),
+)
+async def import_pdfs(
+    request: Request,
+    _: Organizer,
+    ctx: Context,
+    db: DbSession,
+    meeting: CurrentMeeting,
+    apply: Apply = False,
+) -> PdfImportReport | JSONResponse:
+    """Store posters' PDFs from a zip whose files are named by board (``P017.pdf``)."""
+    try:
+        if _is_multipart(request):
+            upload = await _form_file(request)
+            return await _import_zip(ctx, db, meeting.id, upload.file, apply)
+        # Kept on disk (in the var directory: /tmp may be memory), written a MiB at a time
+        # from a worker thread: a zip of hundreds of posters is never held in memory.
+        directory = ctx.settings.var_dir / "imports"
+        await asyncio.to_thread(directory.mkdir, parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=directory) as spool:
+            pending: list[bytes] = []
+            size = 0
+            async for chunk in request.stream():
+                pending.append(chunk)
+                size += len(chunk)
+                if size >= _SPOOL_BYTES:
+                    await asyncio.to_thread(spool.write, b"".join(pending))
+                    pending, size = [], 0
+            await asyncio.to_thread(spool.write, b"".join(pending))
+            spool.seek(0)
+            return await _import_zip(ctx, db, meeting.id, spool, apply)
+    except ImportRefused as exc:
+        return refused(exc)
+
+
+async def _import_zip(
+    ctx: AppContext, db: AsyncSession, meeting_id: int, source: IO[bytes], apply: bool
+) -> PdfImportReport:
+    report = await apply_pdf_import(
+        db,
+        meeting_id=meeting_id,
+        var_dir=ctx.settings.var_dir,
+        source=source,
+        dry_run=not apply,
+        jobs=ctx.jobs,
+    )
+    if apply:
+        ctx.job_runner.wake()  # the tiles of the new PDFs
+    return report

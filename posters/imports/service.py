@@ -1,0 +1,172 @@
+"""Importing posters' abstracts: a file's posters matched to the meeting's by board number.
+
+:func:`read_posters` turns a CSV or XLSX file into rows (``posters.imports.sheet``, in a
+worker thread); :func:`apply_poster_import` creates the posters on new boards and updates
+those whose row differs, through ``posters.service.write_poster`` so the abstract's HTML
+and the search text are derived as for any other edit. All or nothing, in a transaction of
+its own; a dry run makes the same changes and rolls them back, so it reports exactly what
+the import would do. Importing the same file twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from pydantic import BaseModel, Field
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from conference.accounts.models import User
+from conference.errors import Conflict
+from conference.program.models import SessionType
+from conference.program.published.program import PublishedProgram
+from posters import content
+from posters.imports.sheet import PosterRow, PosterSheet, SessionChoice, read_sheet
+from posters.models import Poster
+from posters.schemas import PosterIn
+from posters.service import write_poster
+
+# Columns compared one by one to tell an updated poster from an unchanged one.
+_PLAIN = ("title", "abstract", "topic", "doi", "state", "session_guid")
+
+
+class PosterRef(BaseModel):
+    board: str
+    title: str
+
+
+class PosterUpdated(PosterRef):
+    fields: list[str]
+
+
+class PosterImportReport(BaseModel):
+    """What an import of abstracts did (or, as a dry run, would do)."""
+
+    dry_run: bool
+    added: list[PosterRef] = Field(default_factory=list)
+    updated: list[PosterUpdated] = Field(default_factory=list)
+    unchanged: int = 0
+    warnings: list[str] = Field(default_factory=list)
+
+    @property
+    def change_count(self) -> int:
+        return len(self.added) + len(self.updated)
+
+    def lines(self) -> list[str]:
+        """The report as the command line prints it."""
+        verb = "Would import" if self.dry_run else "Imported"
+        lines = [
+            f"{verb}: {len(self.added)} added, {len(self.updated)} updated, "
+            f"{self.unchanged} unchanged."
+        ]
+        lines += [f"  added {p.board}: {p.title}" for p in self.added]
+        lines += [f"  updated {p.board}: {', '.join(p.fields)}" for p in self.updated]
+        lines += [f"warning: {w}" for w in self.warnings]
+        return lines
+
+
+def session_choices(program: PublishedProgram | None) -> dict[str, SessionChoice] | None:
+    """The published program's sessions a row may name; None when nothing is published."""
+    if program is None:
+        return None
+    return {
+        s.guid.lower(): SessionChoice(s.guid, s.title, s.type == SessionType.poster_session)
+        for s in program.sessions
+    }
+
+
+async def read_posters(content: bytes, *, program: PublishedProgram | None) -> PosterSheet:
+    """The posters of a CSV or XLSX file, read in a worker thread (a workbook of 1,000
+    abstracts takes long enough to stall every other request on the event loop)."""
+    return await asyncio.to_thread(read_sheet, content, sessions=session_choices(program))
+
+
+async def apply_poster_import(
+    db: AsyncSession, *, meeting_id: int, sheet: PosterSheet, dry_run: bool
+) -> PosterImportReport:
+    """Create or update the file's posters by board, all or nothing; the difference.
+
+    Runs on a session of its own, as the program import does: a dry run or a refusal rolls
+    back only that, and the caller's objects stay loaded."""
+    report = PosterImportReport(dry_run=dry_run, warnings=sheet.warnings)
+    async with AsyncSession(db.bind, expire_on_commit=False) as work:
+        try:
+            existing = await _existing(work, meeting_id, [r.board for r in sheet.rows])
+            accounts = await _accounts(work, [r.presenter_email for r in sheet.rows])
+            for row in sheet.rows:
+                poster = existing.get(row.board)
+                if poster is None:
+                    fields = PosterIn.model_validate(row.fields).model_dump(mode="json")
+                    poster = Poster(meeting_id=meeting_id, authors=[], keywords=[])
+                    work.add(poster)
+                    await write_poster(work, poster, fields)
+                    report.added.append(PosterRef(board=row.board, title=poster.title))
+                    continue
+                changed = _changed(poster, row, accounts)
+                if not changed:
+                    report.unchanged += 1
+                    continue
+                await write_poster(work, poster, row.fields)
+                report.updated.append(
+                    PosterUpdated(board=row.board, title=poster.title, fields=changed)
+                )
+            await work.flush()
+            if dry_run:
+                await work.rollback()
+            else:
+                await work.commit()
+        except IntegrityError as exc:
+            await work.rollback()
+            raise Conflict(
+                "The import clashes with a change made meanwhile; nothing was imported. Try again."
+            ) from exc
+    return report
+
+
+async def _existing(db: AsyncSession, meeting_id: int, boards: list[str]) -> dict[str, Poster]:
+    if not boards:
+        return {}
+    found = await db.scalars(
+        select(Poster)
+        .where(Poster.meeting_id == meeting_id, Poster.board.in_(boards))
+        .options(selectinload(Poster.authors), selectinload(Poster.keywords))
+    )
+    return {poster.board: poster for poster in found}
+
+
+async def _accounts(db: AsyncSession, emails: list[str]) -> dict[str, int]:
+    wanted = {email.casefold() for email in emails if email}
+    if not wanted:
+        return {}
+    found = await db.execute(select(User.email, User.id).where(func.lower(User.email).in_(wanted)))
+    return {email.casefold(): user_id for email, user_id in found}
+
+
+def _changed(poster: Poster, row: PosterRow, accounts: dict[str, int]) -> list[str]:
+    """The columns of ``row`` whose writing would change ``poster`` (none: unchanged)."""
+    fields: dict[str, Any] = row.fields
+    changed = [n for n in _PLAIN if n in fields and getattr(poster, n) != fields[n]]
+    if "links" in fields and poster.links != fields["links"]:
+        changed.append("links")
+    if "keywords" in fields:
+        labels = [label for _, label in content.clean_keywords(fields["keywords"])]
+        if labels != [k.label for k in poster.keywords]:
+            changed.append("keywords")
+    if "authors" in fields:
+        wanted = [
+            (
+                a["name"],
+                a.get("affiliation", ""),
+                bool(a.get("presenting")),
+                accounts.get(a.get("email", "").casefold()),
+            )
+            for a in fields["authors"]
+        ]
+        now = [(a.name, a.affiliation, a.presenting, a.user_id) for a in poster.authors]
+        presenter = accounts.get(row.presenter_email.casefold())
+        if wanted != now or (presenter is not None and presenter != poster.presenter_id):
+            changed.append("authors")
+    return [{"session_guid": "session"}.get(n, n) for n in changed]

@@ -1,0 +1,1 @@
+"""Judging and awards: judges, rubric scores, rankings and published awards."""

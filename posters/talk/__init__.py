@@ -1,0 +1,1 @@
+"""A poster's talk: comments, people's-choice votes, contacting the presenter, statistics."""

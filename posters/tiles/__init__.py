@@ -1,0 +1,1 @@
+"""A poster's PDF and its deep-zoom tiles: upload, the render job, the files served."""

@@ -1,0 +1,169 @@
+"""Serving a poster's rendered files: to whoever may see the poster, cached for ever
+privately, with their content types; refusals for everyone else and for bad addresses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import update
+
+from conference.accounts.models import Role
+from conference.settings import Settings
+from posters.models import Poster, PosterState
+from posters.tiles import router as pdf_routes
+from posters.tiles.files import dzi_url, thumbnail_url
+from tests.bench.measure import counting
+from tests.factories import UserFactory, sign_in
+from tests.posters.factories import PosterFactory
+from tests.posters.rendering import poster_row, render_settings, run_worker, upload_pdf
+from tests.posters.sample_pdfs import small_pdf
+
+IMMUTABLE = "private, max-age=31536000, immutable"
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return render_settings(database_url, tmp_path / "var")
+
+
+@pytest.fixture(autouse=True)
+def fresh_grants(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts with nobody let in (the cache is per process)."""
+    monkeypatch.setattr(pdf_routes, "grants", pdf_routes.Grants())
+
+
+async def _rendered(
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    users: UserFactory,
+    posters: PosterFactory,
+    state: PosterState = PosterState.published,
+) -> Poster:
+    organizer = await users.create(Role.organizer)
+    poster = await posters.create(state=state)
+    await sign_in(client, organizer.email)
+    assert (await upload_pdf(client, poster.id, small_pdf())).status_code == 202
+    assert await run_worker(app) is True
+    assert (await client.post("/api/v1/auth/logout")).status_code == 204
+    return await poster_row(app, poster.id)
+
+
+async def test_an_attendee_gets_the_descriptor_tiles_and_thumbnail(
+    app: FastAPI, client: httpx.AsyncClient, users: UserFactory, posters: PosterFactory
+) -> None:
+    poster = await _rendered(app, client, users, posters)
+    attendee = await users.create()
+    await sign_in(client, attendee.email)
+    dzi = await client.get(str(dzi_url(poster)))
+    assert dzi.status_code == 200, dzi.text
+    assert dzi.headers["content-type"] == "application/xml"
+    assert dzi.headers["cache-control"] == IMMUTABLE
+    assert 'TileSize="254"' in dzi.text
+    base = f"/posters/{poster.id}/tiles/{poster.render_version}"
+    tile = await client.get(f"{base}/poster_files/12/0_0.jpg")
+    assert tile.status_code == 200
+    assert tile.headers["content-type"] == "image/jpeg"
+    assert tile.headers["cache-control"] == IMMUTABLE
+    assert tile.content[:3] == b"\xff\xd8\xff"
+    thumbnail = await client.get(str(thumbnail_url(poster)))
+    assert thumbnail.status_code == 200
+    assert thumbnail.headers["content-type"] == "image/jpeg"
+    # Past the grid: no such tile.
+    assert (await client.get(f"{base}/poster_files/12/99_0.jpg")).status_code == 404
+
+
+async def test_a_draft_posters_tiles_are_not_found_for_an_attendee(
+    app: FastAPI, client: httpx.AsyncClient, users: UserFactory, posters: PosterFactory
+) -> None:
+    poster = await _rendered(app, client, users, posters, state=PosterState.draft)
+    base = f"/posters/{poster.id}/tiles/{poster.render_version}"
+    attendee = await users.create()
+    await sign_in(client, attendee.email)
+    for path in ("poster.dzi", "thumbnail.jpg", "poster_files/0/0_0.jpg"):
+        assert (await client.get(f"{base}/{path}")).status_code == 404, path
+    # Organizers see it.
+    organizer = await users.create(Role.organizer)
+    await sign_in(client, organizer.email)
+    assert (await client.get(f"{base}/poster.dzi")).status_code == 200
+
+
+async def test_a_visitor_must_sign_in(
+    app: FastAPI, client: httpx.AsyncClient, users: UserFactory, posters: PosterFactory
+) -> None:
+    poster = await _rendered(app, client, users, posters)
+    response = await client.get(str(dzi_url(poster)), headers={"Accept": "application/json"})
+    assert response.status_code == 401
+
+
+async def test_a_withdrawn_poster_stops_its_tiles(
+    app: FastAPI, client: httpx.AsyncClient, users: UserFactory, posters: PosterFactory
+) -> None:
+    poster = await _rendered(app, client, users, posters)
+    attendee = await users.create()
+    await sign_in(client, attendee.email)
+    url = str(dzi_url(poster))
+    assert (await client.get(url)).status_code == 200
+    async with app.state.ctx.db.session() as db:
+        await db.execute(
+            update(Poster).where(Poster.id == poster.id).values(state=PosterState.withdrawn)
+        )
+        await db.commit()
+    # Within the grant, served from the cache; once it lapses, asked again and refused.
+    pdf_routes.grants = pdf_routes.Grants()
+    assert (await client.get(url)).status_code == 404
+
+
+async def test_old_versions_and_bad_addresses_are_refused(
+    app: FastAPI, client: httpx.AsyncClient, users: UserFactory, posters: PosterFactory
+) -> None:
+    poster = await _rendered(app, client, users, posters)
+    attendee = await users.create()
+    await sign_in(client, attendee.email)
+    version = poster.render_version
+    base = f"/posters/{poster.id}/tiles"
+    not_found = [
+        f"{base}/{version + 1}/poster.dzi",
+        f"/posters/999999/tiles/{version}/poster.dzi",
+        f"{base}/{version}/other.dzi",
+        f"{base}/{version}/poster_files/0/0_0.png",
+        f"{base}/{version}/poster_files/0/..%2F..%2Fposter.dzi",
+        f"{base}/{version}/poster_files/0/0_0_0.jpg",
+    ]
+    for path in not_found:
+        response = await client.get(path)
+        assert response.status_code in (404, 422), (path, response.status_code)
+    invalid = [
+        f"{base}/0/poster.dzi",
+        f"{base}/abc/poster.dzi",
+        f"{base}/{version}/poster_files/-1/0_0.jpg",
+        f"{base}/{version}/poster_files/x/0_0.jpg",
+        f"{base}/{version}/poster_files/0/a_0.jpg",
+        f"{base}/{version}/poster_files/99999999999/0_0.jpg",
+    ]
+    for path in invalid:
+        response = await client.get(path)
+        assert response.status_code in (404, 422), (path, response.status_code)
+    assert (await client.get(f"{base}/{version}/poster_files/0/0_0.jpg")).status_code == 200
+
+
+async def test_a_tile_once_let_in_needs_no_database(
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    users: UserFactory,
+    posters: PosterFactory,
+) -> None:
+    poster = await _rendered(app, client, users, posters)
+    attendee = await users.create()
+    await sign_in(client, attendee.email)
+    base = f"/posters/{poster.id}/tiles/{poster.render_version}"
+    assert (await client.get(f"{base}/poster.dzi")).status_code == 200
+    # Only the requests' own statements: the app's background loops (the announcement
+    # scheduler, the job runner) poll meanwhile, and on a busy machine inside the window.
+    with counting(app.state.ctx.db.engine) as statements:
+        for column in range(3):
+            response = await client.get(f"{base}/poster_files/12/{column}_0.jpg")
+            assert response.status_code == 200
+    assert statements == []
