@@ -1,8 +1,9 @@
 """Reading the gallery: search, filters with faceted counts, sorting, pages, related posters.
 
-One gallery page costs a fixed number of statements whatever the number of posters: the
-facet counts (one statement, three grouped counts joined by UNION ALL), the total, the
-page's posters, their authors. Each facet counts the posters matching the search and the
+One gallery page costs a fixed number of statements whatever the number of posters: with
+a search, the ids of the matching posters (``posters.gallery.search``); the facet counts
+and the total (one statement: three grouped counts and one count joined by UNION ALL); the
+page's posters; their authors. Each facet counts the posters matching the search and the
 *other* filters, as faceted search does: choosing a topic does not hide the other topics'
 counts.
 """
@@ -97,8 +98,8 @@ class GalleryPage:
 Condition = ColumnElement[bool] | TextClause
 
 
-def _conditions(
-    dialect: str, meeting_id: int, query: GalleryQuery
+async def _conditions(
+    db: AsyncSession, meeting_id: int, query: GalleryQuery
 ) -> tuple[list[Condition], dict[str, Condition]]:
     """The conditions every count shares, and those of each filter by name."""
     base: list[Condition] = [
@@ -107,7 +108,8 @@ def _conditions(
     ]
     words = search.query_words(query.q)
     if words:
-        base.append(search.matches(dialect, words))
+        found = await search.matching_ids(db, meeting_id=meeting_id, words=words)
+        base.append(search.among(db.get_bind().dialect.name, found))
     filters: dict[str, Condition] = {}
     if query.topic is not None:
         filters["topic"] = Poster.topic == query.topic
@@ -145,15 +147,18 @@ def _facets_statement(base: list[Condition], filters: dict[str, Condition]) -> C
         .where(*others("topic"), Poster.topic != "")
         .group_by(Poster.topic)
     )
+    # The session as coalesce(), not the column: SQLite would otherwise walk the session
+    # index to group, reading each poster's row; so it reads the covering gallery index.
+    session = func.coalesce(Poster.session_guid, "")
     sessions = (
         select(
             literal("session").label("facet"),
-            Poster.session_guid.label("value"),
+            session.label("value"),
             literal(None).label("label"),
             func.count().label("n"),
         )
-        .where(*others("session"), Poster.session_guid.is_not(None))
-        .group_by(Poster.session_guid)
+        .where(*others("session"), session != "")
+        .group_by(session)
     )
     keywords = (
         select(
@@ -166,19 +171,28 @@ def _facets_statement(base: list[Condition], filters: dict[str, Condition]) -> C
         .where(*others("keyword"))
         .group_by(PosterKeyword.keyword)
     )
-    return union_all(topics, sessions, keywords)
+    total = select(
+        literal("total").label("facet"),
+        literal(None).label("value"),
+        literal(None).label("label"),
+        func.count().label("n"),
+    ).where(*base, *filters.values())
+    return union_all(topics, sessions, keywords, total)
 
 
 async def gallery_page(
     db: AsyncSession, *, meeting_id: int, query: GalleryQuery, per_page: int = PER_PAGE
 ) -> GalleryPage:
     """One page of the meeting's published posters for ``query``, with the facet counts."""
-    base, filters = _conditions(db.get_bind().dialect.name, meeting_id, query)
+    base, filters = await _conditions(db, meeting_id, query)
     facets = Facets()
     keyword_rows: list[FacetValue] = []
+    total = 0
     rows: list[Any] = list((await db.execute(_facets_statement(base, filters))).all())
     for facet, value, label, count in rows:
-        if facet == "topic":
+        if facet == "total":
+            total = count
+        elif facet == "topic":
             facets.topics.append(FacetValue(value, count))
         elif facet == "session":
             facets.sessions.append(FacetValue(value, count))
@@ -194,15 +208,21 @@ async def gallery_page(
     facets.keywords.sort(key=lambda f: facets.keyword_labels.get(f.value, f.value).casefold())
 
     every = [*base, *filters.values()]
-    total = await db.scalar(select(func.count()).select_from(Poster).where(*every)) or 0
     pages = max(1, -(-total // per_page))
     page = min(max(query.page, 1), MAX_PAGE)
-    found = await db.scalars(
-        select(Poster)
+    # The page's ids first (from the covering index), then only their rows: sorting every
+    # matching row whole would read each long abstract's row.
+    page_ids = (
+        select(Poster.id)
         .where(*every)
         .order_by(*_order(query.sort))
         .limit(per_page)
         .offset((page - 1) * per_page)
+    )
+    found = await db.scalars(
+        select(Poster)
+        .where(Poster.id.in_(page_ids.scalar_subquery()))
+        .order_by(*_order(query.sort))
         .options(selectinload(Poster.authors), *CARD_ONLY)
     )
     return GalleryPage(posters=list(found), total=total, page=page, pages=pages, facets=facets)

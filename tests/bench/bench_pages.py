@@ -50,6 +50,7 @@ NGINX_PAGE = """server {{
 class Load:
     requests_per_second: float
     p50_ms: float
+    p90_ms: float
     p99_ms: float
     errors: int
 
@@ -60,11 +61,13 @@ def _ms(text: str, label: str) -> float:
     return float(found.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[found.group(2)]
 
 
-def wrk(url: str, *, clients: int, duration: int, cookie: str) -> Load:
-    """One wrk run against ``url`` with ``clients`` connections sending ``cookie``."""
+def wrk(url: str, *, clients: int, duration: int, cookie: str, script: Path | None = None) -> Load:
+    """One wrk run against ``url`` with ``clients`` connections sending ``cookie``; a Lua
+    ``script`` may choose each request's path (several addresses in one run)."""
+    scripted = ["-s", str(script)] if script is not None else []
     result = subprocess.run(
-        ["wrk", f"-t{THREADS}", f"-c{clients}", f"-d{duration}s", "--latency",
-         "-H", f"Cookie: {cookie}", "-H", "Accept: text/html", url],
+        ["wrk", f"-t{min(THREADS, clients)}", f"-c{clients}", f"-d{duration}s", "--latency",
+         *scripted, "-H", f"Cookie: {cookie}", "-H", "Accept: text/html", url],
         capture_output=True, text=True, check=True, timeout=duration + 60,
     )  # fmt: skip
     out = result.stdout
@@ -78,6 +81,7 @@ def wrk(url: str, *, clients: int, duration: int, cookie: str) -> Load:
     return Load(
         requests_per_second=float(rate.group(1)),
         p50_ms=_ms(out, "50%") if "50%" in out else float("nan"),
+        p90_ms=_ms(out, "90%") if "90%" in out else float("nan"),
         p99_ms=_ms(out, "99%") if "99%" in out else float("nan"),
         errors=count,
     )
