@@ -29,6 +29,7 @@ from conference.db.base import Base
 from conference.db.engine import Database, PoolSize
 from conference.db.migrate import migration_state
 from conference.db.urls import display_url
+from conference.domains import Domain, VendorLibrary
 from conference.errors import ServiceError
 from conference.extensions import Extensions
 from conference.health import router as health_router
@@ -60,41 +61,11 @@ from conference.web.headers import SecurityHeadersMiddleware
 from conference.web.limits import BodySizeLimitMiddleware
 from conference.web.navigation import NavItem
 from conference.web.templates import Pages
-from exhibitors import demo as exhibitors_demo
-from exhibitors import router as exhibitors_router
-from posters import channels as posters_channels
-from posters import console as posters_console
-from posters import pages as posters_pages
-from posters import router as posters_api
-from posters.demo import seed as posters_demo
-from posters.gallery import bookmarks as posters_bookmarks
-from posters.imports import router as posters_imports_api
-from posters.judging import console as posters_judging_console
-from posters.judging import pages as posters_judging_pages
-from posters.judging import privacy as posters_judging_privacy
-from posters.judging import router as posters_judging_api
-from posters.slots import pages as posters_slots_pages
-from posters.slots import presence as posters_presence
-from posters.slots import program as posters_program
-from posters.slots import router as posters_slots_api
-from posters.talk import pages as posters_talk_pages
-from posters.talk import privacy as posters_talk_privacy
-from posters.talk import router as posters_talk_api
-from posters.tiles import jobs as posters_jobs
-from posters.tiles import router as posters_pdf_routes
-from streaming import channels as streaming_channels
-from streaming import console as streaming_console
-from streaming import demo as streaming_demo
-from streaming import jobs as streaming_jobs
-from streaming import media as streaming_media
-from streaming import pages as streaming_pages
+from exhibitors import domain as exhibitors_domain
+from posters import domain as posters_domain
+from streaming import domain as streaming_domain
 from streaming import runtime as streaming_runtime
 from streaming import tokens as streaming_tokens
-from streaming import uploads as streaming_uploads
-from streaming.ingest import router as streaming_whip
-from streaming.library import premiere as streaming_premiere
-from streaming.library import router as streaming_recordings_api
-from streaming.panel import router as streaming_panel_api
 
 if TYPE_CHECKING:
     import typer
@@ -114,6 +85,12 @@ NAVIGATION = (
 )
 
 
+# The domain packages, in the order their hooks run and their routes are matched.
+def domains() -> tuple[Domain, ...]:
+    """Every domain package's description (``conference/domains.py``)."""
+    return (exhibitors_domain.domain(), streaming_domain.domain(), posters_domain.domain())
+
+
 class DatabaseNotMigrated(RuntimeError):
     pass
 
@@ -124,49 +101,33 @@ def all_models_metadata() -> MetaData:
     import conference.jobs.models
     import conference.program.models
     import conference.realtime.models  # noqa: F401
-    import exhibitors.models  # noqa: F401
-    import posters.judging.models
-    import posters.models
-    import posters.talk.models  # noqa: F401
-    import streaming.models  # noqa: F401
 
+    # Each domain's description imports its model modules.
+    domains()
     return Base.metadata
 
 
 def build_extensions(settings: Settings, jobs: JobKinds) -> Extensions:
     """What the domain packages add to the core's features."""
     extensions = Extensions()
-    extensions.demo_seeders.append(exhibitors_demo.seed_sponsors)
-    extensions.demo_seeders.append(streaming_demo.seed_stream_key)
-    extensions.demo_seeders.append(posters_demo.poster_seeder(settings.var_dir, jobs))
-    extensions.home_sections.append(exhibitors_router.sponsors_home_section)
-    extensions.home_sections.append(posters_judging_pages.judging_home_section)
     extensions.user_data_exporters["agenda"] = agenda.export_user_agenda
     extensions.user_data_exporters["realtime"] = realtime_privacy.export_user
     extensions.account_erasers.append(realtime_privacy.erase_user)
-    extensions.user_data_exporters["posters"] = posters_talk_privacy.export_user
-    extensions.account_erasers.append(posters_talk_privacy.erase_user)
-    extensions.user_data_exporters["poster_judging"] = posters_judging_privacy.export_user
-    extensions.account_erasers.append(posters_judging_privacy.erase_user)
-    extensions.user_data_exporters["poster_bookmarks"] = posters_bookmarks.export_user
-    extensions.account_erasers.append(posters_bookmarks.erase_user)
-    extensions.agenda_sections.append(posters_pages.agenda_section)
-    extensions.session_watch_links.append(streaming_pages.session_watch_link)
-    extensions.session_sections.append(posters_program.session_section)
     extensions.console_sections.extend(console_pages.SECTIONS)
     extensions.console_sections.append(announcements.CONSOLE_SECTION)
-    extensions.console_sections.append(streaming_console.CONSOLE_SECTION)
-    extensions.console_sections.append(posters_judging_console.CONSOLE_SECTION)
     extensions.console_sections.append(jobs_console.CONSOLE_SECTION)
-    extensions.console_sections.append(posters_console.CONSOLE_SECTION)
+    for domain in domains():
+        if domain.extend is not None:
+            domain.extend(extensions, settings, jobs)
     return extensions
 
 
 def build_job_kinds(settings: Settings) -> JobKinds:
     """Every kind of background job the domains run on the core's job runner."""
     kinds = JobKinds()
-    kinds.register(streaming_jobs.transcode_kind(settings))
-    kinds.register(posters_jobs.tiles_kind(settings))
+    for domain in domains():
+        for kind in domain.job_kinds(settings):
+            kinds.register(kind)
     return kinds
 
 
@@ -174,7 +135,6 @@ def cli_groups(load: Callable[[], Settings]) -> list[tuple[str, typer.Typer]]:
     """The domains' command groups (``conference posters ...``) that conference.cli adds;
     ``load`` reads the settings the command line's way. Each group opens the app's context
     through the one helper here: the database migrated, disposed of at the end."""
-    from posters import cli as posters_cli  # only the command line needs it
 
     @asynccontextmanager
     async def open_context() -> AsyncIterator[AppContext]:
@@ -188,7 +148,7 @@ def cli_groups(load: Callable[[], Settings]) -> list[tuple[str, typer.Typer]]:
         finally:
             await ctx.db.dispose()
 
-    return [("posters", posters_cli.build_app(open_context))]
+    return [(domain.name, domain.cli(open_context)) for domain in domains() if domain.cli]
 
 
 def build_realtime(settings: Settings) -> Realtime:
@@ -203,9 +163,9 @@ def register_realtime(realtime: Realtime) -> None:
     register_core_channels(realtime)
     for feature in (chat, qa, polls, announcements, reactions):
         feature.register(realtime)
-    streaming_channels.register(realtime)
-    posters_channels.register(realtime)
-    posters_presence.register(realtime)
+    for domain in domains():
+        if domain.realtime is not None:
+            domain.realtime(realtime)
     # Names the exhibitors and trivia domains are to own (docs/PROTOCOL.md): a client may
     # name them, and is refused (forbidden) until their package registers the kind, with
     # its policy, in place of this line.
@@ -329,90 +289,45 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(console_imports.router)
     app.include_router(console_pages.router)
     app.include_router(jobs_console.router)
-    # Posters' fixed paths before the routes with a poster id, which would claim them:
-    # /posters/judging, /api/v1/posters/people-choice, /vote, /import, /settings.
-    for posters_router in (
-        posters_judging_api.router,
-        posters_judging_pages.router,
-        posters_judging_console.router,
-        posters_talk_api.router,
-        posters_imports_api.router,
-        posters_console.router,
-        posters_api.router,
-        posters_pages.router,
-        posters_slots_api.router,
-        posters_slots_pages.router,
-        posters_talk_pages.router,
-        posters_pdf_routes.api,
-        posters_pdf_routes.files,
-    ):
-        app.include_router(posters_router)
-    for streaming_router in (
-        streaming_whip.router,
-        # Before media: its /vod/<id>/... file route would claim the premiere playlists.
-        streaming_premiere.router,
-        streaming_media.router,
-        streaming_recordings_api.router,
-        streaming_uploads.router,
-        streaming_pages.router,
-        streaming_console.router,
-        streaming_panel_api.router,
-    ):
-        app.include_router(streaming_router)
+    every_domain = domains()
+    for domain in every_domain:
+        for domain_router in domain.routers:
+            app.include_router(domain_router)
     settings.media_root.mkdir(parents=True, exist_ok=True)
-    # hls.js from npm (package.json; `make install` runs npm ci). Mounted before /static,
-    # which would otherwise claim the path; missing until npm has run (then 404s).
-    app.mount(
-        "/static/vendor/hls",
-        StaticFiles(
-            directory=settings.static_dir.parent / "node_modules" / "hls.js" / "dist",
-            check_dir=False,
-        ),
-        name="vendor_hls",
-    )
-    # OpenSeadragon (the poster viewer) and its button images, the same way.
-    app.mount(
-        "/static/vendor/openseadragon",
-        StaticFiles(
-            directory=settings.static_dir.parent
-            / "node_modules"
-            / "openseadragon"
-            / "build"
-            / "openseadragon",
-            check_dir=False,
-        ),
-        name="vendor_openseadragon",
-    )
-    # Swagger UI for /api/docs, the same way (see conference.web.apidocs).
-    app.mount(
-        "/static/vendor/swagger-ui",
-        StaticFiles(
-            directory=settings.static_dir.parent / "node_modules" / "swagger-ui-dist",
-            check_dir=False,
-        ),
-        name="vendor_swagger_ui",
-    )
+    # Browser libraries from npm (package.json; `make install` runs npm ci), mounted before
+    # /static, which would otherwise claim their paths. Swagger UI is the core's /api/docs.
+    vendor = [VendorLibrary("swagger-ui", "swagger-ui-dist")]
+    for domain in every_domain:
+        vendor.extend(domain.vendor)
+    for library in vendor:
+        app.mount(
+            f"/static/vendor/{library.name}",
+            StaticFiles(
+                directory=settings.static_dir.parent / "node_modules" / library.folder,
+                check_dir=False,
+            ),
+            name=f"vendor_{library.name.replace('-', '_')}",
+        )
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
 
     install_error_handlers(app)
     # Added innermost first: the CSRF cookie is set inside the size limit and headers,
     # and metrics see every request, refused ones included.
     app.add_middleware(CsrfCookieMiddleware, secure=settings.is_production)
+    larger = {
+        "/api/v1/program/import": settings.max_import_bytes,
+        "/console/import": settings.max_import_bytes,
+    }
+    larger_paths: dict[str, int] = {}
+    for domain in every_domain:
+        bodies = domain.body_limits(settings)
+        larger.update(bodies.paths)
+        larger_paths.update(bodies.patterns)
     app.add_middleware(
         BodySizeLimitMiddleware,
         max_bytes=settings.max_request_bytes,
-        larger={
-            "/api/v1/program/import": settings.max_import_bytes,
-            "/console/import": settings.max_import_bytes,
-            "/api/v1/posters/import": settings.max_import_bytes,
-            "/api/v1/posters/import-pdfs": settings.max_poster_zip_bytes,
-            "/console/posters/import": settings.max_import_bytes,
-            "/console/posters/import-pdfs": settings.max_poster_zip_bytes,
-            # Pre-recorded talks; the upload route also counts bytes as it writes them.
-            "/api/v1/streaming/uploads": settings.max_upload_bytes,
-            "/studio/uploads": settings.max_upload_bytes,
-        },
-        larger_paths={r"/api/v1/posters/[0-9]+/pdf": settings.max_poster_pdf_bytes},
+        larger=larger,
+        larger_paths=larger_paths,
     )
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.is_production)
     app.add_middleware(MetricsMiddleware, metrics=ctx.metrics)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import itertools
 import random
+from datetime import UTC, datetime
 
 import pypdfium2 as pdfium
 from fpdf import FPDF
@@ -15,9 +16,14 @@ from PIL import Image, ImageDraw
 A0_MM = (841.0, 1189.0)
 
 
+SAMPLE_DATE = datetime(2021, 10, 17, 9, 0, tzinfo=UTC)
+
+
 def small_pdf(*, width_mm: float = 200.0, height_mm: float = 300.0, title: str = "Poster") -> bytes:
     """A one-page poster: a title, a few lines and a coloured box."""
     pdf = FPDF(unit="mm", format=(width_mm, height_mm))
+    # A fixed date: the same arguments give the same bytes, whenever they are made.
+    pdf.set_creation_date(SAMPLE_DATE)
     pdf.add_page()
     pdf.set_font("helvetica", size=28)
     pdf.set_xy(10, 10)
