@@ -28,8 +28,9 @@ from conference.extensions import ConsoleSection
 from conference.program.interop.plan import ImportRefused, Problem
 from conference.program.models import Meeting
 from posters.imports import staging as import_staging
-from posters.imports.pdfs import PdfImportReport, apply_pdf_import
-from posters.imports.service import PosterImportReport, apply_poster_import, read_posters
+from posters.imports.pdfs import apply_pdf_import
+from posters.imports.schemas import ImportReport
+from posters.imports.service import apply_poster_import, read_posters
 from posters.imports.sheet import COLUMNS
 from posters.models import POSTER_STATE_LABELS, Poster, PosterState
 
@@ -69,8 +70,7 @@ def _import_page(
 ) -> Response:
     values: dict[str, Any] = {
         "columns": COLUMNS,
-        "sheet_report": None,
-        "pdf_report": None,
+        "report": None,
         "problems": [],
         "error": None,
         "filename": "",
@@ -101,7 +101,7 @@ def _upload(form: FormData) -> UploadFile | None:
 
 async def _sheet(
     ctx: AppContext, db: AsyncSession, meeting: Meeting, source: IO[bytes], *, dry_run: bool
-) -> PosterImportReport:
+) -> ImportReport:
     content = await asyncio.to_thread(source.read)
     if not content:
         raise ImportRefused([Problem("file", "the file is empty")])
@@ -112,7 +112,7 @@ async def _sheet(
 
 async def _zip(
     ctx: AppContext, db: AsyncSession, meeting: Meeting, source: IO[bytes], *, dry_run: bool
-) -> PdfImportReport:
+) -> ImportReport:
     report = await apply_pdf_import(
         db,
         meeting_id=meeting.id,
@@ -135,25 +135,24 @@ class _Run(Protocol):
         source: IO[bytes],
         *,
         dry_run: bool,
-    ) -> PosterImportReport | PdfImportReport: ...
+    ) -> ImportReport: ...
 
 
 @dataclass(frozen=True)
-class ImportKind:
+class ImportFlow:
     """What differs between the two imports; the preview → staged file → apply flow is one."""
 
     staged_as: import_staging.Kind
-    report_key: str
     missing: str
     run: _Run
 
 
-SHEET = ImportKind("sheet", "sheet_report", "Choose a CSV or XLSX file of posters.", _sheet)
-PDFS = ImportKind("zip", "pdf_report", "Choose a zip file of PDFs.", _zip)
+SHEET = ImportFlow("sheet", "Choose a CSV or XLSX file of posters.", _sheet)
+PDFS = ImportFlow("zip", "Choose a zip file of PDFs.", _zip)
 
 
 async def _submit(
-    kind: ImportKind,
+    kind: ImportFlow,
     request: Request,
     user: User,
     ctx: AppContext,
@@ -193,7 +192,7 @@ async def _submit(
         return _import_page(
             request, user, meeting, {"error": exc.detail}, status_code=exc.status_code
         )
-    context = {kind.report_key: report, "filename": name, "upload": token}
+    context = {"report": report, "filename": name, "upload": token}
     return _import_page(request, user, meeting, context)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
 import httpx
 from fastapi import FastAPI
@@ -30,6 +31,10 @@ async def _poster(app: FastAPI, poster_id: int) -> Poster:
         return found
 
 
+def _outcomes(report: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(row["board"], row["outcome"]) for row in report["rows"]]
+
+
 def _files(app: FastAPI) -> list[Path]:
     root: Path = app.state.ctx.settings.var_dir / "posters"
     return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
@@ -52,17 +57,35 @@ async def test_a_zip_of_pdfs_is_previewed_applied_and_unchanged_after(
     preview = await client.post(URL, content=content, headers=ZIP)
     assert preview.status_code == 200, preview.text
     assert preview.json() == {
+        "kind": "pdfs",
         "dry_run": True,
-        "added": ["P017", "P018"],
-        "replaced": [],
-        "unchanged": [],
+        "rows": [
+            {
+                "row": None,
+                "file": "posters/P017.pdf",
+                "board": "P017",
+                "title": p17.title,
+                "outcome": "added",
+                "fields": [],
+            },
+            {
+                "row": None,
+                "file": "posters/p018.PDF",
+                "board": "P018",
+                "title": p18.title,
+                "outcome": "added",
+                "fields": [],
+            },
+        ],
         "warnings": ["__MACOSX/posters/._P017.pdf was ignored"],
+        "counts": {"added": 2, "updated": 0, "unchanged": 0},
     }
     assert _files(app) == []
     assert (await _poster(app, p17.id)).pdf_path == ""
     applied = await client.post(URL, params={"apply": "true"}, content=content, headers=ZIP)
     assert applied.status_code == 200, applied.text
-    assert applied.json()["added"] == ["P017", "P018"]
+    assert _outcomes(applied.json()) == [("P017", "added"), ("P018", "added")]
+    assert applied.json()["counts"] == {"added": 2, "updated": 0, "unchanged": 0}
     stored = await _poster(app, p17.id)
     assert stored.pdf_sha256 == hashlib.sha256(pdf_bytes("seventeen")).hexdigest()
     assert stored.render_state == "queued"
@@ -70,13 +93,16 @@ async def test_a_zip_of_pdfs_is_previewed_applied_and_unchanged_after(
     assert path.read_bytes() == pdf_bytes("seventeen")
     assert len(_files(app)) == 2
     again = await client.post(URL, params={"apply": "true"}, content=content, headers=ZIP)
-    assert (again.json()["added"], again.json()["unchanged"]) == ([], ["P017", "P018"])
+    assert _outcomes(again.json()) == [("P017", "unchanged"), ("P018", "unchanged")]
+    assert again.json()["counts"] == {"added": 0, "updated": 0, "unchanged": 2}
     changed = zip_bytes({"P018.pdf": pdf_bytes("eighteen, revised")})
     replaced = await client.post(
         URL, params={"apply": "true"}, files={"file": ("pdfs.zip", changed, "application/zip")}
     )
     assert replaced.status_code == 200, replaced.text
-    assert replaced.json()["replaced"] == ["P018"]
+    assert [(r["board"], r["outcome"], r["fields"]) for r in replaced.json()["rows"]] == [
+        ("P018", "updated", ["pdf"])
+    ]
     assert (await _poster(app, p18.id)).pdf_sha256 == hashlib.sha256(
         pdf_bytes("eighteen, revised")
     ).hexdigest()
