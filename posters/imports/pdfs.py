@@ -177,7 +177,8 @@ async def apply_pdf_import(
     dry_run: bool,
     jobs: JobKinds,
 ) -> ImportReport:
-    """Store the zip's PDFs on their posters (ImportRefused: nothing stored); the report.
+    """Store the zip's PDFs on their posters and commit ``db`` (ImportRefused: nothing
+    stored); the report.
 
     ``source``: the zip, a seekable binary file. Scanning and reading run in a worker
     thread; PDFs already stored (same SHA-256) are left alone, so a second import of the
@@ -210,24 +211,25 @@ async def apply_pdf_import(
     if dry_run or not changed:
         return report
     written: list[Path] = []
-    async with AsyncSession(db.bind, expire_on_commit=False) as work:
-        try:
+    try:
+        # A savepoint in the caller's session (the request's, or the command line's): a
+        # refusal midway rolls back only the import's rows.
+        async with db.begin_nested():
             for entry in changed:
-                poster = await work.get(Poster, entry.board.poster_id)
+                poster = await db.get(Poster, entry.board.poster_id)
                 if poster is None:  # deleted meanwhile: the import is refused whole
                     raise ImportRefused([Problem(entry.member, "the poster was deleted meanwhile")])
                 before = poster.pdf_path
                 data = await asyncio.to_thread(_read, source, entry.member)
-                await store_pdf(work, var_dir=var_dir, poster=poster, data=data, jobs=jobs)
+                await store_pdf(db, var_dir=var_dir, poster=poster, data=data, jobs=jobs)
                 if poster.pdf_path and poster.pdf_path != before:
                     written.append(var_dir / poster.pdf_path)
-            await work.commit()
-        except BaseException:
-            # Nothing half-written: the rows roll back, and the files they would have
-            # named go with them.
-            await work.rollback()
-            await asyncio.to_thread(_remove, written)
-            raise
+        await db.commit()
+    except BaseException:
+        # Nothing half-written: the rows roll back, and the files they would have named
+        # go with them.
+        await asyncio.to_thread(_remove, written)
+        raise
     return report
 
 

@@ -3,9 +3,9 @@
 :func:`read_posters` turns a CSV or XLSX file into rows (``posters.imports.sheet``, in a
 worker thread); :func:`apply_poster_import` creates the posters on new boards and updates
 those whose row differs, through ``posters.service.write_poster`` so the abstract's HTML
-and the search text are derived as for any other edit. All or nothing, in a transaction of
-its own; a dry run makes the same changes and rolls them back, so it reports exactly what
-the import would do. Importing the same file twice changes nothing the second time.
+and the search text are derived as for any other edit. All or nothing, in a savepoint of
+the caller's session; a dry run makes the same changes and rolls them back, so it reports
+exactly what the import would do. Importing the same file twice changes nothing the second time.
 """
 
 from __future__ import annotations
@@ -54,26 +54,27 @@ async def apply_poster_import(
 ) -> ImportReport:
     """Create or update the file's posters by board, all or nothing; the difference.
 
-    Runs on a session of its own, as the program import does: a dry run or a refusal rolls
-    back only that, and the caller's objects stay loaded."""
+    Runs in a savepoint of the caller's session (the request's, or the command line's) and
+    commits it: a dry run or a refusal rolls back only the savepoint, and the caller's
+    objects stay loaded."""
     report = ImportReport(kind="abstracts", dry_run=dry_run, warnings=sheet.warnings)
-    async with AsyncSession(db.bind, expire_on_commit=False) as work:
-        try:
-            existing = await _existing(work, meeting_id, [r.board for r in sheet.rows])
-            accounts = await _accounts(work, [r.presenter_email for r in sheet.rows])
+    try:
+        async with db.begin_nested() as savepoint:
+            existing = await _existing(db, meeting_id, [r.board for r in sheet.rows])
+            accounts = await _accounts(db, [r.presenter_email for r in sheet.rows])
             for row in sheet.rows:
                 poster = existing.get(row.board)
                 if poster is None:
                     fields = PosterIn.model_validate(row.fields).model_dump(mode="json")
                     poster = Poster(meeting_id=meeting_id, authors=[], keywords=[])
-                    work.add(poster)
-                    await write_poster(work, poster, fields)
+                    db.add(poster)
+                    await write_poster(db, poster, fields)
                     outcome, changed = Outcome.added, []
                 else:
                     changed = _changed(poster, row, accounts)
                     outcome = Outcome.updated if changed else Outcome.unchanged
                     if changed:
-                        await write_poster(work, poster, row.fields)
+                        await write_poster(db, poster, row.fields)
                 report.rows.append(
                     ImportRow(
                         row=row.row,
@@ -83,16 +84,15 @@ async def apply_poster_import(
                         fields=changed,
                     )
                 )
-            await work.flush()
+            await db.flush()
             if dry_run:
-                await work.rollback()
-            else:
-                await work.commit()
-        except IntegrityError as exc:
-            await work.rollback()
-            raise Conflict(
-                "The import clashes with a change made meanwhile; nothing was imported. Try again."
-            ) from exc
+                await savepoint.rollback()
+        if not dry_run:
+            await db.commit()
+    except IntegrityError as exc:
+        raise Conflict(
+            "The import clashes with a change made meanwhile; nothing was imported. Try again."
+        ) from exc
     return report
 
 

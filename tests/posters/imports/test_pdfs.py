@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import io
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from conference.accounts.models import Role
+from conference.accounts.models import Role, User
+from posters.imports import pdfs
 from posters.models import Poster, PosterState
 from tests.factories import UserFactory, csrf, sign_in
 from tests.posters.factories import PosterFactory
@@ -180,4 +184,46 @@ async def test_refusals(
     limit = app.state.ctx.settings.max_poster_zip_bytes
     big = await client.post(URL, content=b"", headers={**ZIP, "content-length": str(limit + 1)})
     assert big.status_code == 413
+    assert _files(app) == []
+
+
+async def test_a_failure_midway_rolls_back_in_the_callers_session(
+    app: FastAPI,
+    users: UserFactory,
+    posters: PosterFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    p1 = await posters.create(board="P1")
+    p2 = await posters.create(board="P2")
+    organizer = await users.create(Role.organizer)
+    real_store = pdfs.store_pdf
+    stored: list[tuple[AsyncSession, int]] = []
+
+    async def store_then_fail(db: AsyncSession, *, poster: Poster, **kwargs: Any) -> None:
+        if stored:
+            raise OSError("the disk is full")
+        stored.append((db, poster.id))
+        await real_store(db, poster=poster, **kwargs)
+
+    monkeypatch.setattr(pdfs, "store_pdf", store_then_fail)
+    ctx = app.state.ctx
+    content = zip_bytes({"P1.pdf": pdf_bytes("one"), "P2.pdf": pdf_bytes("two")})
+    async with ctx.db.session() as db:
+        mine = await db.get(User, organizer.id)
+        assert mine is not None
+        with pytest.raises(OSError, match="the disk is full"):
+            await pdfs.apply_pdf_import(
+                db,
+                meeting_id=p1.meeting_id,
+                var_dir=ctx.settings.var_dir,
+                source=io.BytesIO(content),
+                dry_run=False,
+                jobs=ctx.jobs,
+            )
+        # The import wrote through the caller's session (a request's own, never a second).
+        assert stored == [(db, p1.id)]
+        # Only the import's savepoint rolled back: the caller's objects stay loaded.
+        assert mine.email == organizer.email
+    assert (await _poster(app, p1.id)).pdf_path == ""
+    assert (await _poster(app, p2.id)).pdf_path == ""
     assert _files(app) == []
