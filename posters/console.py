@@ -9,8 +9,8 @@ imported as previewed by "Apply" (``posters.imports.staging``), as the program i
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
-from typing import Any
+from dataclasses import dataclass
+from typing import IO, Any, Protocol
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -28,8 +28,9 @@ from conference.extensions import ConsoleSection
 from conference.program.interop.plan import ImportRefused, Problem
 from conference.program.models import Meeting
 from posters.imports import staging as import_staging
-from posters.imports.pdfs import PdfImportReport, apply_pdf_import
-from posters.imports.service import PosterImportReport, apply_poster_import, read_posters
+from posters.imports.pdfs import apply_pdf_import
+from posters.imports.schemas import ImportReport
+from posters.imports.service import apply_poster_import, read_posters
 from posters.imports.sheet import COLUMNS
 from posters.models import POSTER_STATE_LABELS, Poster, PosterState
 
@@ -69,8 +70,7 @@ def _import_page(
 ) -> Response:
     values: dict[str, Any] = {
         "columns": COLUMNS,
-        "sheet_report": None,
-        "pdf_report": None,
+        "report": None,
         "problems": [],
         "error": None,
         "filename": "",
@@ -99,49 +99,10 @@ def _upload(form: FormData) -> UploadFile | None:
     return upload if isinstance(upload, UploadFile) and upload.filename else None
 
 
-@router.post(IMPORT_PAGE)
-async def import_sheet(
-    request: Request, user: ConsoleUser, ctx: Context, db: DbSession, meeting: CurrentMeeting
-) -> Response:
-    """Preview a CSV/XLSX of abstracts (action ``preview``) or apply a previewed one."""
-    form = await request.form()
-    var_dir = ctx.settings.var_dir
-    name = str(form.get("filename", ""))
-    try:
-        if form.get("action") == "apply":
-            token = str(form.get("upload", ""))
-            path = import_staging.staged(var_dir, user_id=user.id, kind="sheet", token=token)
-            if path is None:
-                return _import_page(request, user, meeting, {"error": EXPIRED}, status_code=422)
-            content = await asyncio.to_thread(path.read_bytes)
-            report = await _sheet(ctx, db, meeting, content, dry_run=False)
-            await import_staging.drop(path)
-            return _import_page(request, user, meeting, {"sheet_report": report, "filename": name})
-        upload = _upload(form)
-        if upload is None:
-            error = "Choose a CSV or XLSX file of posters."
-            return _import_page(request, user, meeting, {"error": error}, status_code=422)
-        name = upload.filename or ""
-        report = await _sheet(ctx, db, meeting, await upload.read(), dry_run=True)
-        token = ""
-        if report.change_count:
-            token = await import_staging.stage(
-                var_dir, user_id=user.id, kind="sheet", source=upload.file
-            )
-    except ImportRefused as exc:
-        refusal = {"problems": exc.problems, "filename": name}
-        return _import_page(request, user, meeting, refusal, status_code=422)
-    except ServiceError as exc:
-        return _import_page(
-            request, user, meeting, {"error": exc.detail}, status_code=exc.status_code
-        )
-    context = {"sheet_report": report, "filename": name, "upload": token}
-    return _import_page(request, user, meeting, context)
-
-
 async def _sheet(
-    ctx: AppContext, db: AsyncSession, meeting: Meeting, content: bytes, *, dry_run: bool
-) -> PosterImportReport:
+    ctx: AppContext, db: AsyncSession, meeting: Meeting, source: IO[bytes], *, dry_run: bool
+) -> ImportReport:
+    content = await asyncio.to_thread(source.read)
     if not content:
         raise ImportRefused([Problem("file", "the file is empty")])
     program = await ctx.programs.latest(db, meeting_id=meeting.id)
@@ -149,41 +110,81 @@ async def _sheet(
     return await apply_poster_import(db, meeting_id=meeting.id, sheet=sheet, dry_run=dry_run)
 
 
-@router.post(IMPORT_PAGE + "-pdfs")
-async def import_pdfs(
-    request: Request, user: ConsoleUser, ctx: Context, db: DbSession, meeting: CurrentMeeting
+async def _zip(
+    ctx: AppContext, db: AsyncSession, meeting: Meeting, source: IO[bytes], *, dry_run: bool
+) -> ImportReport:
+    report = await apply_pdf_import(
+        db,
+        meeting_id=meeting.id,
+        var_dir=ctx.settings.var_dir,
+        source=source,
+        dry_run=dry_run,
+        jobs=ctx.jobs,
+    )
+    if not dry_run:
+        ctx.job_runner.wake()  # the tiles of the new PDFs
+    return report
+
+
+class _Run(Protocol):
+    async def __call__(
+        self,
+        ctx: AppContext,
+        db: AsyncSession,
+        meeting: Meeting,
+        source: IO[bytes],
+        *,
+        dry_run: bool,
+    ) -> ImportReport: ...
+
+
+@dataclass(frozen=True)
+class ImportFlow:
+    """What differs between the two imports; the preview → staged file → apply flow is one."""
+
+    staged_as: import_staging.Kind
+    missing: str
+    run: _Run
+
+
+SHEET = ImportFlow("sheet", "Choose a CSV or XLSX file of posters.", _sheet)
+PDFS = ImportFlow("zip", "Choose a zip file of PDFs.", _zip)
+
+
+async def _submit(
+    kind: ImportFlow,
+    request: Request,
+    user: User,
+    ctx: AppContext,
+    db: AsyncSession,
+    meeting: Meeting,
 ) -> Response:
-    """Preview a zip of PDFs named by board (action ``preview``) or apply a previewed one."""
+    """Preview an uploaded file (action ``preview``) and keep it, or apply a kept one."""
     form = await request.form()
     var_dir = ctx.settings.var_dir
     name = str(form.get("filename", ""))
+    token = ""
     try:
         if form.get("action") == "apply":
-            token = str(form.get("upload", ""))
-            path = import_staging.staged(var_dir, user_id=user.id, kind="zip", token=token)
+            path = import_staging.staged(
+                var_dir, user_id=user.id, kind=kind.staged_as, token=str(form.get("upload", ""))
+            )
             if path is None:
                 return _import_page(request, user, meeting, {"error": EXPIRED}, status_code=422)
-            report = await _zip(ctx, db, meeting, path, dry_run=False)
+            with path.open("rb") as source:
+                report = await kind.run(ctx, db, meeting, source, dry_run=False)
             await import_staging.drop(path)
-            return _import_page(request, user, meeting, {"pdf_report": report, "filename": name})
-        upload = _upload(form)
-        if upload is None:
-            error = "Choose a zip file of PDFs."
-            return _import_page(request, user, meeting, {"error": error}, status_code=422)
-        name = upload.filename or ""
-        report = await apply_pdf_import(
-            db,
-            meeting_id=meeting.id,
-            var_dir=var_dir,
-            source=upload.file,
-            dry_run=True,
-            jobs=ctx.jobs,
-        )
-        token = ""
-        if report.change_count:
-            token = await import_staging.stage(
-                var_dir, user_id=user.id, kind="zip", source=upload.file
-            )
+        else:
+            upload = _upload(form)
+            if upload is None:
+                error = kind.missing
+                return _import_page(request, user, meeting, {"error": error}, status_code=422)
+            name = upload.filename or ""
+            report = await kind.run(ctx, db, meeting, upload.file, dry_run=True)
+            if report.change_count:
+                token = await import_staging.stage(
+                    var_dir, user_id=user.id, kind=kind.staged_as, source=upload.file
+                )
     except ImportRefused as exc:
         refusal = {"problems": exc.problems, "filename": name}
         return _import_page(request, user, meeting, refusal, status_code=422)
@@ -191,22 +192,21 @@ async def import_pdfs(
         return _import_page(
             request, user, meeting, {"error": exc.detail}, status_code=exc.status_code
         )
-    context = {"pdf_report": report, "filename": name, "upload": token}
+    context = {"report": report, "filename": name, "upload": token}
     return _import_page(request, user, meeting, context)
 
 
-async def _zip(
-    ctx: AppContext, db: AsyncSession, meeting: Meeting, path: Path, *, dry_run: bool
-) -> PdfImportReport:
-    with path.open("rb") as source:
-        report = await apply_pdf_import(
-            db,
-            meeting_id=meeting.id,
-            var_dir=ctx.settings.var_dir,
-            source=source,
-            dry_run=dry_run,
-            jobs=ctx.jobs,
-        )
-    if not dry_run:
-        ctx.job_runner.wake()  # the tiles of the new PDFs
-    return report
+@router.post(IMPORT_PAGE)
+async def import_sheet(
+    request: Request, user: ConsoleUser, ctx: Context, db: DbSession, meeting: CurrentMeeting
+) -> Response:
+    """Preview a CSV/XLSX of abstracts (action ``preview``) or apply a previewed one."""
+    return await _submit(SHEET, request, user, ctx, db, meeting)
+
+
+@router.post(IMPORT_PAGE + "-pdfs")
+async def import_pdfs(
+    request: Request, user: ConsoleUser, ctx: Context, db: DbSession, meeting: CurrentMeeting
+) -> Response:
+    """Preview a zip of PDFs named by board (action ``preview``) or apply a previewed one."""
+    return await _submit(PDFS, request, user, ctx, db, meeting)

@@ -19,13 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conference.jobs.kinds import JobKinds
 from conference.jobs.models import JobPriority
 from conference.program.interop.plan import ImportRefused, Problem
+from posters.imports.schemas import ImportReport, ImportRow, Outcome
 from posters.models import Poster
 from posters.tiles.pdfs import looks_like_pdf, save_pdf
 
@@ -42,36 +42,11 @@ CHUNK = 1_048_576
 _IGNORED_FOLDERS = ("__MACOSX/",)
 
 
-class PdfImportReport(BaseModel):
-    """What a zip of PDFs did (or, as a dry run, would do), by board."""
-
-    dry_run: bool
-    added: list[str] = Field(default_factory=list, description="Boards getting a first PDF.")
-    replaced: list[str] = Field(default_factory=list, description="Boards whose PDF changes.")
-    unchanged: list[str] = Field(default_factory=list)
-    warnings: list[str] = Field(default_factory=list)
-
-    @property
-    def change_count(self) -> int:
-        return len(self.added) + len(self.replaced)
-
-    def lines(self) -> list[str]:
-        """The report as the command line prints it."""
-        verb = "Would store" if self.dry_run else "Stored"
-        lines = [
-            f"{verb}: {len(self.added)} new PDFs, {len(self.replaced)} replaced, "
-            f"{len(self.unchanged)} unchanged."
-        ]
-        lines += [f"  new PDF for {board}" for board in self.added]
-        lines += [f"  replaced PDF of {board}" for board in self.replaced]
-        lines += [f"warning: {w}" for w in self.warnings]
-        return lines
-
-
 @dataclass(frozen=True)
 class _Board:
     poster_id: int
     board: str
+    title: str
     sha256: str
 
 
@@ -201,46 +176,60 @@ async def apply_pdf_import(
     source: IO[bytes],
     dry_run: bool,
     jobs: JobKinds,
-) -> PdfImportReport:
-    """Store the zip's PDFs on their posters (ImportRefused: nothing stored); the report.
+) -> ImportReport:
+    """Store the zip's PDFs on their posters and commit ``db`` (ImportRefused: nothing
+    stored); the report.
 
     ``source``: the zip, a seekable binary file. Scanning and reading run in a worker
     thread; PDFs already stored (same SHA-256) are left alone, so a second import of the
     same zip changes nothing."""
     found = await db.execute(
-        select(Poster.id, Poster.board, Poster.pdf_sha256).where(Poster.meeting_id == meeting_id)
+        select(Poster.id, Poster.board, Poster.title, Poster.pdf_sha256).where(
+            Poster.meeting_id == meeting_id
+        )
     )
-    boards = {board: _Board(pid, board, sha) for pid, board, sha in found}
+    boards = {board: _Board(pid, board, title, sha) for pid, board, title, sha in found}
     entries, warnings = await asyncio.to_thread(_scan, source, boards)
-    report = PdfImportReport(dry_run=dry_run, warnings=warnings)
+    report = ImportReport(kind="pdfs", dry_run=dry_run, warnings=warnings)
     changed: list[_Entry] = []
     for entry in entries:
-        if entry.sha256 == entry.board.sha256:
-            report.unchanged.append(entry.board.board)
-            continue
-        (report.replaced if entry.board.sha256 else report.added).append(entry.board.board)
-        changed.append(entry)
+        board = entry.board
+        if entry.sha256 == board.sha256:
+            outcome = Outcome.unchanged
+        else:
+            outcome = Outcome.updated if board.sha256 else Outcome.added
+            changed.append(entry)
+        report.rows.append(
+            ImportRow(
+                file=entry.member,
+                board=board.board,
+                title=board.title,
+                outcome=outcome,
+                fields=["pdf"] if outcome == Outcome.updated else [],
+            )
+        )
     if dry_run or not changed:
         return report
     written: list[Path] = []
-    async with AsyncSession(db.bind, expire_on_commit=False) as work:
-        try:
+    try:
+        # A savepoint in the caller's session (the request's, or the command line's): a
+        # refusal midway rolls back only the import's rows.
+        async with db.begin_nested():
             for entry in changed:
-                poster = await work.get(Poster, entry.board.poster_id)
+                poster = await db.get(Poster, entry.board.poster_id)
                 if poster is None:  # deleted meanwhile: the import is refused whole
                     raise ImportRefused([Problem(entry.member, "the poster was deleted meanwhile")])
                 before = poster.pdf_path
                 data = await asyncio.to_thread(_read, source, entry.member)
-                await store_pdf(work, var_dir=var_dir, poster=poster, data=data, jobs=jobs)
+                await store_pdf(db, var_dir=var_dir, poster=poster, data=data, jobs=jobs)
                 if poster.pdf_path and poster.pdf_path != before:
                     written.append(var_dir / poster.pdf_path)
-            await work.commit()
-        except BaseException:
-            # Nothing half-written: the rows roll back, and the files they would have
-            # named go with them.
-            await work.rollback()
-            await asyncio.to_thread(_remove, written)
-            raise
+        await db.commit()
+    except BaseException:
+        # Nothing half-written: the rows roll back, and the files they would have named
+        # go with them.
+        await asyncio.to_thread(_remove, written)
+        raise
     return report
 
 

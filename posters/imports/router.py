@@ -20,8 +20,9 @@ from conference.context import AppContext
 from conference.deps import Context, CurrentMeeting, DbSession, Organizer
 from conference.program.interop.plan import ImportRefused, Problem
 from conference.program.interop.router import refused
-from posters.imports.pdfs import PdfImportReport, apply_pdf_import
-from posters.imports.service import PosterImportReport, apply_poster_import, read_posters
+from posters.imports.pdfs import apply_pdf_import
+from posters.imports.schemas import ImportReport
+from posters.imports.service import apply_poster_import, read_posters
 
 router = APIRouter(prefix="/api/v1/posters", tags=["posters: import"])
 
@@ -65,7 +66,7 @@ async def _form_file(request: Request) -> UploadFile:
 
 @router.post(
     "/import",
-    response_model=PosterImportReport,
+    response_model=ImportReport,
     responses=_REFUSED,
     openapi_extra=_body("text/csv"),
 )
@@ -76,7 +77,7 @@ async def import_posters(
     db: DbSession,
     meeting: CurrentMeeting,
     apply: Apply = False,
-) -> PosterImportReport | JSONResponse:
+) -> ImportReport | JSONResponse:
     """Create or update posters by board from a CSV or XLSX file (docs/POSTER_IMPORT.md).
 
     Idempotent: importing the same file again reports every poster unchanged."""
@@ -96,7 +97,7 @@ async def import_posters(
 
 @router.post(
     "/import-pdfs",
-    response_model=PdfImportReport,
+    response_model=ImportReport,
     responses=_REFUSED,
     openapi_extra=_body("application/zip"),
 )
@@ -107,7 +108,7 @@ async def import_pdfs(
     db: DbSession,
     meeting: CurrentMeeting,
     apply: Apply = False,
-) -> PdfImportReport | JSONResponse:
+) -> ImportReport | JSONResponse:
     """Store posters' PDFs from a zip whose files are named by board (``P017.pdf``)."""
     try:
         if _is_multipart(request):
@@ -135,7 +136,7 @@ async def import_pdfs(
 
 async def _import_zip(
     ctx: AppContext, db: AsyncSession, meeting_id: int, source: IO[bytes], apply: bool
-) -> PdfImportReport:
+) -> ImportReport:
     report = await apply_pdf_import(
         db,
         meeting_id=meeting_id,

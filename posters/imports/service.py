@@ -3,9 +3,9 @@
 :func:`read_posters` turns a CSV or XLSX file into rows (``posters.imports.sheet``, in a
 worker thread); :func:`apply_poster_import` creates the posters on new boards and updates
 those whose row differs, through ``posters.service.write_poster`` so the abstract's HTML
-and the search text are derived as for any other edit. All or nothing, in a transaction of
-its own; a dry run makes the same changes and rolls them back, so it reports exactly what
-the import would do. Importing the same file twice changes nothing the second time.
+and the search text are derived as for any other edit. All or nothing, in a savepoint of
+the caller's session; a dry run makes the same changes and rolls them back, so it reports
+exactly what the import would do. Importing the same file twice changes nothing the second time.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,6 +23,7 @@ from conference.errors import Conflict
 from conference.program.models import SessionType
 from conference.program.published.program import PublishedProgram
 from posters import content
+from posters.imports.schemas import ImportReport, ImportRow, Outcome
 from posters.imports.sheet import PosterRow, PosterSheet, SessionChoice, read_sheet
 from posters.models import Poster
 from posters.schemas import PosterIn
@@ -31,41 +31,6 @@ from posters.service import write_poster
 
 # Columns compared one by one to tell an updated poster from an unchanged one.
 _PLAIN = ("title", "abstract", "topic", "doi", "state", "session_guid")
-
-
-class PosterRef(BaseModel):
-    board: str
-    title: str
-
-
-class PosterUpdated(PosterRef):
-    fields: list[str]
-
-
-class PosterImportReport(BaseModel):
-    """What an import of abstracts did (or, as a dry run, would do)."""
-
-    dry_run: bool
-    added: list[PosterRef] = Field(default_factory=list)
-    updated: list[PosterUpdated] = Field(default_factory=list)
-    unchanged: int = 0
-    warnings: list[str] = Field(default_factory=list)
-
-    @property
-    def change_count(self) -> int:
-        return len(self.added) + len(self.updated)
-
-    def lines(self) -> list[str]:
-        """The report as the command line prints it."""
-        verb = "Would import" if self.dry_run else "Imported"
-        lines = [
-            f"{verb}: {len(self.added)} added, {len(self.updated)} updated, "
-            f"{self.unchanged} unchanged."
-        ]
-        lines += [f"  added {p.board}: {p.title}" for p in self.added]
-        lines += [f"  updated {p.board}: {', '.join(p.fields)}" for p in self.updated]
-        lines += [f"warning: {w}" for w in self.warnings]
-        return lines
 
 
 def session_choices(program: PublishedProgram | None) -> dict[str, SessionChoice] | None:
@@ -86,43 +51,48 @@ async def read_posters(content: bytes, *, program: PublishedProgram | None) -> P
 
 async def apply_poster_import(
     db: AsyncSession, *, meeting_id: int, sheet: PosterSheet, dry_run: bool
-) -> PosterImportReport:
+) -> ImportReport:
     """Create or update the file's posters by board, all or nothing; the difference.
 
-    Runs on a session of its own, as the program import does: a dry run or a refusal rolls
-    back only that, and the caller's objects stay loaded."""
-    report = PosterImportReport(dry_run=dry_run, warnings=sheet.warnings)
-    async with AsyncSession(db.bind, expire_on_commit=False) as work:
-        try:
-            existing = await _existing(work, meeting_id, [r.board for r in sheet.rows])
-            accounts = await _accounts(work, [r.presenter_email for r in sheet.rows])
+    Runs in a savepoint of the caller's session (the request's, or the command line's) and
+    commits it: a dry run or a refusal rolls back only the savepoint, and the caller's
+    objects stay loaded."""
+    report = ImportReport(kind="abstracts", dry_run=dry_run, warnings=sheet.warnings)
+    try:
+        async with db.begin_nested() as savepoint:
+            existing = await _existing(db, meeting_id, [r.board for r in sheet.rows])
+            accounts = await _accounts(db, [r.presenter_email for r in sheet.rows])
             for row in sheet.rows:
                 poster = existing.get(row.board)
                 if poster is None:
                     fields = PosterIn.model_validate(row.fields).model_dump(mode="json")
                     poster = Poster(meeting_id=meeting_id, authors=[], keywords=[])
-                    work.add(poster)
-                    await write_poster(work, poster, fields)
-                    report.added.append(PosterRef(board=row.board, title=poster.title))
-                    continue
-                changed = _changed(poster, row, accounts)
-                if not changed:
-                    report.unchanged += 1
-                    continue
-                await write_poster(work, poster, row.fields)
-                report.updated.append(
-                    PosterUpdated(board=row.board, title=poster.title, fields=changed)
+                    db.add(poster)
+                    await write_poster(db, poster, fields)
+                    outcome, changed = Outcome.added, []
+                else:
+                    changed = _changed(poster, row, accounts)
+                    outcome = Outcome.updated if changed else Outcome.unchanged
+                    if changed:
+                        await write_poster(db, poster, row.fields)
+                report.rows.append(
+                    ImportRow(
+                        row=row.row,
+                        board=row.board,
+                        title=poster.title,
+                        outcome=outcome,
+                        fields=changed,
+                    )
                 )
-            await work.flush()
+            await db.flush()
             if dry_run:
-                await work.rollback()
-            else:
-                await work.commit()
-        except IntegrityError as exc:
-            await work.rollback()
-            raise Conflict(
-                "The import clashes with a change made meanwhile; nothing was imported. Try again."
-            ) from exc
+                await savepoint.rollback()
+        if not dry_run:
+            await db.commit()
+    except IntegrityError as exc:
+        raise Conflict(
+            "The import clashes with a change made meanwhile; nothing was imported. Try again."
+        ) from exc
     return report
 
 

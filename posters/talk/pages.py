@@ -6,9 +6,10 @@ Opening a poster's page counts one view (``posters.talk.stats``).
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -52,92 +53,70 @@ def _back(poster_id: int, anchor: str, query: str = "") -> RedirectResponse:
     return RedirectResponse(f"/posters/{poster_id}{query}#{anchor}", status_code=303)
 
 
-async def _visible(db: AsyncSession, meeting_id: int, poster_id: int, user: User) -> Poster:
-    return await service.visible_poster(db, meeting_id=meeting_id, poster_id=poster_id, viewer=user)
+@dataclass(frozen=True)
+class Visit:
+    """What every route of a poster's talk part starts from: the app, the request's
+    session, the signed-in viewer and the poster they may see."""
+
+    ctx: AppContext
+    db: AsyncSession
+    user: User
+    poster: Poster
+
+
+async def _visit(
+    poster_id: PathId, ctx: Context, db: DbSession, user: CurrentUser, meeting: CurrentMeeting
+) -> Visit:
+    poster = await service.visible_poster(
+        db, meeting_id=meeting.id, poster_id=poster_id, viewer=user
+    )
+    return Visit(ctx=ctx, db=db, user=user, poster=poster)
+
+
+Visited = Annotated[Visit, Depends(_visit)]
 
 
 @router.post("/posters/{poster_id}/comments")
-async def comment_form(
-    poster_id: PathId,
-    request: Request,
-    ctx: Context,
-    db: DbSession,
-    user: CurrentUser,
-    meeting: CurrentMeeting,
-) -> RedirectResponse:
+async def comment_form(request: Request, v: Visited) -> RedirectResponse:
     """The comment form without JavaScript: the same rules, then back to the comments."""
     form = await read_form(request)
-    poster = await _visible(db, meeting.id, poster_id, user)
-    await write_comment(ctx, db, poster=poster, user=user, body=form.get("body", ""))
-    return _back(poster.id, "comments")
+    await write_comment(v.ctx, v.db, poster=v.poster, user=v.user, body=form.get("body", ""))
+    return _back(v.poster.id, "comments")
 
 
 @router.post("/posters/{poster_id}/comments/{comment_id}/remove")
-async def remove_form(
-    poster_id: PathId,
-    comment_id: PathId,
-    ctx: Context,
-    db: DbSession,
-    user: CurrentUser,
-    meeting: CurrentMeeting,
-) -> RedirectResponse:
+async def remove_form(comment_id: PathId, v: Visited) -> RedirectResponse:
     """The remove button without JavaScript."""
-    poster = await _visible(db, meeting.id, poster_id, user)
-    event = await comments.remove(db, poster=poster, comment_id=comment_id, user=user)
-    await commit_and_publish(db, ctx.realtime.hub, [event])
-    return _back(poster.id, "comments")
+    event = await comments.remove(v.db, poster=v.poster, comment_id=comment_id, user=v.user)
+    await commit_and_publish(v.db, v.ctx.realtime.hub, [event])
+    return _back(v.poster.id, "comments")
 
 
 @router.post("/posters/{poster_id}/vote")
-async def vote_form(
-    poster_id: PathId,
-    request: Request,
-    ctx: Context,
-    db: DbSession,
-    user: CurrentUser,
-    meeting: CurrentMeeting,
-) -> RedirectResponse:
+async def vote_form(request: Request, v: Visited) -> RedirectResponse:
     """The vote button without JavaScript (``action``: ``vote`` or ``withdraw``)."""
     form = await read_form(request)
-    poster = await _visible(db, meeting.id, poster_id, user)
     if form.get("action") == "withdraw":
-        await take_back_vote(ctx, db, meeting_id=meeting.id, user=user)
+        await take_back_vote(v.ctx, v.db, meeting_id=v.poster.meeting_id, user=v.user)
     else:
-        await give_vote(ctx, db, poster=poster, user=user)
-    return _back(poster.id, "vote")
+        await give_vote(v.ctx, v.db, poster=v.poster, user=v.user)
+    return _back(v.poster.id, "vote")
 
 
 @router.post("/posters/{poster_id}/contact")
-async def contact_form(
-    poster_id: PathId,
-    request: Request,
-    ctx: Context,
-    db: DbSession,
-    user: CurrentUser,
-    meeting: CurrentMeeting,
-) -> RedirectResponse:
+async def contact_form(request: Request, v: Visited) -> RedirectResponse:
     """The contact form without JavaScript."""
     form = await read_form(request)
-    poster = await _visible(db, meeting.id, poster_id, user)
+    share = checked(form, "share_email")
     body = form.get("body", "")
-    await send_contact(
-        ctx, db, poster=poster, user=user, body=body, share_email=checked(form, "share_email")
-    )
-    return _back(poster.id, "contact", "?sent=contact")
+    await send_contact(v.ctx, v.db, poster=v.poster, user=v.user, body=body, share_email=share)
+    return _back(v.poster.id, "contact", "?sent=contact")
 
 
 @router.get("/posters/{poster_id}/stats", response_class=HTMLResponse, name="poster_stats")
-async def stats_page(
-    poster_id: PathId,
-    request: Request,
-    ctx: Context,
-    db: DbSession,
-    user: CurrentUser,
-    meeting: CurrentMeeting,
-) -> HTMLResponse:
+async def stats_page(request: Request, v: Visited) -> HTMLResponse:
     """The presenter's statistics (and organizers'): counts per day, never who."""
-    poster = await _visible(db, meeting.id, poster_id, user)
-    stats.check_may_see_stats(poster, user)
-    found = await stats.poster_stats(db, poster=poster)
-    context = {"poster": poster, "stats": found}
-    return ctx.pages.render(request, "posters/stats.html", context, user=user)
+    stats.check_may_see_stats(v.poster, v.user)
+    found = await stats.poster_stats(v.db, poster=v.poster)
+    context = {"poster": v.poster, "stats": found}
+    return v.ctx.pages.render(request, "posters/stats.html", context, user=v.user)

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import io
 from pathlib import Path
+from typing import Any
 
 import httpx
+import pytest
 from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from conference.accounts.models import Role
+from conference.accounts.models import Role, User
+from posters.imports import pdfs
 from posters.models import Poster, PosterState
 from tests.factories import UserFactory, csrf, sign_in
 from tests.posters.factories import PosterFactory
@@ -28,6 +33,10 @@ async def _poster(app: FastAPI, poster_id: int) -> Poster:
         found: Poster | None = await db.get(Poster, poster_id)
         assert found is not None
         return found
+
+
+def _outcomes(report: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(row["board"], row["outcome"]) for row in report["rows"]]
 
 
 def _files(app: FastAPI) -> list[Path]:
@@ -52,17 +61,35 @@ async def test_a_zip_of_pdfs_is_previewed_applied_and_unchanged_after(
     preview = await client.post(URL, content=content, headers=ZIP)
     assert preview.status_code == 200, preview.text
     assert preview.json() == {
+        "kind": "pdfs",
         "dry_run": True,
-        "added": ["P017", "P018"],
-        "replaced": [],
-        "unchanged": [],
+        "rows": [
+            {
+                "row": None,
+                "file": "posters/P017.pdf",
+                "board": "P017",
+                "title": p17.title,
+                "outcome": "added",
+                "fields": [],
+            },
+            {
+                "row": None,
+                "file": "posters/p018.PDF",
+                "board": "P018",
+                "title": p18.title,
+                "outcome": "added",
+                "fields": [],
+            },
+        ],
         "warnings": ["__MACOSX/posters/._P017.pdf was ignored"],
+        "counts": {"added": 2, "updated": 0, "unchanged": 0},
     }
     assert _files(app) == []
     assert (await _poster(app, p17.id)).pdf_path == ""
     applied = await client.post(URL, params={"apply": "true"}, content=content, headers=ZIP)
     assert applied.status_code == 200, applied.text
-    assert applied.json()["added"] == ["P017", "P018"]
+    assert _outcomes(applied.json()) == [("P017", "added"), ("P018", "added")]
+    assert applied.json()["counts"] == {"added": 2, "updated": 0, "unchanged": 0}
     stored = await _poster(app, p17.id)
     assert stored.pdf_sha256 == hashlib.sha256(pdf_bytes("seventeen")).hexdigest()
     assert stored.render_state == "queued"
@@ -70,13 +97,16 @@ async def test_a_zip_of_pdfs_is_previewed_applied_and_unchanged_after(
     assert path.read_bytes() == pdf_bytes("seventeen")
     assert len(_files(app)) == 2
     again = await client.post(URL, params={"apply": "true"}, content=content, headers=ZIP)
-    assert (again.json()["added"], again.json()["unchanged"]) == ([], ["P017", "P018"])
+    assert _outcomes(again.json()) == [("P017", "unchanged"), ("P018", "unchanged")]
+    assert again.json()["counts"] == {"added": 0, "updated": 0, "unchanged": 2}
     changed = zip_bytes({"P018.pdf": pdf_bytes("eighteen, revised")})
     replaced = await client.post(
         URL, params={"apply": "true"}, files={"file": ("pdfs.zip", changed, "application/zip")}
     )
     assert replaced.status_code == 200, replaced.text
-    assert replaced.json()["replaced"] == ["P018"]
+    assert [(r["board"], r["outcome"], r["fields"]) for r in replaced.json()["rows"]] == [
+        ("P018", "updated", ["pdf"])
+    ]
     assert (await _poster(app, p18.id)).pdf_sha256 == hashlib.sha256(
         pdf_bytes("eighteen, revised")
     ).hexdigest()
@@ -154,4 +184,46 @@ async def test_refusals(
     limit = app.state.ctx.settings.max_poster_zip_bytes
     big = await client.post(URL, content=b"", headers={**ZIP, "content-length": str(limit + 1)})
     assert big.status_code == 413
+    assert _files(app) == []
+
+
+async def test_a_failure_midway_rolls_back_in_the_callers_session(
+    app: FastAPI,
+    users: UserFactory,
+    posters: PosterFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    p1 = await posters.create(board="P1")
+    p2 = await posters.create(board="P2")
+    organizer = await users.create(Role.organizer)
+    real_store = pdfs.store_pdf
+    stored: list[tuple[AsyncSession, int]] = []
+
+    async def store_then_fail(db: AsyncSession, *, poster: Poster, **kwargs: Any) -> None:
+        if stored:
+            raise OSError("the disk is full")
+        stored.append((db, poster.id))
+        await real_store(db, poster=poster, **kwargs)
+
+    monkeypatch.setattr(pdfs, "store_pdf", store_then_fail)
+    ctx = app.state.ctx
+    content = zip_bytes({"P1.pdf": pdf_bytes("one"), "P2.pdf": pdf_bytes("two")})
+    async with ctx.db.session() as db:
+        mine = await db.get(User, organizer.id)
+        assert mine is not None
+        with pytest.raises(OSError, match="the disk is full"):
+            await pdfs.apply_pdf_import(
+                db,
+                meeting_id=p1.meeting_id,
+                var_dir=ctx.settings.var_dir,
+                source=io.BytesIO(content),
+                dry_run=False,
+                jobs=ctx.jobs,
+            )
+        # The import wrote through the caller's session (a request's own, never a second).
+        assert stored == [(db, p1.id)]
+        # Only the import's savepoint rolled back: the caller's objects stay loaded.
+        assert mine.email == organizer.email
+    assert (await _poster(app, p1.id)).pdf_path == ""
+    assert (await _poster(app, p2.id)).pdf_path == ""
     assert _files(app) == []

@@ -47,11 +47,11 @@ async def _poster(app: FastAPI, board: str) -> Poster:
 
 
 def _summary(report: dict[str, Any]) -> tuple[list[str], list[str], int]:
-    return (
-        [p["board"] for p in report["added"]],
-        [p["board"] for p in report["updated"]],
-        report["unchanged"],
-    )
+    boards = {
+        o: [r["board"] for r in report["rows"] if r["outcome"] == o] for o in report["counts"]
+    }
+    assert report["counts"] == {o: len(b) for o, b in boards.items()}
+    return (boards["added"], boards["updated"], report["counts"]["unchanged"])
 
 
 async def test_a_csv_is_previewed_then_applied_then_unchanged(
@@ -103,14 +103,25 @@ async def test_a_changed_row_updates_its_poster(
         URL, params={"apply": "true"}, content=csv_bytes(rows), headers=CSV
     )
     assert response.status_code == 200, response.text
-    assert response.json()["updated"] == [
+    assert response.json()["rows"] == [
         {
+            "row": 2,
+            "file": None,
+            "board": "P1",
+            "title": "STAT1 kinetics after IFN-γ priming",
+            "outcome": "unchanged",
+            "fields": [],
+        },
+        {
+            "row": 3,
+            "file": None,
             "board": "P2",
             "title": "IL-6 trans-signalling in the colon",
+            "outcome": "updated",
             "fields": ["title", "keywords"],
-        }
+        },
     ]
-    assert response.json()["unchanged"] == 1
+    assert response.json()["counts"] == {"added": 0, "updated": 1, "unchanged": 1}
     p2 = await _poster(app, "P2")
     assert p2.title == "IL-6 trans-signalling in the colon"
     assert [k.label for k in p2.keywords] == ["IL-6", "gp130"]
@@ -256,7 +267,9 @@ async def test_header_only_columns_used_on_update(
     # Only board and title: the authors, keywords and the rest stay as they were.
     content = csv_bytes([["P1", "New title"]], header=["board", "title"])
     response = await client.post(URL, params={"apply": "true"}, content=content, headers=CSV)
-    assert response.json()["updated"][0]["fields"] == ["title"]
+    assert [(r["board"], r["outcome"], r["fields"]) for r in response.json()["rows"]] == [
+        ("P1", "updated", ["title"])
+    ]
     p1 = await _poster(app, "P1")
     assert len(p1.authors) == 2
     assert p1.state == "published"

@@ -41,6 +41,16 @@ async def _nothing_written(app: FastAPI, settings: Settings, poster_id: int) -> 
     assert await render_jobs(app) == []
 
 
+async def _presenter_signed_in(
+    client: httpx.AsyncClient, users: UserFactory, posters: PosterFactory
+) -> Poster:
+    """A presenter's poster, with the presenter signed in."""
+    presenter = await users.create(email="presenter@example.org")
+    poster = await posters.create(presenter=presenter)
+    await sign_in(client, presenter.email)
+    return poster
+
+
 async def test_the_presenter_uploads_a_pdf_and_its_render_is_queued(
     app: FastAPI,
     client: httpx.AsyncClient,
@@ -115,58 +125,38 @@ async def test_save_pdf_keeps_the_bytes_and_queues_the_render(
             )
 
 
-async def test_an_attendee_may_not_upload(
+@pytest.mark.parametrize(
+    ("who", "poster_state", "target", "refused_with"),
+    [
+        ("attendee", PosterState.published, "poster", {403}),
+        ("another presenter", PosterState.published, "poster", {403}),
+        ("visitor", PosterState.published, "poster", {401, 403}),
+        # Someone else's draft, or no poster at all: not found (never saying it exists).
+        ("attendee", PosterState.draft, "poster", {404}),
+        ("attendee", PosterState.draft, "missing", {404}),
+    ],
+)
+async def test_who_may_not_upload(
     app: FastAPI,
     client: httpx.AsyncClient,
     settings: Settings,
     users: UserFactory,
     posters: PosterFactory,
+    who: str,
+    poster_state: PosterState,
+    target: str,
+    refused_with: set[int],
 ) -> None:
-    attendee = await users.create()
-    poster = await posters.create()
-    await sign_in(client, attendee.email)
-    response = await upload_pdf(client, poster.id, small_pdf())
-    assert response.status_code == 403, response.text
-    await _nothing_written(app, settings, poster.id)
-
-
-async def test_another_presenter_may_not_upload(
-    app: FastAPI,
-    client: httpx.AsyncClient,
-    settings: Settings,
-    users: UserFactory,
-    posters: PosterFactory,
-) -> None:
-    other = await users.create(email="other@example.org")
-    await posters.create(presenter=other)
-    poster = await posters.create()
-    await sign_in(client, other.email)
-    response = await upload_pdf(client, poster.id, small_pdf())
-    assert response.status_code == 403, response.text
-    await _nothing_written(app, settings, poster.id)
-
-
-async def test_a_visitor_is_asked_to_sign_in(
-    app: FastAPI, client: httpx.AsyncClient, settings: Settings, posters: PosterFactory
-) -> None:
-    poster = await posters.create()
-    response = await upload_pdf(client, poster.id, small_pdf())
-    assert response.status_code in (401, 403), response.text
-    await _nothing_written(app, settings, poster.id)
-
-
-async def test_a_draft_of_someone_else_is_not_found(
-    app: FastAPI,
-    client: httpx.AsyncClient,
-    settings: Settings,
-    users: UserFactory,
-    posters: PosterFactory,
-) -> None:
-    attendee = await users.create()
-    poster = await posters.create(state=PosterState.draft)
-    await sign_in(client, attendee.email)
-    assert (await upload_pdf(client, poster.id, small_pdf())).status_code == 404
-    assert (await upload_pdf(client, 999_999, small_pdf())).status_code == 404
+    if who == "another presenter":
+        other = await users.create(email="other@example.org")
+        await posters.create(presenter=other)
+        await sign_in(client, other.email)
+    elif who == "attendee":
+        await sign_in(client, (await users.create()).email)
+    poster = await posters.create(state=poster_state)
+    poster_id = poster.id if target == "poster" else 999_999
+    response = await upload_pdf(client, poster_id, small_pdf())
+    assert response.status_code in refused_with, response.text
     await _nothing_written(app, settings, poster.id)
 
 
@@ -177,9 +167,7 @@ async def test_not_a_pdf_is_refused(
     users: UserFactory,
     posters: PosterFactory,
 ) -> None:
-    presenter = await users.create(email="presenter@example.org")
-    poster = await posters.create(presenter=presenter)
-    await sign_in(client, presenter.email)
+    poster = await _presenter_signed_in(client, users, posters)
     for body in (b"", b"\x89PNG\r\n\x1a\n" + b"0" * 2000, b" " * 1024 + b"%PDF-1.7"):
         response = await upload_pdf(client, poster.id, body)
         assert response.status_code == 422, response.text
@@ -200,9 +188,7 @@ async def test_an_oversized_pdf_is_refused(
     users: UserFactory,
     posters: PosterFactory,
 ) -> None:
-    presenter = await users.create(email="presenter@example.org")
-    poster = await posters.create(presenter=presenter)
-    await sign_in(client, presenter.email)
+    poster = await _presenter_signed_in(client, users, posters)
     declared = await upload_pdf(client, poster.id, b"%PDF-1.7\n" + b"0" * MAX_PDF)
     assert declared.status_code == 413, declared.text
     # Chunked: no length declared, counted as it streams.
@@ -276,9 +262,7 @@ async def test_the_poster_page_shows_the_render_to_its_presenter_and_organizers_
 async def test_the_pdf_route_alone_takes_bodies_over_the_request_limit(
     app: FastAPI, client: httpx.AsyncClient, users: UserFactory, posters: PosterFactory
 ) -> None:
-    presenter = await users.create(email="presenter@example.org")
-    poster = await posters.create(presenter=presenter)
-    await sign_in(client, presenter.email)
+    poster = await _presenter_signed_in(client, users, posters)
     # A PDF may end in any amount of comment after its last %%EOF line.
     large = small_pdf() + b"%" + b"x" * (MAX_REQUEST + 10_000) + b"\n"
     assert MAX_REQUEST < len(large) <= MAX_PDF

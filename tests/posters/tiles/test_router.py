@@ -62,6 +62,7 @@ async def test_an_attendee_gets_the_descriptor_tiles_and_thumbnail(
     assert dzi.headers["content-type"] == "application/xml"
     assert dzi.headers["cache-control"] == IMMUTABLE
     assert 'TileSize="254"' in dzi.text
+    assert f'<Size Width="{poster.image_width}" Height="{poster.image_height}"/>' in dzi.text
     base = f"/posters/{poster.id}/tiles/{poster.render_version}"
     tile = await client.get(f"{base}/poster_files/12/0_0.jpg")
     assert tile.status_code == 200
@@ -96,6 +97,8 @@ async def test_a_visitor_must_sign_in(
     poster = await _rendered(app, client, users, posters)
     response = await client.get(str(dzi_url(poster)), headers={"Accept": "application/json"})
     assert response.status_code == 401
+    # A file, not a page: no sign-in redirect whatever the client accepts.
+    assert (await client.get(str(dzi_url(poster)))).status_code == 401
 
 
 async def test_a_withdrawn_poster_stops_its_tiles(
@@ -125,16 +128,17 @@ async def test_old_versions_and_bad_addresses_are_refused(
     version = poster.render_version
     base = f"/posters/{poster.id}/tiles"
     not_found = [
-        f"{base}/{version + 1}/poster.dzi",
+        f"{base}/{version + 1}/poster.dzi",  # not the current render
         f"/posters/999999/tiles/{version}/poster.dzi",
         f"{base}/{version}/other.dzi",
+        f"{base}/{version}/other.txt",
         f"{base}/{version}/poster_files/0/0_0.png",
+        f"{base}/{version}/poster_files/0/9_9.jpg",  # no such tile
         f"{base}/{version}/poster_files/0/..%2F..%2Fposter.dzi",
         f"{base}/{version}/poster_files/0/0_0_0.jpg",
     ]
     for path in not_found:
-        response = await client.get(path)
-        assert response.status_code in (404, 422), (path, response.status_code)
+        assert (await client.get(path)).status_code == 404, path
     invalid = [
         f"{base}/0/poster.dzi",
         f"{base}/abc/poster.dzi",
@@ -146,6 +150,10 @@ async def test_old_versions_and_bad_addresses_are_refused(
     for path in invalid:
         response = await client.get(path)
         assert response.status_code in (404, 422), (path, response.status_code)
+    # The client resolves the dots: /posters/conference.db, not a poster's address.
+    climbing = await client.get(f"{base}/{version}/../../../conference.db")
+    assert climbing.status_code == 422
+    assert b"SQLite" not in climbing.content
     assert (await client.get(f"{base}/{version}/poster_files/0/0_0.jpg")).status_code == 200
 
 
