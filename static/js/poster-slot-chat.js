@@ -60,7 +60,9 @@
     const body = document.createElement("span");
     body.className = "chat-body";
     body.textContent = data.body;
-    item.append(who, " ", when, ": ", body);
+    item.append(who);
+    if (item.classList.contains("by-presenter")) item.append(" (presenter)");
+    item.append(" ", when, ": ", body);
     if (MODERATES || data.author.id === ME) {
       item.append(" ", button(`Delete the message of ${data.author.name}`, "delete", data.message_id, "Delete"));
     }
