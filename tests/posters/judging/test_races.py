@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from conference.accounts.models import Role, User
 from conference.context import AppContext
-from conference.errors import Conflict, Forbidden
+from conference.errors import Conflict, Forbidden, NotFound
 from posters.judging import awards, service
 from posters.judging.models import JudgeAssignment, JudgingSettings, PosterAward
 from posters.judging.schemas import ScoreIn
@@ -177,3 +177,31 @@ async def test_a_score_racing_the_judges_removal_is_refused(
     with pytest.raises(Forbidden, match="not a judge of this poster"):
         await lose_race(ctx, rival, call)
     assert await _pairs(ctx) == []
+
+
+async def test_publishing_an_award_being_deleted_is_not_found(
+    app: FastAPI, users: UserFactory, posters: PosterFactory
+) -> None:
+    ctx: AppContext = app.state.ctx
+    postgresql_only(ctx)
+    poster = await posters.create()
+    organizer = await users.create(Role.organizer)
+    async with ctx.db.session() as db:
+        award = PosterAward(poster_id=poster.id, title="Best poster", published=False)
+        db.add(award)
+        await db.commit()
+
+    async def rival(db: AsyncSession) -> None:
+        await db.execute(delete(PosterAward).where(PosterAward.id == award.id))
+
+    async def call(db: AsyncSession) -> None:
+        await awards.publish_award(
+            db,
+            meeting_id=poster.meeting_id,
+            actor=await _user(db, organizer),
+            award_id=award.id,
+            published=True,
+        )
+
+    with pytest.raises(NotFound, match="no award with this number"):
+        await lose_race(ctx, rival, call)

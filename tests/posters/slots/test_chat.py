@@ -276,3 +276,28 @@ def test_resume_with_since_and_page_the_history(live: TestClient) -> None:
     assert ([m["body"] for m in older["messages"]], older["more"]) == (["m0"], False)
     assert live.get(api, params={"limit": 101}).status_code == 422
     assert live.get(api, params={"before": 0}).status_code == 422
+
+
+def test_the_page_shows_the_chat_only_during_a_slot(live: TestClient) -> None:
+    presenter_id = signed_in(live, PRESENTER)
+    poster_id = live_poster(live, presenter_id)
+    quiet_id = make_poster(live, presenter_id=presenter_id)
+    ana_id = signed_in(live, ANA)
+    page = live.get(f"/posters/{poster_id}")
+    assert page.status_code == 200
+    html = page.text
+    assert f'data-slot-chat data-poster-id="{poster_id}"' in html
+    assert f'data-user-id="{ana_id}" data-presenter-id="{presenter_id}"' in html
+    assert 'data-moderates="false"' in html
+    assert (
+        'aria-live="polite"\n          aria-relevant="additions" data-testid="slot-chat-log"'
+        in html
+    )
+    assert '<label for="slot-chat-body">Your message</label>' in html
+    assert 'maxlength="2000"' in html
+    assert "js/poster-slot-chat.js" in html
+    signed_in(live, PRESENTER)
+    assert 'data-moderates="true"' in live.get(f"/posters/{poster_id}").text
+    quiet = live.get(f"/posters/{quiet_id}").text
+    assert "data-slot-chat" not in quiet
+    assert "poster-slot-chat.js" not in quiet
