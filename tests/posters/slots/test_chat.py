@@ -12,6 +12,7 @@ from sqlalchemy import select
 from conference.accounts.models import Role
 from conference.realtime.models import ChannelEvent, ChatMessage
 from posters.models import PosterState
+from tests.factories import PASSWORD
 from tests.posters.slot_helpers import put_live_slot
 from tests.posters.talk_helpers import make_poster
 from tests.realtime.live_session import (
@@ -301,3 +302,24 @@ def test_the_page_shows_the_chat_only_during_a_slot(live: TestClient) -> None:
     quiet = live.get(f"/posters/{quiet_id}").text
     assert "data-slot-chat" not in quiet
     assert "poster-slot-chat.js" not in quiet
+
+
+def test_export_and_account_deletion_cover_the_slot_chat(live: TestClient) -> None:
+    presenter_id = signed_in(live, PRESENTER)
+    poster_id = live_poster(live, presenter_id)
+    channel = f"poster:{poster_id}"
+    api = f"/api/v1/posters/{poster_id}/chat"
+    signed_in(live, ANA)
+    sent = live.post(api, json={"body": "My question"}).json()
+    exported = live.get("/api/v1/me/export").json()["realtime"]["chat_messages"]
+    assert [(m["channel"], m["body"]) for m in exported] == [(channel, "My question")]
+    deleted = live.request("DELETE", "/api/v1/me", json={"password": PASSWORD})
+    assert deleted.status_code == 204, deleted.text
+    signed_in(live, BO)
+    page = live.get(api).json()
+    assert [(m["message_id"], m["author"], m["body"]) for m in page["messages"]] == [
+        (sent["message_id"], {"id": None, "name": "Deleted account"}, None)
+    ]
+    _, events = stored(live, channel)
+    assert [e.type for e in events] == ["chat.message", "chat.deleted"]
+    assert events[0].data["body"] is None
