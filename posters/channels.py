@@ -1,4 +1,4 @@
-"""The ``poster:<id>`` realtime channel: a poster's comments, votes and live slot.
+"""The ``poster:<id>`` realtime channel: a poster's comments, votes, live slot and its chat.
 
 Whoever may see the poster may follow it (published posters: every signed-in attendee;
 drafts: their presenter and organizers). Its viewers are counted (presence), which is how
@@ -15,6 +15,7 @@ from conference import limits
 from conference.accounts.models import User
 from conference.program.service import current_meeting
 from posters import service
+from posters.slots import realtime as slot_chat
 from posters.talk import realtime as talk
 
 if TYPE_CHECKING:
@@ -32,6 +33,8 @@ async def poster_policy(ctx: AppContext, db: AsyncSession, user: User, argument:
 
 
 def register(realtime: Realtime) -> None:
-    """The ``poster:<id>`` channel kind (its viewers are counted), and its comments."""
+    """The ``poster:<id>`` channel kind (its viewers are counted), its comments and its live
+    slot's chat."""
     realtime.channel("poster", argument=limits.ID_PATTERN, policy=poster_policy, presence=True)
     talk.register(realtime)
+    slot_chat.register(realtime)

@@ -21,6 +21,8 @@ from conference.accounts.models import Role, User
 from conference.errors import Conflict, Forbidden, InvalidInput, NotFound
 from conference.program.models import SessionType
 from conference.program.published.program import PublishedProgram
+from conference.program.service import current_meeting
+from conference.realtime.protocol import channel_kind
 from posters import content
 from posters.models import Poster, PosterAuthor, PosterKeyword, PosterSettings, PosterState
 from posters.schemas import AuthorIn, AuthorOut, LinkOut, PosterChanges, PosterIn, PosterOut
@@ -96,6 +98,20 @@ async def visible_poster(
     if poster is None or not may_see(poster, viewer):
         raise NotFound("There is no poster at this address.")
     return poster
+
+
+async def channel_poster(db: AsyncSession, *, channel: str | None, viewer: User) -> Poster:
+    """The poster of a /ws action's ``poster:<id>`` channel, if ``viewer`` may see it now
+    (it may have been withdrawn since they subscribed): InvalidInput for another channel,
+    NotFound for a poster they may not see."""
+    if channel is None or channel_kind(channel)[0] != "poster":
+        raise InvalidInput("This action belongs on a poster channel, poster:<id>.", field="channel")
+    meeting = await current_meeting(db)
+    if meeting is None:
+        raise NotFound("There is no meeting.")
+    return await visible_poster(
+        db, meeting_id=meeting.id, poster_id=int(channel_kind(channel)[1]), viewer=viewer
+    )
 
 
 async def editable_poster(

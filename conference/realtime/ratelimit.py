@@ -8,9 +8,12 @@ up. With N processes a user reaching several of them gets up to N times the rate
 
 from __future__ import annotations
 
+import math
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
+
+from conference.errors import Throttled
 
 
 @dataclass(slots=True)
@@ -65,6 +68,19 @@ class RateLimiter:
         else:
             self._buckets.move_to_end(key)
         return bucket.take(now)
+
+    def enforce(self, user_id: int, kind: str, *, doing: str) -> None:
+        """Refuse (``Throttled``, 429) when ``user_id`` has no token of ``kind`` left.
+
+        For HTTP routes that share a /ws action's bucket, so a form is no way around it;
+        ``doing`` names the action in the refusal ("commenting").
+        """
+        wait = self.check(user_id, kind)
+        if wait:
+            seconds = max(1, math.ceil(wait))
+            raise Throttled(
+                f"You are {doing} too fast: try again in {seconds} s.", retry_after=seconds
+            )
 
     def reset(self) -> None:
         """Forget every bucket: each user starts again with a full burst of every kind.

@@ -116,7 +116,19 @@ class Realtime:
         self.actions[type] = Action(handler=handler, limit=limit, ack=ack)
 
     def event(self, type: str, model: type[Payload], *, channel: str, durable: bool) -> None:
-        """Declare a frame type the server sends on ``channel`` and the model of its data."""
+        """Declare a frame type the server sends on ``channel`` and the model of its data.
+
+        Declaring a type again with the same model and durability adds ``channel`` to where
+        it travels (a domain's chat on its own channel kind reuses the core's frames);
+        another model or durability under a taken name is a mistake, refused.
+        """
+        known = self.events.get(type)
+        if known is not None:
+            if known.model is not model or known.durable != durable:
+                raise ValueError(f"event {type!r} is already registered with another shape")
+            if channel in known.channel.split(", "):
+                return
+            channel = f"{known.channel}, {channel}"
         self.events[type] = EventSpec(type, model, channel, durable)
 
     def channel(

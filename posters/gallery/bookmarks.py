@@ -11,12 +11,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from conference.accounts.models import User
 from conference.db.types import utcnow
+from conference.db.unique import add_unless_taken
 from conference.errors import NotFound
 from conference.realtime.models import ChannelEvent
 from posters import service
@@ -36,11 +36,8 @@ async def bookmark(db: AsyncSession, *, meeting_id: int, poster_id: int, user: U
         )
     )
     if exists is None:
-        try:
-            async with db.begin_nested():
-                db.add(PosterBookmark(user_id=user.id, poster_id=poster.id))
-        except IntegrityError:
-            pass  # the same user's other tab got there first: it is bookmarked
+        # Lost to the same user's other tab: it is bookmarked all the same.
+        await add_unless_taken(db, PosterBookmark(user_id=user.id, poster_id=poster.id))
         poster.active_at = utcnow()
     await db.flush()
     return poster

@@ -7,8 +7,10 @@ from collections.abc import Iterable
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
 
 from conference.accounts.models import User
+from conference.db.unique import add_unless_taken
 from conference.errors import Conflict, NotFound
 from posters.judging.models import PosterAward
 from posters.judging.service import judged_poster, require_organizer
@@ -28,8 +30,9 @@ async def add_award(
     if taken is not None:
         raise Conflict(f"Poster {poster.board} already has the award “{title}”.")
     award = PosterAward(poster_id=poster.id, title=title, published=published)
-    db.add(award)
-    await db.flush()
+    if not await add_unless_taken(db, award):
+        # Another organizer gave the same award at the same moment.
+        raise Conflict(f"Poster {poster.board} already has the award “{title}”.")
     return award
 
 
@@ -50,8 +53,12 @@ async def publish_award(
     """Publish or hide an award (organizers)."""
     require_organizer(actor)
     award = await _award(db, meeting_id=meeting_id, award_id=award_id)
-    award.published = published
-    await db.flush()
+    try:
+        async with db.begin_nested():
+            award.published = published
+    except StaleDataError:
+        # Another organizer deleted it since it was read above.
+        raise NotFound("There is no award with this number.") from None
     return award
 
 

@@ -20,9 +20,11 @@ from fractions import Fraction
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from conference.accounts.models import User
 from conference.db.types import utcnow
+from conference.db.unique import add_unless_taken
 from conference.errors import Conflict, Forbidden, InvalidInput, NotFound
 from posters.judging.models import CRITERIA, JudgeAssignment, JudgingSettings
 from posters.judging.plan import Plan, PlanPoster, plan_assignments
@@ -75,8 +77,14 @@ async def set_judging_open(
     require_organizer(actor)
     found = await db.get(JudgingSettings, meeting_id)
     if found is None:
-        found = JudgingSettings(meeting_id=meeting_id)
-        db.add(found)
+        made = JudgingSettings(meeting_id=meeting_id, judging_open=is_open)
+        if await add_unless_taken(db, made):
+            return is_open
+        # Another organizer's first switch made the row meanwhile: set it as asked (the
+        # later of two switches wins, as it would have a moment later).
+        found = await db.get(JudgingSettings, meeting_id, populate_existing=True)
+        if found is None:
+            raise Conflict("The judging settings changed meanwhile: try again.")
     found.judging_open = is_open
     await db.flush()
     return is_open
@@ -100,6 +108,15 @@ async def _judge(db: AsyncSession, *, judge_id: int) -> User:
     return judge
 
 
+async def _assignment(db: AsyncSession, *, poster_id: int, judge_id: int) -> JudgeAssignment | None:
+    found: JudgeAssignment | None = await db.scalar(
+        select(JudgeAssignment).where(
+            JudgeAssignment.poster_id == poster_id, JudgeAssignment.judge_id == judge_id
+        )
+    )
+    return found
+
+
 async def assign_judge(
     db: AsyncSession, *, meeting_id: int, actor: User, poster_id: int, judge_id: int
 ) -> tuple[JudgeAssignment, bool]:
@@ -111,17 +128,18 @@ async def assign_judge(
     reason = conflict_reason(poster, judge)
     if reason:
         raise Conflict(reason)
-    found = await db.scalar(
-        select(JudgeAssignment).where(
-            JudgeAssignment.poster_id == poster.id, JudgeAssignment.judge_id == judge.id
-        )
-    )
+    found = await _assignment(db, poster_id=poster.id, judge_id=judge.id)
     if found is not None:
         return found, False
     assignment = JudgeAssignment(meeting_id=meeting_id, poster_id=poster.id, judge_id=judge.id)
-    db.add(assignment)
-    await db.flush()
-    return assignment, True
+    if await add_unless_taken(db, assignment):
+        return assignment, True
+    # A concurrent request assigned the same judge: the same outcome, not an error.
+    found = await _assignment(db, poster_id=poster.id, judge_id=judge.id)
+    if found is None:
+        # Refused for another reason (the poster or the account went meanwhile).
+        raise Conflict("The poster or the judge changed meanwhile: try again.")
+    return found, False
 
 
 async def unassign_judge(
@@ -189,10 +207,16 @@ async def auto_assign(
         existing={j: frozenset(held.get(j, set()) & by_id.keys()) for j in order},
         conflict=lambda j, p: conflict_reason(by_id[p], judges[j]) is not None,
     )
+    made = [
+        JudgeAssignment(meeting_id=meeting_id, poster_id=poster_id, judge_id=judge_id)
+        for judge_id, poster_id in plan.pairs
+    ]
+    # The plan spreads the load from the assignments read above: if another request
+    # assigned one of these pairs since, the plan is stale. None of it is written then.
+    if not await add_unless_taken(db, *made):
+        raise Conflict("The assignments changed while these were being planned: try again.")
     for judge_id, poster_id in plan.pairs:
-        db.add(JudgeAssignment(meeting_id=meeting_id, poster_id=poster_id, judge_id=judge_id))
         held.setdefault(judge_id, set()).add(poster_id)
-    await db.flush()
     return AutoResult(
         created=len(plan.pairs),
         unfilled={by_id[p].board: n for p, n in plan.unfilled.items()},
@@ -232,11 +256,7 @@ async def my_assignment(
 ) -> tuple[JudgeAssignment, Poster]:
     """The judge's assignment to this poster; Forbidden when they are not its judge."""
     poster = await judged_poster(db, meeting_id=meeting_id, poster_id=poster_id)
-    found = await db.scalar(
-        select(JudgeAssignment).where(
-            JudgeAssignment.poster_id == poster.id, JudgeAssignment.judge_id == judge.id
-        )
-    )
+    found = await _assignment(db, poster_id=poster.id, judge_id=judge.id)
     if found is None:
         raise Forbidden("You are not a judge of this poster.")
     return found, poster
@@ -255,11 +275,15 @@ async def score_poster(
     reason = conflict_reason(poster, judge)
     if reason:
         raise Conflict(reason + " Ask the organizers to reassign this poster.")
-    for name in CRITERIA:
-        setattr(assignment, name, getattr(data, name))
-    assignment.comment = data.comment.strip()
-    assignment.scored_at = utcnow()
-    await db.flush()
+    try:
+        async with db.begin_nested():
+            for name in CRITERIA:
+                setattr(assignment, name, getattr(data, name))
+            assignment.comment = data.comment.strip()
+            assignment.scored_at = utcnow()
+    except StaleDataError:
+        # An organizer took the judge off the poster since it was read above.
+        raise Forbidden("You are not a judge of this poster.") from None
     return assignment
 
 

@@ -21,6 +21,8 @@ from conference.program.models import Meeting
 from conference.timezones import display_zone
 from conference.web.forms import read_form
 from posters.models import Poster
+from posters.service import is_organizer
+from posters.slots import chat
 from posters.slots import service as slots
 
 router = APIRouter(include_in_schema=False)
@@ -40,6 +42,9 @@ async def page_context(
         "live_slot": live,
         "may_manage_slots": slots.may_manage(poster, user),
         "is_poster_presenter": poster.presenter_id == user.id,
+        "may_moderate_chat": chat.may_moderate(poster, user),
+        "may_mute_chat": is_organizer(user),
+        "chat_max": chat.MAX_BODY,
     }
 
 

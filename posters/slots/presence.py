@@ -13,8 +13,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-
 from conference.db.types import utcnow
 from conference.errors import Forbidden, InvalidInput, NotFound
 from conference.program.service import current_meeting
@@ -22,7 +20,8 @@ from conference.realtime.protocol import channel_kind, encode
 from conference.realtime.registry import ActionContext, Realtime
 from conference.realtime.schemas import Payload
 from posters import service
-from posters.models import Poster, PosterSlot
+from posters.models import Poster
+from posters.slots import service as slots
 
 HEARTBEAT_SECONDS = 15
 # How long one heartbeat vouches for the presenter: two missed heartbeats and viewers stop
@@ -67,15 +66,10 @@ async def presenter_here(action: ActionContext) -> PresenterHere:
     """The presenter's heartbeat during a live slot; refused outside one."""
     channel, poster = await _presenter_poster(action)
     now = utcnow()
-    ends = await action.db.scalar(
-        select(PosterSlot.ends_at).where(
-            PosterSlot.poster_id == poster.id,
-            PosterSlot.starts_at <= now,
-            PosterSlot.ends_at > now,
-        )
-    )
-    if ends is None:
+    slot = await slots.current_slot(action.db, poster_id=poster.id, now=now)
+    if slot is None:
         raise Forbidden("The presenter is shown as here only during one of the poster's slots.")
+    ends = slot.ends_at
     event = PresenterHere(poster_id=poster.id, until=min(now + HERE_FOR, ends), slot_ends_at=ends)
     # The "heartbeat" rate limit keeps this to one frame per 5 s per presenter after a burst.
     await action.hub.publish(channel, encode("presenter.here", channel=channel, data=event.wire()))

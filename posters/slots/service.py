@@ -174,6 +174,18 @@ async def remove_slot(
     await db.flush()
 
 
+async def current_slot(db: AsyncSession, *, poster_id: int, now: datetime) -> PosterSlot | None:
+    """The poster's slot going on at ``now``, if any (slots never overlap)."""
+    slot: PosterSlot | None = await db.scalar(
+        select(PosterSlot).where(
+            PosterSlot.poster_id == poster_id,
+            PosterSlot.starts_at <= now,
+            PosterSlot.ends_at > now,
+        )
+    )
+    return slot
+
+
 def live_slot(slots: list[PosterSlot], now: datetime) -> PosterSlot | None:
     """The slot going on at ``now``, if any."""
     return next((s for s in slots if s.starts_at <= now < s.ends_at), None)

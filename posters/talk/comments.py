@@ -18,7 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from conference.accounts.models import User
 from conference.db.types import utcnow
-from conference.errors import Forbidden, NotFound, NotOpen, Throttled
+from conference.errors import Forbidden, NotFound, NotOpen
 from conference.realtime import events
 from conference.realtime.chat_service import clean_text
 from conference.realtime.models import ChannelEvent
@@ -57,15 +57,6 @@ def may_remove(poster: Poster, comment: PosterComment, user: User) -> bool:
     )
 
 
-def _throttle(limiter: RateLimiter, user: User) -> None:
-    wait = limiter.check(user.id, RATE_BUCKET)
-    if wait:
-        raise Throttled(
-            f"You are commenting too fast: try again in {wait:.0f} s.",
-            retry_after=max(1, round(wait)),
-        )
-
-
 async def _bump(db: AsyncSession, poster: Poster, by: int) -> int:
     """Change the poster's comment count in this transaction; the new count."""
     await db.execute(
@@ -97,7 +88,7 @@ async def add(
     if poster.state != PosterState.published:
         raise NotOpen("Comments open when the poster is published.")
     if limiter is not None:
-        _throttle(limiter, user)
+        limiter.enforce(user.id, RATE_BUCKET, doing="commenting")
     comment = PosterComment(poster_id=poster.id, user_id=user.id, author_name=user.name, body=text)
     db.add(comment)
     await db.flush()

@@ -7,11 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from conference.errors import InvalidInput, NotFound
-from conference.program.service import current_meeting
 from conference.realtime.chat_service import parse
 from conference.realtime.durable import commit_and_publish
-from conference.realtime.protocol import channel_kind
 from conference.realtime.registry import ActionContext
 from posters import service
 from posters.models import Poster
@@ -30,18 +27,8 @@ if TYPE_CHECKING:
 
 
 async def _poster(action: ActionContext) -> Poster:
-    channel = action.message.channel
-    if channel is None or channel_kind(channel)[0] != "poster":
-        raise InvalidInput("This action belongs on a poster channel, poster:<id>.", field="channel")
-    meeting = await current_meeting(action.db)
-    if meeting is None:
-        raise NotFound("There is no meeting.")
-    # Seen again now: the poster may have been withdrawn since the subscribe.
-    return await service.visible_poster(
-        action.db,
-        meeting_id=meeting.id,
-        poster_id=int(channel_kind(channel)[1]),
-        viewer=action.user,
+    return await service.channel_poster(
+        action.db, channel=action.message.channel, viewer=action.user
     )
 
 

@@ -21,6 +21,8 @@ POSTER_FRAMES = {
     "poster.votes",
     "presenter.here",
     "presenter.left",
+    "chat.message",
+    "chat.deleted",
 }
 
 
@@ -55,6 +57,10 @@ def test_every_poster_frame_is_its_registered_model(live: TestClient, sockets: E
     next_of(attendee, "presenter.here", seen)
     act(presenter, "poster.presenter_left", channel, "l1")
     next_of(attendee, "presenter.left", seen)
+    act(attendee, "poster.chat.send", channel, "t1", body="Is the presenter here?")
+    message_id = next_of(attendee, "chat.message", seen)["data"]["message_id"]
+    act(presenter, "poster.chat.delete", channel, "t2", message_id=message_id)
+    next_of(attendee, "chat.deleted", seen)
 
     events = [frame for frame in seen if frame["type"] in realtime.events]
     for frame in events:

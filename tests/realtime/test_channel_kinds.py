@@ -21,6 +21,7 @@ from conference.realtime.gateway import _describe
 from conference.realtime.hub import Hub
 from conference.realtime.protocol import parse_client_frame
 from conference.realtime.registry import Realtime
+from conference.realtime.schemas import ChatDeleted, ChatMessageEvent
 from tests.factories import UserFactory
 
 # The channels a client could name before kinds were registered (protocol.py, 2021).
@@ -141,3 +142,17 @@ def test_refused_registrations(name: str, argument: str | None, complaint: str) 
     with pytest.raises((ValueError, re.error), match=complaint):
         realtime.channel(name, argument=argument, policy=None)
     assert list(realtime.channels) == ["poster"]
+
+
+def test_a_package_sends_a_core_event_on_its_own_kind_with_the_same_model() -> None:
+    realtime = Realtime(hub=Hub(MemoryBackend()))
+    realtime.event("chat.message", ChatMessageEvent, channel="session", durable=True)
+    realtime.event("chat.message", ChatMessageEvent, channel="poster", durable=True)
+    realtime.event("chat.message", ChatMessageEvent, channel="poster", durable=True)
+    assert realtime.events["chat.message"].channel == "session, poster"
+    # Another shape under a taken name is a mistake, not an override.
+    with pytest.raises(ValueError, match="another shape"):
+        realtime.event("chat.message", ChatDeleted, channel="booth", durable=True)
+    with pytest.raises(ValueError, match="another shape"):
+        realtime.event("chat.message", ChatMessageEvent, channel="booth", durable=False)
+    assert realtime.events["chat.message"].channel == "session, poster"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from conference.errors import Throttled
 from conference.realtime.ratelimit import RateLimiter
 
 LIMITS = {"frame": (40.0, 20.0), "chat": (3.0, 1.0)}
@@ -31,3 +32,13 @@ def test_reset_gives_every_user_a_full_burst_again() -> None:
     for user in (1, 2):
         assert [limiter.check(user, "chat", now=100.0) for _ in range(3)] == [0.0, 0.0, 0.0]
         assert limiter.check(user, "chat", now=100.0) > 0
+
+
+def test_enforce_refuses_with_the_wait_once_the_bucket_is_empty() -> None:
+    limiter = RateLimiter(LIMITS)
+    for _ in range(3):
+        limiter.enforce(1, "chat", doing="chatting")
+    with pytest.raises(Throttled) as refused:
+        limiter.enforce(1, "chat", doing="chatting")
+    assert refused.value.retry_after == 1
+    assert refused.value.detail == "You are chatting too fast: try again in 1 s."
