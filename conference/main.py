@@ -77,6 +77,7 @@ from posters.slots import pages as posters_slots_pages
 from posters.slots import presence as posters_presence
 from posters.slots import program as posters_program
 from posters.slots import router as posters_slots_api
+from posters.slots import videoroom as posters_videoroom
 from posters.talk import pages as posters_talk_pages
 from posters.talk import privacy as posters_talk_privacy
 from posters.talk import router as posters_talk_api
@@ -159,6 +160,9 @@ def build_extensions(settings: Settings, jobs: JobKinds) -> Extensions:
     extensions.console_sections.append(posters_judging_console.CONSOLE_SECTION)
     extensions.console_sections.append(jobs_console.CONSOLE_SECTION)
     extensions.console_sections.append(posters_console.CONSOLE_SECTION)
+    # A poster's live slot has a small video room, hosted by streaming's panel rooms.
+    extensions.video_rooms.policies["poster"] = posters_videoroom.video_room_access
+    extensions.video_rooms.address = streaming_panel_api.room_address
     return extensions
 
 
