@@ -17,19 +17,28 @@ from conference.accounts.models import User
 from conference.db.types import utcnow
 from conference.deps import Context, CurrentMeeting, CurrentUser, DbSession, PathId
 from conference.errors import InvalidInput
+from conference.extensions import VideoRooms
 from conference.program.models import Meeting
 from conference.timezones import display_zone
 from conference.web.forms import read_form
-from posters.models import Poster
+from posters.models import Poster, PosterState
 from posters.slots import service as slots
 
 router = APIRouter(include_in_schema=False)
 
 
 async def page_context(
-    db: AsyncSession, *, poster: Poster, user: User, meeting: Meeting, now: datetime
+    db: AsyncSession,
+    *,
+    poster: Poster,
+    user: User,
+    meeting: Meeting,
+    now: datetime,
+    rooms: VideoRooms | None = None,
 ) -> dict[str, Any]:
-    """What ``templates/posters/_slots.html`` shows to ``user``."""
+    """What ``templates/posters/_slots.html`` shows to ``user``; with ``rooms`` (the app's
+    video rooms), the address of the poster's video room while a slot of a published
+    poster is on, which the live region then offers."""
     zone = display_zone(user_zone=user.time_zone, meeting_zone=meeting.time_zone)
     found = await slots.poster_slots(db, poster_id=poster.id)
     views = [slots.slot_view(s, zone=zone, now=now) for s in found]
@@ -40,6 +49,11 @@ async def page_context(
         "live_slot": live,
         "may_manage_slots": slots.may_manage(poster, user),
         "is_poster_presenter": poster.presenter_id == user.id,
+        "video_room_url": (
+            rooms.url("poster", poster.id)
+            if rooms is not None and live is not None and poster.state == PosterState.published
+            else None
+        ),
     }
 
 

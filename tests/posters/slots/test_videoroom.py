@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import httpx
 import pytest
 from fastapi import FastAPI
 
@@ -15,7 +16,7 @@ from conference.errors import NotFound
 from conference.extensions import VideoRoomAccess
 from posters.models import PosterState
 from posters.slots.videoroom import CAPACITY, CLOSED, video_room_access
-from tests.factories import UserFactory
+from tests.factories import UserFactory, sign_in
 from tests.posters.factories import PosterFactory
 from tests.posters.slot_helpers import EVENING, put_live_slot, put_slot
 
@@ -108,3 +109,26 @@ async def test_main_registers_the_policy_and_the_rooms_address(app: FastAPI) -> 
     assert rooms.url("poster", 17) == "/api/v1/streaming/rooms/poster/17"
     # A kind nobody registered has no room.
     assert rooms.url("booth", 17) is None
+
+
+async def test_the_poster_page_offers_the_room_only_during_a_live_slot_of_a_published_poster(
+    app: FastAPI, client: httpx.AsyncClient, users: UserFactory, posters: PosterFactory
+) -> None:
+    presenter = await users.create()
+    published = await posters.create(presenter=presenter)
+    draft = await posters.create(presenter=presenter, state=PosterState.draft)
+    await sign_in(client, presenter.email)
+    for poster in (published, draft):
+        page = await client.get(f"/posters/{poster.id}")
+        assert page.status_code == 200
+        assert "data-poster-room" not in page.text
+        assert "Join the video room" not in page.text
+        await put_live_slot(app.state.ctx, poster.id)
+    page = await client.get(f"/posters/{published.id}")
+    assert f'data-poster-room="/api/v1/streaming/rooms/poster/{published.id}"' in page.text
+    assert '<button type="button" data-room-join>Join the video room</button>' in page.text
+    assert "js/poster-room.js" in page.text
+    # The draft's presenter sees its live slot, but a draft has no room.
+    page = await client.get(f"/posters/{draft.id}")
+    assert "Live now: ask the presenter" in page.text
+    assert "data-poster-room" not in page.text
