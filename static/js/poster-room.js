@@ -78,6 +78,7 @@
   function cleanup() {
     if (pc) pc.close();
     pc = null;
+    root.connection = null;
     if (stream) stream.getTracks().forEach((track) => track.stop());
     stream = null;
     seat = null;
@@ -106,6 +107,8 @@
         },
         onJoining: () => setStatus("Joining…"),
       }));
+      // The connection, for its getStats() (the browser test reads what arrives).
+      root.connection = pc;
       setStatus("Connecting…");
     } catch (error) {
       setStatus(`Could not join the video room: ${error.message}`, true);
