@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from markupsafe import Markup
@@ -58,6 +59,8 @@ class VideoRoomAccess:
     capacity: int
     # Why ``join`` is False, in words the user reads ("The room opens during a live slot.").
     refusal: str = ""
+    # When the room closes (the live slot's end): seats taken now are given up then.
+    closes_at: datetime | None = None
 
 
 # Given the request's session, the signed-in user and the object's id, that user's rights

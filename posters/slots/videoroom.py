@@ -1,13 +1,14 @@
 """Who may sit in a poster's small video room (registered as ``video_rooms["poster"]``).
 
 The room belongs to the live slot: it is open only while one of the poster's slots is on,
-and then anyone who sees the published poster may join (attendees need not wait for the
+and then anyone who sees the published poster may join. Attendees need not wait for the
 presenter: whoever comes first is in the room when the presenter arrives, and the page
-says whether the presenter is in). The presenter and organizers are the room's hosts (they
-may remove someone). Outside a slot nobody joins, hosts included, so the room cannot be
-used as a private call behind a poster. Draft and withdrawn posters have no room (404 to
-everyone, as withdrawn posters are to attendees). The streaming package seats at most
-:data:`CAPACITY` people and never broadcasts the room.
+lists who is in. The presenter and organizers are the room's hosts (they may remove
+someone). Outside a slot nobody joins, hosts included, so the room cannot serve as a
+private call behind a poster, and at the slot's end everyone in it is let go
+(``closes_at``). Draft and withdrawn posters have no room (404 to everyone, as withdrawn
+posters are to attendees). The streaming package seats at most :data:`CAPACITY` people
+and never broadcasts the room.
 """
 
 from __future__ import annotations
@@ -29,16 +30,19 @@ CAPACITY = 6
 CLOSED = "The video room is open only during one of the poster's live slots."
 
 
-def room_access(poster: Poster, user: User, *, live: bool) -> VideoRoomAccess:
-    """The rights of ``user`` (who sees ``poster``) in its room; ``live``: a slot is on."""
+def room_access(poster: Poster, user: User, *, slot_ends: datetime | None) -> VideoRoomAccess:
+    """The rights of ``user`` (who sees ``poster``) in its room; ``slot_ends``: the end of
+    the slot on now, None when none is."""
     host = is_organizer(user) or is_presenter(poster, user)
-    return VideoRoomAccess(join=live, host=host, capacity=CAPACITY, refusal="" if live else CLOSED)
+    if slot_ends is None:
+        return VideoRoomAccess(join=False, host=host, capacity=CAPACITY, refusal=CLOSED)
+    return VideoRoomAccess(join=True, host=host, capacity=CAPACITY, closes_at=slot_ends)
 
 
-async def slot_is_live(db: AsyncSession, *, poster_id: int, now: datetime) -> bool:
-    """Whether one of the poster's slots is on at ``now``."""
-    found = await db.scalar(
-        select(PosterSlot.id)
+async def live_slot_end(db: AsyncSession, *, poster_id: int, now: datetime) -> datetime | None:
+    """The end of the poster's slot on at ``now``, if one is (slots never overlap)."""
+    return await db.scalar(
+        select(PosterSlot.ends_at)
         .where(
             PosterSlot.poster_id == poster_id,
             PosterSlot.starts_at <= now,
@@ -46,7 +50,6 @@ async def slot_is_live(db: AsyncSession, *, poster_id: int, now: datetime) -> bo
         )
         .limit(1)
     )
-    return found is not None
 
 
 async def video_room_access(
@@ -60,5 +63,5 @@ async def video_room_access(
     poster = await visible_poster(db, meeting_id=meeting.id, poster_id=poster_id, viewer=user)
     if poster.state != PosterState.published:
         raise NotFound("Only a published poster has a video room.")
-    live = await slot_is_live(db, poster_id=poster.id, now=now or utcnow())
-    return room_access(poster, user, live=live)
+    ends = await live_slot_end(db, poster_id=poster.id, now=now or utcnow())
+    return room_access(poster, user, slot_ends=ends)

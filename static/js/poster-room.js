@@ -4,7 +4,8 @@
 // hear everyone but themselves, over one RTCPeerConnection to the server (signaling.js
 // joins and leaves: the same WHIP-shaped signaling as a stage's panel). The room's state
 // (how many are in, may I join, who) is read from the room's address every few seconds
-// while the page is visible or the user is in the room.
+// while the page is visible or the user is in the room; a seat the server gave up (the
+// slot ended, a host removed someone) closes the connection here too.
 "use strict";
 
 (() => {
@@ -26,6 +27,7 @@
   let stream = null;
   let seat = null; // the Location to DELETE while in the room
   let joining = false;
+  let seatSince = 0; // when the seat was taken: older answers do not know it yet
   let state = null;
   let poll = null;
 
@@ -59,6 +61,7 @@
 
   async function refresh() {
     if (document.hidden && !seat) return;
+    const asked = Date.now();
     let response;
     try {
       response = await fetch(API, { credentials: "same-origin" });
@@ -72,6 +75,12 @@
     }
     if (!response.ok) return;
     state = await response.json();
+    const knowsSeat = asked > seatSince;
+    if (seat && !joining && knowsSeat && !state.people.some((person) => person.you)) {
+      // The server let us go: the slot is over, or a host removed us.
+      cleanup();
+      setStatus(state.may_join ? "You are no longer in the video room." : state.refusal);
+    }
     render();
   }
 
@@ -109,6 +118,7 @@
       }));
       // The connection, for its getStats() (the browser test reads what arrives).
       root.connection = pc;
+      seatSince = Date.now();
       setStatus("Connecting…");
     } catch (error) {
       setStatus(`Could not join the video room: ${error.message}`, true);

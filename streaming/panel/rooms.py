@@ -23,6 +23,7 @@ picture, and they are never put live (going live looks a stage up by its slug).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import TYPE_CHECKING
 
@@ -70,6 +71,8 @@ class PanelManager:
         self.rooms: dict[str, PanelRoom] = {}
         self._lock = asyncio.Lock()
         self._cleanups: set[asyncio.Task[None]] = set()
+        # Seats given up at a set time (a video room closing at the end of its slot).
+        self._expiries: set[asyncio.Task[None]] = set()
 
     async def start(self, ctx: AppContext) -> None:
         """Start with the app: ICE candidates only from ``ice_interfaces``."""
@@ -77,6 +80,9 @@ class PanelManager:
 
     async def stop(self) -> None:
         """Stop with the app; must not raise."""
+        for task in self._expiries:
+            task.cancel()
+        await asyncio.gather(*self._expiries, return_exceptions=True)
         for slug in list(self.rooms):
             room = self.rooms.pop(slug)
             try:
@@ -138,6 +144,18 @@ class PanelManager:
                     await room.close()
                 raise
             return panelist.id, answer
+
+    def expire(self, *, slug: str, panelist_id: str, after: float) -> None:
+        """Give the seat up ``after`` seconds from now, unless its holder left before."""
+
+        async def expiry() -> None:
+            await asyncio.sleep(max(0.0, after))
+            with contextlib.suppress(NotFound):
+                await self.leave(slug=slug, panelist_id=panelist_id)
+
+        task = asyncio.create_task(expiry(), name=f"panel-expiry:{slug}")
+        self._expiries.add(task)
+        task.add_done_callback(self._expiries.discard)
 
     async def leave(self, *, slug: str, panelist_id: str) -> None:
         """Free a seat; the room closes with its last panelist unless it is live."""

@@ -9,6 +9,7 @@ candidate before answering, so there is no trickle.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Literal
 
 from fastapi import APIRouter, Request, Response, status
@@ -236,7 +237,8 @@ async def join_room(
     kind: Kind, object_id: PathId, request: Request, ctx: Context, runtime: Runtime
 ) -> Response:
     """Take a seat in the room: an SDP offer (audio and video, sendrecv) in, the answer out
-    with the seat's ``Location``; 409 ``room_full`` when every seat is taken."""
+    with the seat's ``Location``; 409 ``room_full`` when every seat is taken. The seat is
+    given up when the room closes (the owner's ``closes_at``: a live slot's end)."""
     user, access = await _room_caller(request, ctx, kind, object_id)
     if not access.join:
         raise Forbidden(access.refusal or "You may not join this video room.")
@@ -248,6 +250,12 @@ async def join_room(
         offer_sdp=offer,
         capacity=access.capacity,
     )
+    if access.closes_at is not None:
+        runtime.panels.expire(
+            slug=room_key(kind, object_id),
+            panelist_id=seat,
+            after=(access.closes_at - datetime.now(UTC)).total_seconds(),
+        )
     return Response(
         content=answer,
         status_code=201,

@@ -36,15 +36,18 @@ async def test_during_a_live_slot_everyone_who_sees_the_poster_joins_and_hosts_a
     organizer = await users.create(Role.organizer)
     attendee = await users.create()
     poster = await posters.create(presenter=presenter)
-    await put_live_slot(app.state.ctx, poster.id)
+    now = utcnow()
+    ends = now + timedelta(minutes=55)
+    await put_slot(app.state.ctx, poster.id, now - timedelta(minutes=5), ends)
+    # The room closes (everyone in it is let go) at the slot's end.
     assert await access(app, presenter, poster.id) == VideoRoomAccess(
-        join=True, host=True, capacity=CAPACITY
+        join=True, host=True, capacity=CAPACITY, closes_at=ends
     )
     assert await access(app, organizer, poster.id) == VideoRoomAccess(
-        join=True, host=True, capacity=CAPACITY
+        join=True, host=True, capacity=CAPACITY, closes_at=ends
     )
     assert await access(app, attendee, poster.id) == VideoRoomAccess(
-        join=True, host=False, capacity=CAPACITY
+        join=True, host=False, capacity=CAPACITY, closes_at=ends
     )
     assert CAPACITY == 6
 

@@ -4,6 +4,7 @@ people in a poster's room seeing and hearing each other (netns)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -11,12 +12,13 @@ import pytest
 from fastapi import FastAPI
 
 from conference.accounts.models import Role, User
+from conference.db.types import utcnow
 from posters.models import Poster, PosterState
 from posters.slots.videoroom import CAPACITY, CLOSED
 from streaming.panel.compositor import grid_rects
 from tests.factories import UserFactory, csrf, sign_in
 from tests.posters.factories import PosterFactory
-from tests.posters.slot_helpers import put_live_slot
+from tests.posters.slot_helpers import put_live_slot, put_slot
 from tests.streaming.panel_client import OUT_H, OUT_W, SDP, Panelist, http_for, shows
 from tests.waiting import wait_until
 
@@ -206,6 +208,30 @@ async def test_the_seventh_person_is_refused_and_hosts_remove_people(live_app: F
         await source.close()
         for http in clients.values():
             await http.aclose()
+
+
+@pytest.mark.netns
+async def test_everyone_is_let_go_when_the_slot_ends(live_app: FastAPI) -> None:
+    users = UserFactory(live_app)
+    presenter, poster = await presented_poster(users, PosterFactory(live_app))
+    now = utcnow()
+    # A slot (written as is) that ends in two seconds.
+    await put_slot(
+        live_app.state.ctx, poster.id, now - timedelta(minutes=30), now + timedelta(seconds=2)
+    )
+    source = Panelist(RED)
+    http = await signed_in_client(live_app, 50300, presenter.email)
+    try:
+        response = await http.post(room(poster.id), content=await source.offer(), headers=SDP)
+        assert response.status_code == 201, response.text
+        panels = live_app.state.streaming.panels
+        await wait_until(lambda: panels.room(f"poster:{poster.id}") is None, "the room to close")
+        state = (await http.get(room(poster.id))).json()
+        assert (state["count"], state["may_join"], state["refusal"]) == (0, False, CLOSED)
+        assert (await http.delete(response.headers["location"])).status_code == 404
+    finally:
+        await source.close()
+        await http.aclose()
 
 
 @pytest.mark.netns
