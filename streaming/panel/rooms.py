@@ -71,8 +71,9 @@ class PanelManager:
         self.rooms: dict[str, PanelRoom] = {}
         self._lock = asyncio.Lock()
         self._cleanups: set[asyncio.Task[None]] = set()
-        # Seats given up at a set time (a video room closing at the end of its slot).
-        self._expiries: set[asyncio.Task[None]] = set()
+        # Seats given up at a set time (a video room closing at the end of its slot), one
+        # per room and user: a user's new seat replaces their old one, and its expiry too.
+        self._expiries: dict[tuple[str, int], asyncio.Task[None]] = {}
 
     async def start(self, ctx: AppContext) -> None:
         """Start with the app: ICE candidates only from ``ice_interfaces``."""
@@ -80,9 +81,10 @@ class PanelManager:
 
     async def stop(self) -> None:
         """Stop with the app; must not raise."""
-        for task in self._expiries:
+        expiries = list(self._expiries.values())
+        for task in expiries:
             task.cancel()
-        await asyncio.gather(*self._expiries, return_exceptions=True)
+        await asyncio.gather(*expiries, return_exceptions=True)
         for slug in list(self.rooms):
             room = self.rooms.pop(slug)
             try:
@@ -145,17 +147,26 @@ class PanelManager:
                 raise
             return panelist.id, answer
 
-    def expire(self, *, slug: str, panelist_id: str, after: float) -> None:
-        """Give the seat up ``after`` seconds from now, unless its holder left before."""
+    def expire(self, *, slug: str, user_id: int, panelist_id: str, after: float) -> None:
+        """Give up ``user_id``'s seat ``panelist_id`` ``after`` seconds from now (unless
+        they left before); replaces the expiry of their earlier seat in the room."""
+        key = (slug, user_id)
 
         async def expiry() -> None:
             await asyncio.sleep(max(0.0, after))
             with contextlib.suppress(NotFound):
                 await self.leave(slug=slug, panelist_id=panelist_id)
 
+        def forget(done: asyncio.Task[None]) -> None:
+            if self._expiries.get(key) is done:
+                del self._expiries[key]
+
+        earlier = self._expiries.get(key)
+        if earlier is not None:
+            earlier.cancel()
         task = asyncio.create_task(expiry(), name=f"panel-expiry:{slug}")
-        self._expiries.add(task)
-        task.add_done_callback(self._expiries.discard)
+        self._expiries[key] = task
+        task.add_done_callback(forget)
 
     async def leave(self, *, slug: str, panelist_id: str) -> None:
         """Free a seat; the room closes with its last panelist unless it is live."""

@@ -253,6 +253,7 @@ async def join_room(
     if access.closes_at is not None:
         runtime.panels.expire(
             slug=room_key(kind, object_id),
+            user_id=user.id,
             panelist_id=seat,
             after=(access.closes_at - datetime.now(UTC)).total_seconds(),
         )

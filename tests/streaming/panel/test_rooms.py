@@ -13,9 +13,11 @@ from fastapi import FastAPI
 
 from conference.accounts.models import Role, User
 from conference.db.types import utcnow
+from conference.settings import Settings
 from posters.models import Poster, PosterState
 from posters.slots.videoroom import CAPACITY, CLOSED
 from streaming.panel.compositor import grid_rects
+from streaming.panel.rooms import PanelManager
 from tests.factories import UserFactory, csrf, sign_in
 from tests.posters.factories import PosterFactory
 from tests.posters.slot_helpers import put_live_slot, put_slot
@@ -134,6 +136,20 @@ async def test_a_poster_room_is_not_a_stage_and_never_goes_live(
     stage_panel = f"/api/v1/streaming/stages/poster:{poster.id}/panel"
     assert (await client.post(stage_panel + "/live")).status_code == 404
     assert (await client.get(stage_panel)).status_code == 404
+
+
+async def test_a_users_new_seat_replaces_the_expiry_of_their_old_one(settings: Settings) -> None:
+    panels = PanelManager(settings)
+    panels.expire(slug="poster:1", user_id=7, panelist_id="old", after=3600)
+    first = panels._expiries[("poster:1", 7)]
+    panels.expire(slug="poster:1", user_id=7, panelist_id="new", after=3600)
+    panels.expire(slug="poster:1", user_id=8, panelist_id="other", after=0)
+    await wait_until(lambda: first.cancelled(), "the old expiry to be cancelled")
+    # The one due now found no such seat (NotFound, swallowed) and is forgotten.
+    await wait_until(lambda: ("poster:1", 8) not in panels._expiries, "the due expiry")
+    assert list(panels._expiries) == [("poster:1", 7)]
+    await panels.stop()
+    assert panels._expiries == {}
 
 
 # Real people in a poster's room (netns) ----------------------------------------------------
