@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from markupsafe import Markup
@@ -46,6 +47,51 @@ SessionSection = Callable[
 
 
 @dataclass(frozen=True)
+class VideoRoomAccess:
+    """What one signed-in user may do now in the small video room of one object of a
+    domain (a poster during its live slot), as the domain owning the object says."""
+
+    # May take a seat now.
+    join: bool
+    # May remove others from the room (the object's owner, organizers).
+    host: bool
+    # At most this many people in the room at once.
+    capacity: int
+    # Why ``join`` is False, in words the user reads ("The room opens during a live slot.").
+    refusal: str = ""
+    # When the room closes (the live slot's end): seats taken now are given up then.
+    closes_at: datetime | None = None
+
+
+# Given the request's session, the signed-in user and the object's id, that user's rights
+# in the object's video room. Raises NotFound when the user may not see the object or the
+# object has no room (a draft or withdrawn poster), as the object's own pages do. Same
+# rules as SessionWatchLink: it reads through the session it is given.
+VideoRoomPolicy = Callable[[AsyncSession, User, int], Awaitable[VideoRoomAccess]]
+
+
+@dataclass
+class VideoRooms:
+    """Small WebRTC rooms attached to domain objects, keyed ``<kind>:<id>``.
+
+    Domains owning objects register a policy per kind (``policies["poster"]``); the domain
+    hosting the rooms (streaming's panel) reads it on every join and sets ``address``, the
+    signaling address of a room, which pages hand to their script. ``address`` is None when
+    no package hosts rooms: pages then offer none.
+    """
+
+    policies: dict[str, VideoRoomPolicy] = field(default_factory=dict)
+    address: Callable[[str, int], str] | None = None
+
+    def url(self, kind: str, object_id: int) -> str | None:
+        """The signaling address of ``kind``'s room for ``object_id``, if rooms are hosted
+        and ``kind`` has a policy."""
+        if self.address is None or kind not in self.policies:
+            return None
+        return self.address(kind, object_id)
+
+
+@dataclass(frozen=True)
 class ConsoleSection:
     """An entry of the organizer console's menu (``templates/console/_base.html``)."""
 
@@ -69,6 +115,7 @@ class Extensions:
     session_watch_links: list[SessionWatchLink] = field(default_factory=list)
     session_sections: list[SessionSection] = field(default_factory=list)
     console_sections: list[ConsoleSection] = field(default_factory=list)
+    video_rooms: VideoRooms = field(default_factory=VideoRooms)
 
     def console_menu(self) -> list[ConsoleSection]:
         """The console's menu entries, in order."""

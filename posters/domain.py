@@ -21,7 +21,7 @@ from posters.judging import pages as judging_pages
 from posters.judging import privacy as judging_privacy
 from posters.judging import router as judging_router
 from posters.slots import pages as slots_pages
-from posters.slots import presence, program
+from posters.slots import presence, program, videoroom
 from posters.slots import router as slots_router
 from posters.talk import pages as talk_pages
 from posters.talk import privacy as talk_privacy
@@ -51,6 +51,9 @@ def extend(extensions: Extensions, settings: Settings, jobs: JobKinds) -> None:
     extensions.session_sections.append(program.session_section)
     extensions.console_sections.append(judging_console.CONSOLE_SECTION)
     extensions.console_sections.append(console.CONSOLE_SECTION)
+    # A poster's live slot has a small video room (hosted by whichever package sets the
+    # registry's address: streaming's panel rooms).
+    extensions.video_rooms.policies["poster"] = videoroom.video_room_access
 
 
 def job_kinds(settings: Settings) -> list[JobKind]:

@@ -95,7 +95,14 @@ async def poster_page(
         "poster_awards": await awards.published_awards(db, [poster]),
     }
     context.update(
-        await slots_pages.page_context(db, poster=poster, user=user, meeting=meeting, now=utcnow())
+        await slots_pages.page_context(
+            db,
+            poster=poster,
+            user=user,
+            meeting=meeting,
+            now=utcnow(),
+            rooms=ctx.extensions.video_rooms,
+        )
     )
     context.update(await talk_pages.page_context(ctx, db, poster=poster, user=user))
     return ctx.pages.render(request, "posters/poster.html", context, user=user)

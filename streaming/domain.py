@@ -21,6 +21,8 @@ def extend(extensions: Extensions, settings: Settings, kinds: JobKinds) -> None:
     extensions.demo_seeders.append(demo.seed_stream_key)
     extensions.session_watch_links.append(pages.session_watch_link)
     extensions.console_sections.append(console.CONSOLE_SECTION)
+    # Video rooms of other domains' objects (a poster's live slot) are panel rooms.
+    extensions.video_rooms.address = panel.room_address
 
 
 def job_kinds(settings: Settings) -> list[JobKind]:

@@ -17,10 +17,11 @@ from conference.accounts.models import User
 from conference.db.types import utcnow
 from conference.deps import Context, CurrentMeeting, CurrentUser, DbSession, PathId
 from conference.errors import InvalidInput
+from conference.extensions import VideoRooms
 from conference.program.models import Meeting
 from conference.timezones import display_zone
 from conference.web.forms import read_form
-from posters.models import Poster
+from posters.models import Poster, PosterState
 from posters.service import is_organizer
 from posters.slots import chat
 from posters.slots import service as slots
@@ -29,9 +30,17 @@ router = APIRouter(include_in_schema=False)
 
 
 async def page_context(
-    db: AsyncSession, *, poster: Poster, user: User, meeting: Meeting, now: datetime
+    db: AsyncSession,
+    *,
+    poster: Poster,
+    user: User,
+    meeting: Meeting,
+    now: datetime,
+    rooms: VideoRooms | None = None,
 ) -> dict[str, Any]:
-    """What ``templates/posters/_slots.html`` shows to ``user``."""
+    """What ``templates/posters/_slots.html`` shows to ``user``; with ``rooms`` (the app's
+    video rooms), the address of the poster's video room while a slot of a published
+    poster is on, which the live region then offers."""
     zone = display_zone(user_zone=user.time_zone, meeting_zone=meeting.time_zone)
     found = await slots.poster_slots(db, poster_id=poster.id)
     views = [slots.slot_view(s, zone=zone, now=now) for s in found]
@@ -45,6 +54,11 @@ async def page_context(
         "may_moderate_chat": chat.may_moderate(poster, user),
         "may_mute_chat": is_organizer(user),
         "chat_max": chat.MAX_BODY,
+        "video_room_url": (
+            rooms.url("poster", poster.id)
+            if rooms is not None and live is not None and poster.state == PosterState.published
+            else None
+        ),
     }
 
 

@@ -107,40 +107,23 @@
     joinButton.disabled = true;
     setStatus("Starting your camera…");
     try {
-      stream = await navigator.mediaDevices.getUserMedia({
-        video: { width: { ideal: 640 }, height: { ideal: 360 } },
-        audio: true,
-      });
-      pc = new RTCPeerConnection({ iceServers: [] });
-      const [video] = stream.getVideoTracks();
-      const [audio] = stream.getAudioTracks();
-      pc.addTransceiver(video, { direction: "sendrecv", streams: [stream] });
-      pc.addTransceiver(audio, { direction: "sendrecv", streams: [stream] });
       const incoming = new MediaStream();
-      pc.addEventListener("track", (event) => {
-        incoming.addTrack(event.track);
-        view.srcObject = incoming;
-      });
-      pc.addEventListener("connectionstatechange", () => {
-        if (pc && pc.connectionState === "failed") {
-          setStatus("The connection to the panel was lost.", true);
-          cleanup();
-        } else if (pc && pc.connectionState === "connected") {
-          setStatus("You are on the panel.");
-        }
-      });
-      await pc.setLocalDescription(await pc.createOffer());
-      await Signaling.iceGathered(pc, ICE_GATHER_MS);
-      setStatus("Joining…");
-      const response = await fetch(API, {
-        method: "POST",
-        credentials: "same-origin",
-        headers: { "Content-Type": "application/sdp", "X-CSRF-Token": CSRF },
-        body: pc.localDescription.sdp,
-      });
-      if (response.status !== 201) throw new Error(await Signaling.errorDetail(response));
-      seat = response.headers.get("Location");
-      await pc.setRemoteDescription({ type: "answer", sdp: await response.text() });
+      ({ pc, stream, seat } = await Signaling.join(API, CSRF, {
+        onTrack(track) {
+          incoming.addTrack(track);
+          view.srcObject = incoming;
+        },
+        onState(connection) {
+          if (connection === "failed" && pc) {
+            setStatus("The connection to the panel was lost.", true);
+            cleanup();
+          } else if (connection === "connected") {
+            setStatus("You are on the panel.");
+          }
+        },
+        onJoining: () => setStatus("Joining…"),
+        iceMs: ICE_GATHER_MS,
+      }));
       setStatus("Connecting…");
     } catch (error) {
       setStatus(`Could not join the panel: ${error.message}`, true);
@@ -162,7 +145,7 @@
   async function leave() {
     const location = seat;
     cleanup();
-    if (location) await send("DELETE", location);
+    if (location) await Signaling.leave(location, CSRF);
     setStatus("You left the panel.");
     await refresh();
   }
@@ -186,14 +169,7 @@
     act("DELETE", `${API}/live`, undefined, "The broadcast stopped."),
   );
   window.addEventListener("pagehide", () => {
-    if (seat) {
-      fetch(seat, {
-        method: "DELETE",
-        keepalive: true,
-        credentials: "same-origin",
-        headers: { "X-CSRF-Token": CSRF },
-      });
-    }
+    if (seat) Signaling.leave(seat, CSRF);
   });
 
   refresh().then((visible) => {

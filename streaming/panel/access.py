@@ -1,4 +1,5 @@
-"""Who may sit on a stage's panel, and who directs it (layout, going live)."""
+"""Who may sit on a stage's panel, and who directs it (layout, going live); who may sit in
+a video room (the owning domain's policy)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from conference.accounts.models import User
-from conference.errors import Forbidden
+from conference.errors import Forbidden, NotFound
+from conference.extensions import VideoRoomAccess
 from conference.program import participation
 from conference.program.models import Stage
 
@@ -44,3 +46,15 @@ async def require_panelist(ctx: AppContext, db: AsyncSession, *, user: User, sta
 async def require_director(ctx: AppContext, db: AsyncSession, *, user: User, stage: Stage) -> None:
     if not (await panel_rights(ctx, db, user=user, stage=stage)).direct:
         raise Forbidden("Only organizers and this stage's chairs direct its panel.")
+
+
+async def video_room_access(
+    ctx: AppContext, db: AsyncSession, *, user: User, kind: str, object_id: int
+) -> VideoRoomAccess:
+    """The rights of ``user`` in the video room of ``kind`` object ``object_id``, as the
+    domain owning that kind says (``Extensions.video_rooms``); NotFound for a kind no
+    domain registered, or an object the user may not see or that has no room."""
+    policy = ctx.extensions.video_rooms.policies.get(kind)
+    if policy is None:
+        raise NotFound("There is no such video room.")
+    return await policy(db, user, object_id)

@@ -12,11 +12,18 @@ themselves), which their sender Opus-encodes (cheap); the stage gets the full mi
 The composed frames (before encoding) and the full mix are also aiortc tracks
 (:meth:`PanelRoom.output_tracks`), which the ingest takes as a stage's source to go live,
 so the HLS ladder is fed without decoding anything again.
+
+The same rooms serve small video rooms attached to other domains' objects (a poster's
+live slot), keyed ``<kind>:<id>`` (``poster:17``; stage slugs never hold a colon, so the
+keys cannot clash). Their rules come from the owning domain through the core's
+``Extensions.video_rooms``; here they only get a capacity of their own and a smaller
+picture, and they are never put live (going live looks a stage up by its slug).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import TYPE_CHECKING
 
@@ -37,6 +44,17 @@ __all__ = ["MAX_PANELISTS", "PanelManager", "PanelRoom"]
 logger = logging.getLogger(__name__)
 
 
+class RoomFull(Conflict):
+    """A panel or video room has as many people as it seats."""
+
+    reason = "room_full"
+
+
+def room_key(kind: str, object_id: int) -> str:
+    """The key of the video room of a domain's object (``poster:17``)."""
+    return f"{kind}:{object_id}"
+
+
 class PanelManager:
     """This process's panel rooms, one per stage with panelists or a live panel."""
 
@@ -47,9 +65,15 @@ class PanelManager:
         self.fps = min(settings.stream_fps, 30)
         self.bitrate = 2_000_000
         self.max_panelists = MAX_PANELISTS
+        # The picture of a video room on a page: it never feeds the ladder, and smaller
+        # tiles cost the shared encoder less.
+        self.room_size = (854, 480)
         self.rooms: dict[str, PanelRoom] = {}
         self._lock = asyncio.Lock()
         self._cleanups: set[asyncio.Task[None]] = set()
+        # Seats given up at a set time (a video room closing at the end of its slot), one
+        # per room and user: a user's new seat replaces their old one, and its expiry too.
+        self._expiries: dict[tuple[str, int], asyncio.Task[None]] = {}
 
     async def start(self, ctx: AppContext) -> None:
         """Start with the app: ICE candidates only from ``ice_interfaces``."""
@@ -57,6 +81,10 @@ class PanelManager:
 
     async def stop(self) -> None:
         """Stop with the app; must not raise."""
+        expiries = list(self._expiries.values())
+        for task in expiries:
+            task.cancel()
+        await asyncio.gather(*expiries, return_exceptions=True)
         for slug in list(self.rooms):
             room = self.rooms.pop(slug)
             try:
@@ -68,10 +96,10 @@ class PanelManager:
     def room(self, slug: str) -> PanelRoom | None:
         return self.rooms.get(slug)
 
-    def _room(self, slug: str) -> PanelRoom:
+    def _room(self, slug: str, size: tuple[int, int]) -> PanelRoom:
         room = self.rooms.get(slug)
         if room is None:
-            width, height = self.size
+            width, height = size
             room = PanelRoom(
                 slug,
                 width=width,
@@ -84,21 +112,61 @@ class PanelManager:
             self.rooms[slug] = room
         return room
 
-    async def join(self, *, slug: str, user_id: int, name: str, offer_sdp: str) -> tuple[str, str]:
-        """Seat a panelist on the stage's panel; (panelist id, SDP answer).
+    async def join(
+        self,
+        *,
+        slug: str,
+        user_id: int,
+        name: str,
+        offer_sdp: str,
+        capacity: int | None = None,
+    ) -> tuple[str, str]:
+        """Seat a panelist on the stage's panel, or someone in a video room (``slug`` a
+        :func:`room_key`, with the owner's ``capacity``); (panelist id, SDP answer).
 
-        A user already on the panel (a reloaded studio page) gives up the old seat. Full
-        panels refuse with Conflict.
+        A user already in the room (a reloaded page) gives up the old seat. Full rooms
+        refuse with RoomFull (409).
         """
         check_offer(offer_sdp)
+        is_room = capacity is not None
+        seats = min(capacity, self.max_panelists) if capacity is not None else self.max_panelists
         async with self._lock:
-            room = self._room(slug)
+            room = self._room(slug, self.room_size if is_room else self.size)
             for old in [p.id for p in room.panelists.values() if p.user_id == user_id]:
                 await room.remove(old)
-            if len(room.panelists) >= self.max_panelists:
-                raise Conflict(f"The panel is full ({self.max_panelists} panelists).")
-            panelist, answer = await room.add(user_id=user_id, name=name, offer_sdp=offer_sdp)
+            try:
+                if len(room.panelists) >= seats:
+                    what = "video room" if is_room else "panel"
+                    raise RoomFull(f"The {what} is full ({seats} people).")
+                panelist, answer = await room.add(user_id=user_id, name=name, offer_sdp=offer_sdp)
+            except BaseException:
+                # Refused or unanswerable: a room made for this join is not kept.
+                if not room.panelists and room.broadcast_resource is None:
+                    del self.rooms[slug]
+                    await room.close()
+                raise
             return panelist.id, answer
+
+    def expire(self, *, slug: str, user_id: int, panelist_id: str, after: float) -> None:
+        """Give up ``user_id``'s seat ``panelist_id`` ``after`` seconds from now (unless
+        they left before); replaces the expiry of their earlier seat in the room."""
+        key = (slug, user_id)
+
+        async def expiry() -> None:
+            await asyncio.sleep(max(0.0, after))
+            with contextlib.suppress(NotFound):
+                await self.leave(slug=slug, panelist_id=panelist_id)
+
+        def forget(done: asyncio.Task[None]) -> None:
+            if self._expiries.get(key) is done:
+                del self._expiries[key]
+
+        earlier = self._expiries.get(key)
+        if earlier is not None:
+            earlier.cancel()
+        task = asyncio.create_task(expiry(), name=f"panel-expiry:{slug}")
+        self._expiries[key] = task
+        task.add_done_callback(forget)
 
     async def leave(self, *, slug: str, panelist_id: str) -> None:
         """Free a seat; the room closes with its last panelist unless it is live."""

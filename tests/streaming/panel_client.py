@@ -13,11 +13,14 @@ import av
 import httpx
 from aiortc import MediaStreamTrack, RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 from aiortc.mediastreams import MediaStreamError
+from fastapi import FastAPI
 
-from streaming.panel.compositor import CHUNK_SAMPLES, level
+from streaming.panel.compositor import CHUNK_SAMPLES, Rect, level
 from tests.streaming.publisher import PacedTrack
 
 SDP = {"Content-Type": "application/sdp"}
+# The composed picture the panel tests ask for (small: CPU is shared).
+OUT_W, OUT_H = 320, 180
 VIDEO_CLOCK = 90_000
 
 
@@ -108,10 +111,13 @@ class Panelist:
         return self.pc.localDescription.sdp
 
     async def join(self, http: httpx.AsyncClient, slug: str) -> httpx.Response:
-        """POST the offer; on 201 apply the answer and remember where to DELETE."""
-        response = await http.post(
-            f"/api/v1/streaming/stages/{slug}/panel", content=await self.offer(), headers=SDP
-        )
+        """Join the stage's panel (:meth:`join_at`)."""
+        return await self.join_at(http, f"/api/v1/streaming/stages/{slug}/panel")
+
+    async def join_at(self, http: httpx.AsyncClient, address: str) -> httpx.Response:
+        """POST the offer to ``address`` (a panel or a video room); on 201 apply the answer
+        and remember where to DELETE."""
+        response = await http.post(address, content=await self.offer(), headers=SDP)
         if response.status_code == 201:
             self.location = response.headers["location"]
             await self.pc.setRemoteDescription(
@@ -135,3 +141,31 @@ class Panelist:
         """Mean level of the last ``chunks`` audio frames received (0 if none)."""
         recent = self.audio_levels[-chunks:]
         return sum(recent) / len(recent) if recent else 0.0
+
+
+def http_for(app: FastAPI, port: int) -> httpx.AsyncClient:
+    """A client of ``app`` from its own address and port (one per panelist)."""
+    transport = httpx.ASGITransport(app=app, client=("203.0.113.7", port))
+    return httpx.AsyncClient(transport=transport, base_url="http://testserver")
+
+
+def colour_at(frame: av.VideoFrame, x: int, y: int) -> tuple[int, int, int]:
+    rgb = frame.reformat(format="yuv420p")
+    values = []
+    for index, plane in enumerate(rgb.planes):
+        shift = 0 if index == 0 else 1
+        values.append(memoryview(plane)[(y >> shift) * plane.line_size + (x >> shift)])
+    return (values[0], values[1], values[2])
+
+
+def near(found: tuple[int, int, int], wanted: tuple[int, int, int], tolerance: int = 24) -> bool:
+    return all(abs(a - b) <= tolerance for a, b in zip(found, wanted, strict=True))
+
+
+def shows(frame: av.VideoFrame | None, colour: tuple[int, int, int], rect: Rect) -> bool:
+    """The tile ``rect`` of the panel picture (scaled to the received size) is ``colour``."""
+    if frame is None:
+        return False
+    sx, sy = frame.width / OUT_W, frame.height / OUT_H
+    x, y = int((rect.x + rect.width / 2) * sx), int((rect.y + rect.height / 2) * sy)
+    return near(colour_at(frame, x, y), colour)

@@ -3,11 +3,9 @@ a full panel, leaving, the layout, and the panel going live on its stage."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import av
 import httpx
 import pytest
 from fastapi import FastAPI
@@ -15,21 +13,17 @@ from playwright.sync_api import expect, sync_playwright
 
 from conference.accounts.models import Role
 from conference.demo import DEMO_PASSWORD
-from conference.main import create_app
-from conference.program.demo.meeting import seed_meeting
 from streaming.panel.compositor import Rect, grid_rects
 from streaming.panel.rooms import MAX_PANELISTS
-from tests import databases, services
-from tests.app_settings import app_settings
+from tests import services
 from tests.e2e.browser import CHROMIUM_ARGS, MEDIA_ARGS
 from tests.factories import UserFactory, csrf, sign_in
 from tests.program.factories import ProgramBuilder, organizer_client
 from tests.servers import start_demo_server
-from tests.streaming.panel_client import SDP, Panelist
+from tests.streaming.panel_client import OUT_H, OUT_W, SDP, Panelist, http_for, shows
 from tests.waiting import wait_until
 
 RED, GREEN, BLUE = (81, 90, 240), (145, 54, 34), (41, 240, 110)
-OUT_W, OUT_H = 320, 180
 GARBAGE_OFFER = "v=0\r\nthis is not a session description\r\nm=video\r\n"
 # Parses, but has no audio: a panel offer sends and receives both.
 VIDEO_ONLY_OFFER = (
@@ -143,55 +137,6 @@ async def test_bad_offers_are_refused(client: httpx.AsyncClient, stage: dict[str
 
 
 # Real panelists (netns) ----------------------------------------------------------------
-
-
-@pytest.fixture
-async def live_app(sqlite_template: Path, tmp_path: Path) -> AsyncIterator[FastAPI]:
-    """The app on SQLite with ICE on loopback and a small panel picture (CPU is shared)."""
-    database = databases.copy_sqlite(sqlite_template, tmp_path / "db")
-    settings = app_settings(
-        database,
-        tmp_path / "var",
-        ice_interfaces="lo",
-        stream_fps=10,
-        stream_ladder="180p:320x180@300",
-        stream_segment_seconds=1.0,
-    )
-    application = create_app(settings)
-    async with application.router.lifespan_context(application):
-        panels = application.state.streaming.panels
-        panels.size = (OUT_W, OUT_H)
-        panels.bitrate = 400_000
-        async with application.state.ctx.db.session() as db:
-            await seed_meeting(db)
-        yield application
-
-
-def http_for(app: FastAPI, port: int) -> httpx.AsyncClient:
-    transport = httpx.ASGITransport(app=app, client=("203.0.113.7", port))
-    return httpx.AsyncClient(transport=transport, base_url="http://testserver")
-
-
-def colour_at(frame: av.VideoFrame, x: int, y: int) -> tuple[int, int, int]:
-    rgb = frame.reformat(format="yuv420p")
-    values = []
-    for index, plane in enumerate(rgb.planes):
-        shift = 0 if index == 0 else 1
-        values.append(memoryview(plane)[(y >> shift) * plane.line_size + (x >> shift)])
-    return (values[0], values[1], values[2])
-
-
-def near(found: tuple[int, int, int], wanted: tuple[int, int, int], tolerance: int = 24) -> bool:
-    return all(abs(a - b) <= tolerance for a, b in zip(found, wanted, strict=True))
-
-
-def shows(frame: av.VideoFrame | None, colour: tuple[int, int, int], rect: Rect) -> bool:
-    """The tile ``rect`` of the panel picture (scaled to the received size) is ``colour``."""
-    if frame is None:
-        return False
-    sx, sy = frame.width / OUT_W, frame.height / OUT_H
-    x, y = int((rect.x + rect.width / 2) * sx), int((rect.y + rect.height / 2) * sy)
-    return near(colour_at(frame, x, y), colour)
 
 
 @pytest.mark.netns
