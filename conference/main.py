@@ -64,6 +64,7 @@ from exhibitors import demo as exhibitors_demo
 from exhibitors import router as exhibitors_router
 from posters import channels as posters_channels
 from posters import console as posters_console
+from posters import narration as posters_narration
 from posters import pages as posters_pages
 from posters import router as posters_api
 from posters.demo import seed as posters_demo
@@ -87,6 +88,7 @@ from streaming import console as streaming_console
 from streaming import demo as streaming_demo
 from streaming import jobs as streaming_jobs
 from streaming import media as streaming_media
+from streaming import owned as streaming_owned
 from streaming import pages as streaming_pages
 from streaming import runtime as streaming_runtime
 from streaming import tokens as streaming_tokens
@@ -153,6 +155,8 @@ def build_extensions(settings: Settings, jobs: JobKinds) -> Extensions:
     extensions.agenda_sections.append(posters_pages.agenda_section)
     extensions.session_watch_links.append(streaming_pages.session_watch_link)
     extensions.session_sections.append(posters_program.session_section)
+    extensions.recording_owners[posters_narration.KIND] = posters_narration.recording_owner()
+    extensions.recording_players.append(streaming_owned.owned_player)
     extensions.console_sections.extend(console_pages.SECTIONS)
     extensions.console_sections.append(announcements.CONSOLE_SECTION)
     extensions.console_sections.append(streaming_console.CONSOLE_SECTION)
@@ -354,6 +358,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         streaming_media.router,
         streaming_recordings_api.router,
         streaming_uploads.router,
+        streaming_owned.router,
         streaming_pages.router,
         streaming_console.router,
         streaming_panel_api.router,
@@ -412,7 +417,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "/api/v1/streaming/uploads": settings.max_upload_bytes,
             "/studio/uploads": settings.max_upload_bytes,
         },
-        larger_paths={r"/api/v1/posters/[0-9]+/pdf": settings.max_poster_pdf_bytes},
+        larger_paths={
+            r"/api/v1/posters/[0-9]+/pdf": settings.max_poster_pdf_bytes,
+            # A poster's narration (streaming.owned), counted as it is written too.
+            r"/api/v1/streaming/owned/[a-z_]+/[0-9]+/recording": settings.max_upload_bytes,
+        },
     )
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.is_production)
     app.add_middleware(MetricsMiddleware, metrics=ctx.metrics)
