@@ -65,7 +65,8 @@ def probe_media(path: Path, *, audio_only: bool = False) -> MediaInfo:
     try:
         container = av.open(str(path), mode="r")
     except (av.FFmpegError, UnicodeDecodeError, ValueError) as exc:
-        raise NotAVideo("The file is not a video we can read.") from exc
+        what = "audio or video" if audio_only else "a video"
+        raise NotAVideo(f"The file is not {what} we can read.") from exc
     with container:
         accepted = ACCEPTED_FORMATS + (AUDIO_FORMATS if audio_only else ())
         if container.format.name not in accepted:

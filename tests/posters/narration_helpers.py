@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
 
@@ -20,7 +21,10 @@ def narration_url(poster_id: int) -> str:
 
 
 async def put_narration(
-    client: httpx.AsyncClient, poster_id: int, body: bytes, content_type: str = "audio/mp4"
+    client: httpx.AsyncClient,
+    poster_id: int,
+    body: bytes | AsyncIterator[bytes],
+    content_type: str = "audio/mp4",
 ) -> httpx.Response:
     return await client.put(
         narration_url(poster_id), content=body, headers={"Content-Type": content_type}

@@ -4,6 +4,7 @@ page plays it to those who may see the poster. Refusals leave neither a file nor
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -59,6 +60,11 @@ def video_mp4(tmp_path_factory: pytest.TempPathFactory) -> bytes:
 @pytest.fixture
 async def presenter(users: UserFactory) -> User:
     return await users.create(email="presenter@example.org", name="Pia Presenter")
+
+
+async def _chunks(size: int) -> AsyncIterator[bytes]:
+    for _ in range(size // 65_536):
+        yield b"\0" * 65_536
 
 
 async def _ready(app: FastAPI, client: httpx.AsyncClient, poster_id: int) -> dict[str, object]:
@@ -201,6 +207,9 @@ async def test_refusals_leave_nothing_behind(
         # Not media, whatever it says it is.
         (poster.id, b"%PDF-1.7 not a sound at all", "audio/mp4", 422),
         (poster.id, sound_m4a, "application/pdf", 422),
+        # Past the default request limit (1 MiB) but within MAX_UPLOAD: read, then refused
+        # for what it is, not for its size.
+        (poster.id, b"\0" * 1_500_000, "audio/mp4", 422),
         # Over MAX_UPLOAD.
         (poster.id, b"\0" * (MAX_UPLOAD + 1), "audio/mp4", 413),
         # A withdrawn poster is not there for its presenter.
@@ -210,6 +219,9 @@ async def test_refusals_leave_nothing_behind(
     for poster_id, body, content_type, status in cases:
         response = await put_narration(client, poster_id, body, content_type)
         assert response.status_code == status, (poster_id, content_type, response.text)
+    # A chunked body declares no length: the route counts what it writes.
+    chunked = await put_narration(client, poster.id, _chunks(MAX_UPLOAD + 65_536))
+    assert chunked.status_code == 413
     unknown = await client.put(
         "/api/v1/streaming/owned/booth/1/recording",
         content=sound_m4a,
