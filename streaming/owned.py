@@ -11,7 +11,8 @@ still being transcoded, another is refused (409), as deleting a recording is.
 ``PUT /api/v1/streaming/owned/<kind>/<id>/recording`` takes the raw file as the body, as
 the talk uploads do (streamed, counted against ``max_upload_bytes``, probed by content; a
 refusal leaves neither a file nor a row), and queues the same transcode job kind. ``GET``
-answers its state and the job's progress to those who may manage it; ``DELETE`` removes it.
+answers its state and the job's progress to those who may manage it; ``DELETE`` removes it;
+``PUT .../recording/captions/<language>`` attaches WebVTT captions to the ready recording.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi import Path as PathParam
 from markupsafe import Markup
 from pydantic import BaseModel
@@ -41,7 +42,7 @@ from conference.settings import Settings
 from streaming import jobs as transcodes
 from streaming.deps import Runtime
 from streaming.library.probe import probe_media
-from streaming.library.service import owner_may_watch, recording_dir
+from streaming.library.service import captions_of, owner_may_watch, put_caption, recording_dir
 from streaming.models import Caption, Recording, RecordingSource, RecordingStatus
 from streaming.runtime import StreamingRuntime
 from streaming.uploads import UPLOADS_DIR, discard, receive_file
@@ -217,6 +218,12 @@ class OwnedAccepted(BaseModel):
     job_id: int
 
 
+class OwnedCaptionOut(BaseModel):
+    language: str
+    label: str
+    url: str
+
+
 class OwnedRecordingOut(BaseModel):
     """An owned recording's state for those who manage it, with its transcode's progress."""
 
@@ -230,6 +237,7 @@ class OwnedRecordingOut(BaseModel):
     job_state: str | None  # queued, running, done, failed
     progress: float  # 0-100
     play_url: str | None
+    captions: list[OwnedCaptionOut]
 
 
 async def _authorized(
@@ -288,6 +296,7 @@ async def get_recording(
         .order_by(Job.id.desc())
         .limit(1)
     )
+    captions = await captions_of(db, recording_id=recording.id)
     response.headers["Cache-Control"] = "no-store"
     ready = recording.status == RecordingStatus.ready.value
     return OwnedRecordingOut(
@@ -301,7 +310,48 @@ async def get_recording(
         job_state=job.state if job else None,
         progress=100.0 if ready else (job.progress if job else 0.0),
         play_url=f"/api/v1/streaming/recordings/{recording.id}/play" if ready else None,
+        captions=[_caption_out(recording, c) for c in captions],
     )
+
+
+def _caption_out(recording: Recording, caption: Caption) -> OwnedCaptionOut:
+    return OwnedCaptionOut(
+        language=caption.language,
+        label=caption.label,
+        url=f"/vod/{recording.id}/captions/{caption.language}.vtt",
+    )
+
+
+@router.put("/{kind}/{owner_id}/recording/captions/{language}", response_model=OwnedCaptionOut)
+async def put_captions(
+    kind: Kind,
+    owner_id: PathId,
+    language: Annotated[str, PathParam(max_length=35)],
+    request: Request,
+    user: CurrentUser,
+    db: DbSession,
+    ctx: Context,
+    label: Annotated[str | None, Query(max_length=60)] = None,
+) -> OwnedCaptionOut:
+    """Attach WebVTT captions (the body, up to 1 MB) in ``language`` to the owner's ready
+    recording, shown as ``label``; replaces earlier ones of that language. A new recording
+    drops them (they were timed for the old one)."""
+    _, _, key = await _authorized(db, ctx, user, kind, owner_id)
+    found = await owned_recordings(db, key=key)
+    if not found:
+        raise NotFound("There is no recording to caption yet.")
+    if found[0].status != RecordingStatus.ready.value:
+        # The transcode replaces the recording's folder when it ends.
+        raise Conflict("Add captions once the recording is ready.")
+    caption = await put_caption(
+        db,
+        settings=ctx.settings,
+        recording=found[0],
+        language=language,
+        label=label,
+        body=request.stream(),
+    )
+    return _caption_out(found[0], caption)
 
 
 @router.delete("/{kind}/{owner_id}/recording", status_code=204)

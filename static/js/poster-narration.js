@@ -1,7 +1,8 @@
 // A poster's narration on its page, for those who may edit the poster
 // (templates/posters/_narration.html): upload an audio or video file with fetch (the raw
 // file as the body of PUT /api/v1/streaming/owned/poster/<id>/recording), follow its
-// processing through GET on the same address, and remove it with DELETE. Once a narration
+// processing through GET on the same address, add WebVTT captions to it once it is ready
+// (PUT .../captions/<language>), and remove it with DELETE. Once a narration
 // this page watched becomes ready, the page reloads to show its player.
 (() => {
   "use strict";
@@ -16,6 +17,8 @@
   const remove = root.querySelector("[data-narration-remove]");
   const uploadStatus = root.querySelector("[data-narration-upload-status]");
   const label = form.querySelector("label");
+  const captionsForm = root.querySelector("[data-narration-captions]");
+  const captionList = root.querySelector("[data-narration-caption-list]");
   const POLL_MS = 1500;
   // Browsers leave a file's type empty when they do not know it: the server wants one.
   const TYPES = {
@@ -47,6 +50,11 @@
     bar.value = narration ? narration.progress : 0;
     remove.hidden = !narration || state === "processing";
     label.textContent = narration ? "Replace the narration (audio or video)" : "Upload a narration (audio or video)";
+    captionsForm.hidden = state !== "ready";
+    const captions = narration ? narration.captions : [];
+    captionList.textContent = captions.length
+      ? `Captions: ${captions.map((c) => `${c.label} (${c.language})`).join(", ")}.`
+      : "No captions yet: a WebVTT file lets those who cannot hear it read along.";
   }
 
   async function follow() {
@@ -114,6 +122,31 @@
     form.reset();
     watched = true;
     follow();
+  });
+
+  captionsForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const file = captionsForm.querySelector("[data-narration-vtt]").files[0];
+    const language = captionsForm.querySelector("[data-narration-language]").value.trim();
+    if (!file || !language) {
+      return;
+    }
+    let response;
+    try {
+      response = await fetch(`${url}/captions/${encodeURIComponent(language)}`, {
+        method: "PUT",
+        body: file,
+        headers: { "Content-Type": "text/vtt", "X-CSRF-Token": root.dataset.csrf, Accept: "application/json" },
+      });
+    } catch {
+      uploadStatus.textContent = "The captions were not sent: check the connection and try again.";
+      return;
+    }
+    if (!response.ok) {
+      uploadStatus.textContent = `The captions were refused: ${await refusal(response)}`;
+      return;
+    }
+    window.location.reload(); // the player then offers them
   });
 
   remove.addEventListener("click", async () => {

@@ -19,6 +19,7 @@ pytestmark = pytest.mark.browser
 # AAC to encode on a busy machine.
 PROCESS_MS = 90_000
 SECONDS = 6.0
+VTT = b"WEBVTT\n\n00:00:00.000 --> 00:00:06.000\nRuxolitinib damps the storm.\n"
 
 
 def test_a_presenter_s_narration_plays_on_the_poster_page(people: People, tmp_path: Path) -> None:
@@ -53,6 +54,12 @@ def test_a_presenter_s_narration_plays_on_the_poster_page(people: People, tmp_pa
     expect(section.get_by_test_id("player")).to_be_visible(timeout=PROCESS_MS)
     expect(status).to_have_text("Ready: viewers of the poster can play the narration.")
     expect(section.get_by_label("Replace the narration (audio or video)")).to_be_visible()
+    # Captions for those who cannot hear it: the page reloads and lists them.
+    section.get_by_label("Captions (a WebVTT file)").set_input_files(
+        {"name": "narration.vtt", "mimeType": "text/vtt", "buffer": VTT}
+    )
+    section.get_by_role("button", name="Add captions").click()
+    expect(section.get_by_text("Captions: en (en).")).to_be_visible(timeout=LIVE_MS)
 
     attendee = people.signed_in(ATTENDEE)
     attendee.goto(f"/posters/{poster['id']}")
@@ -64,6 +71,7 @@ def test_a_presenter_s_narration_plays_on_the_poster_page(people: People, tmp_pa
     expect(section.get_by_label("Upload a narration (audio or video)")).to_have_count(0)
     play = player.locator("[data-player-play]")
     expect(play).to_be_enabled(timeout=LIVE_MS)
+    expect(player.get_by_role("button", name="Captions")).to_be_visible()
     play.click()
     attendee.wait_for_function(
         """() => {

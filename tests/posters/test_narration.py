@@ -40,6 +40,8 @@ from tests.streaming.uploading import (
     upload_settings,
 )
 
+VTT = b"WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nIL-6 drives trans-signalling.\n"
+
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
@@ -107,7 +109,13 @@ async def test_a_presenter_s_audio_narration_becomes_one_audio_rendition_attende
         "job_state": "queued",
         "progress": 0.0,
         "play_url": None,
+        "captions": [],
     }
+    early = await client.put(f"{narration_url(poster.id)}/captions/en", content=VTT)
+    assert (early.status_code, early.json()["detail"]) == (
+        409,
+        "Add captions once the recording is ready.",
+    )
 
     state = await _ready(app, client, poster.id)
     assert (state["status"], state["job_state"], state["progress"]) == ("ready", "done", 100.0)
@@ -116,13 +124,33 @@ async def test_a_presenter_s_audio_narration_becomes_one_audio_rendition_attende
     assert 1.9 <= state["duration_seconds"] <= 2.2
     assert upload_files(settings) == []  # the upload went once transcoded
 
+    # The presenter captions it (a transcript for those who cannot hear it).
+    bad = await client.put(f"{narration_url(poster.id)}/captions/en", content=b"not WebVTT")
+    assert bad.status_code == 422
+    captioned = await client.put(
+        f"{narration_url(poster.id)}/captions/en", params={"label": "English"}, content=VTT
+    )
+    assert captioned.status_code == 200, captioned.text
+    caption = {
+        "language": "en",
+        "label": "English",
+        "url": f"/vod/{recording_id}/captions/en.vtt",
+    }
+    assert captioned.json() == caption
+    assert (await client.get(narration_url(poster.id))).json()["captions"] == [caption]
+
     # One AAC rendition, no pictures: the master names it, its segments hold sound only.
     folder = recording_folder(settings.media_root, recording_id)
     master = (folder / "master.m3u8").read_text()
     assert 'CODECS="mp4a.40.2"' in master
     assert "RESOLUTION" not in master
     assert master.strip().endswith("audio/index.m3u8")
-    assert sorted(p.name for p in folder.iterdir()) == ["audio", "master.m3u8", "recording.mp4"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "audio",
+        "captions",
+        "master.m3u8",
+        "recording.mp4",
+    ]
     with av.open(str(folder / "recording.mp4")) as remuxed:
         assert [s.type for s in remuxed.streams] == ["audio"]
         assert remuxed.streams.audio[0].codec_context.name == "aac"
@@ -138,6 +166,7 @@ async def test_a_presenter_s_audio_narration_becomes_one_audio_rendition_attende
     play = await client.get(f"/api/v1/streaming/recordings/{recording_id}/play")
     assert play.status_code == 200, play.text
     assert play.json()["master_url"] == f"/vod/{recording_id}/master.m3u8"
+    assert play.json()["captions"] == [caption]
     assert play.json()["poster_url"] is None
     assert play.json()["mp4_url"] is None
     media = await client.get(f"/vod/{recording_id}/audio/index.m3u8")
@@ -201,6 +230,8 @@ async def test_refusals_leave_nothing_behind(
     assert (refused.status_code, refused.json()["code"]) == (403, "forbidden")
     assert (await client.get(narration_url(poster.id))).status_code == 403
     assert (await client.delete(narration_url(poster.id))).status_code == 403
+    captions = await client.put(f"{narration_url(poster.id)}/captions/en", content=VTT)
+    assert captions.status_code == 403
 
     await sign_in(client, presenter.email)
     cases = [
