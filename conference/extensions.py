@@ -5,6 +5,7 @@ main.py fills one :class:`Extensions` per app; the core only iterates what is th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -44,6 +45,53 @@ SessionWatchLink = Callable[
 SessionSection = Callable[
     [Request, AsyncSession, SessionView, User | None], Awaitable[Markup | None]
 ]
+# Renders the player of what an owner key names (a poster's narration) for a viewer; None
+# when there is nothing ready they may watch. Same rules as SessionWatchLink.
+RecordingPlayer = Callable[[Request, AsyncSession, str, User | None], Awaitable[Markup | None]]
+
+# An owner key: "<kind>:<id>", the kind one of Extensions.recording_owners.
+_OWNER_KEY = re.compile(r"^([a-z][a-z_]{0,30}):([1-9][0-9]{0,17})$")
+
+
+def owner_key(kind: str, owner_id: int) -> str:
+    """The key a recording owned by ``kind`` number ``owner_id`` carries ("poster:17")."""
+    key = f"{kind}:{owner_id}"
+    if _OWNER_KEY.fullmatch(key) is None:
+        raise ValueError(f"not an owner key: {key!r}")
+    return key
+
+
+def parse_owner_key(key: str) -> tuple[str, int] | None:
+    """``("poster", 17)`` for ``"poster:17"``; None for anything that is not a key."""
+    found = _OWNER_KEY.fullmatch(key)
+    return (found[1], int(found[2])) if found else None
+
+
+@dataclass(frozen=True)
+class OwnerGrant:
+    """What an owning domain says about media ``user`` attaches to one of its things."""
+
+    # What the recording is called (the library's list, the player's label).
+    title: str
+    # Shown to viewers as soon as it is ready (else it waits for an organizer to publish it).
+    published: bool
+
+
+@dataclass(frozen=True)
+class RecordingOwner:
+    """A domain whose things may own a recording (a poster's narration).
+
+    The streaming domain asks it, never the domain itself: ``manage`` answers whether
+    ``user`` may attach, replace or remove the media of thing ``owner_id`` (raising
+    NotFound when they may not even see it, Forbidden when they see it but may not change
+    it); ``watch`` whether a viewer may play it (False: 404). Both read through the
+    request's session they are given.
+    """
+
+    manage: Callable[[AsyncSession, User, int], Awaitable[OwnerGrant]]
+    watch: Callable[[AsyncSession, User | None, int], Awaitable[bool]]
+    # Audio-only media is accepted (a narration may be a voice alone; a talk is a video).
+    audio_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -114,9 +162,23 @@ class Extensions:
     account_erasers: list[AccountEraser] = field(default_factory=list)
     session_watch_links: list[SessionWatchLink] = field(default_factory=list)
     session_sections: list[SessionSection] = field(default_factory=list)
+    # Things other than talks that own recordings, by kind ("poster"), and who renders
+    # their players (the streaming domain).
+    recording_owners: dict[str, RecordingOwner] = field(default_factory=dict)
+    recording_players: list[RecordingPlayer] = field(default_factory=list)
     console_sections: list[ConsoleSection] = field(default_factory=list)
     video_rooms: VideoRooms = field(default_factory=VideoRooms)
 
     def console_menu(self) -> list[ConsoleSection]:
         """The console's menu entries, in order."""
         return sorted(self.console_sections, key=lambda section: section.order)
+
+    async def recording_player(
+        self, request: Request, db: AsyncSession, owner: str, viewer: User | None
+    ) -> Markup | None:
+        """The first player a hook renders for ``owner`` (an owner key), else None."""
+        for hook in self.recording_players:
+            found = await hook(request, db, owner, viewer)
+            if found is not None:
+                return found
+        return None

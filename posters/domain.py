@@ -12,7 +12,7 @@ from conference.extensions import Extensions
 from conference.jobs.kinds import JobKind, JobKinds
 from conference.realtime.registry import Realtime
 from conference.settings import Settings
-from posters import channels, console, pages, router
+from posters import channels, console, narration, pages, router
 from posters.demo import seed as demo
 from posters.gallery import bookmarks
 from posters.imports import router as imports_router
@@ -54,6 +54,8 @@ def extend(extensions: Extensions, settings: Settings, jobs: JobKinds) -> None:
     # A poster's live slot has a small video room (hosted by whichever package sets the
     # registry's address: streaming's panel rooms).
     extensions.video_rooms.policies["poster"] = videoroom.video_room_access
+    # A poster's narration is a recording it owns (taken and played by streaming).
+    extensions.recording_owners[narration.KIND] = narration.recording_owner()
 
 
 def job_kinds(settings: Settings) -> list[JobKind]:

@@ -11,6 +11,8 @@ sent from.
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
@@ -28,11 +30,12 @@ from conference.deps import (
 )
 from conference.web.errors import to_sign_in
 from conference.web.forms import read_form, safe_next
-from posters import service
+from posters import narration, service
 from posters.gallery import bookmarks, listing
 from posters.gallery import service as gallery
 from posters.gallery.service import SORT_LABELS, Sort
 from posters.judging import awards
+from posters.models import Poster
 from posters.slots import pages as slots_pages
 from posters.talk import pages as talk_pages
 from posters.tiles import files as tiles
@@ -105,7 +108,24 @@ async def poster_page(
         )
     )
     context.update(await talk_pages.page_context(ctx, db, poster=poster, user=user))
+    context.update(await narration_context(request, db, poster=poster, user=user))
     return ctx.pages.render(request, "posters/poster.html", context, user=user)
+
+
+async def narration_context(
+    request: Request, db: AsyncSession, *, poster: Poster, user: User
+) -> dict[str, Any]:
+    """The narration's player (rendered by whichever domain plays recordings, through
+    ``Extensions.recording_players``) and whether ``user`` may replace it."""
+    extensions = request.app.state.ctx.extensions
+    player = await extensions.recording_player(
+        request, db, narration.narration_key(poster.id), user
+    )
+    manage = False
+    if service.is_presenter(poster, user) or service.is_organizer(user):
+        deadline = (await service.poster_settings(db, meeting_id=poster.meeting_id)).edit_deadline
+        manage = service.may_edit(poster, user, deadline=deadline, now=utcnow())
+    return {"narration_player": player, "narration_manage": manage}
 
 
 @router.post("/posters/{poster_id}/bookmark", name="poster_bookmark")

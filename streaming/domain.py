@@ -10,7 +10,7 @@ from conference.domains import BodyLimits, Domain, VendorLibrary
 from conference.extensions import Extensions
 from conference.jobs.kinds import JobKind, JobKinds
 from conference.settings import Settings
-from streaming import channels, console, demo, jobs, media, pages, uploads
+from streaming import channels, console, demo, jobs, media, owned, pages, uploads
 from streaming.ingest import router as whip
 from streaming.library import premiere
 from streaming.library import router as recordings
@@ -23,6 +23,8 @@ def extend(extensions: Extensions, settings: Settings, kinds: JobKinds) -> None:
     extensions.console_sections.append(console.CONSOLE_SECTION)
     # Video rooms of other domains' objects (a poster's live slot) are panel rooms.
     extensions.video_rooms.address = panel.room_address
+    # Recordings other domains' objects own (a poster's narration): their players.
+    extensions.recording_players.append(owned.owned_player)
 
 
 def job_kinds(settings: Settings) -> list[JobKind]:
@@ -35,7 +37,9 @@ def body_limits(settings: Settings) -> BodyLimits:
         paths={
             "/api/v1/streaming/uploads": settings.max_upload_bytes,
             "/studio/uploads": settings.max_upload_bytes,
-        }
+        },
+        # A recording another domain's object owns (a poster's narration), counted too.
+        patterns={r"/api/v1/streaming/owned/[a-z_]+/[0-9]+/recording": settings.max_upload_bytes},
     )
 
 
@@ -51,6 +55,7 @@ def domain() -> Domain:
             media.router,
             recordings.router,
             uploads.router,
+            owned.router,
             pages.router,
             console.router,
             panel.router,

@@ -362,13 +362,18 @@ async def play_recording(
     response: Response,
     user: CurrentUser,
     meeting: CurrentMeeting,
+    ctx: Context,
     db: DbSession,
     runtime: Runtime,
 ) -> dict[str, Any]:
     """A recording's player data, with a media token (cookie) for it; 404 for attendees
     unless it is published and ready."""
     recording = await recordings.playable(
-        db, meeting_id=meeting.id, recording_id=recording_id, user=user
+        db,
+        meeting_id=meeting.id,
+        recording_id=recording_id,
+        user=user,
+        owners=ctx.extensions.recording_owners,
     )
     info = await recordings.play_info(db, recording=recording)
     expires = grant(response, runtime=runtime, scope=tokens.recording_scope(recording.id))

@@ -106,6 +106,10 @@ class Recording(Base):
     # Which published session (and talk, for a pre-recorded talk) it belongs to.
     session_guid: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
     talk_guid: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
+    # What else it belongs to, when not the program's ("poster:17", a poster's narration:
+    # conference.extensions.owner_key); the owning domain's hook decides who manages and
+    # who watches it.
+    owner: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     stage_id: Mapped[int | None] = mapped_column(
         ForeignKey("stages.id", ondelete="SET NULL"), nullable=True
     )

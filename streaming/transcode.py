@@ -6,7 +6,8 @@ PyAV and feeds its frames, at a constant ``--fps``, to :class:`streaming.hls.wri
 writes ``poster.jpg`` (a frame at a tenth of the duration) and ``recording.mp4`` (the top
 rendition remuxed, no second encode). It writes into ``.<id>.partial`` beside ``DIR`` and
 renames it into place at the end, so a crash never leaves a half-written recording where the
-player looks.
+player looks. A file with sound and no picture (a poster's narration) becomes one audio
+rendition instead (:mod:`streaming.hls.audio`): no black picture encoded, no poster.
 
 It talks to its parent (the job runner, :mod:`conference.jobs.child`) in JSON lines on stdout:
 ``{"progress": percent, "done": seconds, "total": seconds}`` while it works and
@@ -37,6 +38,8 @@ from av.audio.frame import AudioFrame
 from av.video.frame import VideoFrame
 
 from conference.jobs.child import EXIT_BAD_INPUT, report_progress, report_result
+from streaming.hls.audio import RENDITION as AUDIO_RENDITION
+from streaming.hls.audio import write_audio_hls
 from streaming.hls.ladder import Rendition, parse_ladder
 from streaming.hls.writer import HlsLadderWriter
 from streaming.library.probe import NotAVideo, make_thumbnail, probe_media, remux_to_mp4
@@ -76,13 +79,16 @@ def transcode(
 ) -> TranscodeResult:
     """Transcode ``source`` into ``out_dir`` (master playlist, renditions, poster, MP4)."""
     try:
-        info = probe_media(source)
+        # Only routes that accept sound alone (a narration) let an audio-only file through.
+        info = probe_media(source, audio_only=True)
     except NotAVideo as exc:
         raise BadInput(str(exc)) from exc
     total = info.duration_seconds
     work = partial_dir(out_dir)
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
+    if not info.has_video:
+        return _transcode_sound(source, out_dir, work, ladder, segment_seconds, total, progress)
     with av.open(str(source)) as container:
         # Both streams keep their offsets from the file's start (audio that begins before
         # the first picture, say); None lets the writer start at the first frame.
@@ -114,6 +120,39 @@ def transcode(
     if progress is not None:
         progress(total or duration, total or duration)
     return TranscodeResult(duration=duration, thumbnail=thumbnail, mp4=mp4)
+
+
+def _transcode_sound(
+    source: Path,
+    out_dir: Path,
+    work: Path,
+    ladder: tuple[Rendition, ...],
+    segment_seconds: float,
+    total: float,
+    progress: Progress | None,
+) -> TranscodeResult:
+    """Sound without a picture: one audio rendition (streaming.hls.audio), no poster; the
+    MP4 download holds the sound."""
+    with av.open(str(source)) as container:
+        try:
+            duration = write_audio_hls(
+                container,
+                work,
+                segment_seconds=segment_seconds,
+                kbps=ladder[0].audio_kbps,
+                total=total,
+                progress=progress,
+                crash_after=_crash_after(),
+            )
+        except ValueError as exc:
+            raise BadInput(str(exc)) from exc
+    mp4 = _try(lambda: remux_to_mp4(work, AUDIO_RENDITION, work / MP4))
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    os.replace(work, out_dir)
+    if progress is not None:
+        progress(total or duration, total or duration)
+    return TranscodeResult(duration=duration, thumbnail=False, mp4=mp4)
 
 
 def _try(action: Callable[[], object]) -> bool:

@@ -128,7 +128,7 @@ class _SpooledFile:
             await asyncio.to_thread(self.handle.write, data)
 
 
-def _discard(path: Path) -> None:
+def discard(path: Path) -> None:
     """Remove what a refused upload wrote (a quick metadata operation)."""
     path.unlink(missing_ok=True)
 
@@ -148,7 +148,7 @@ async def receive_file(chunks: AsyncIterator[bytes], *, dest: Path, max_bytes: i
                 await out.write(chunk)
             await out.flush()
     except BaseException:
-        _discard(dest)
+        discard(dest)
         raise
     return size
 
@@ -158,7 +158,7 @@ async def check_video(path: Path) -> MediaInfo:
     try:
         return await asyncio.to_thread(probe_media, path)
     except BaseException:
-        _discard(path)
+        discard(path)
         raise
 
 
@@ -186,7 +186,7 @@ async def accept_upload(
             db, ctx=ctx, target=target, user=user, source_path=f"{UPLOADS_DIR}/{final.name}"
         )
     except BaseException:
-        _discard(final)
+        discard(final)
         raise
     ctx.job_runner.wake()
     return uploaded

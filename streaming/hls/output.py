@@ -13,6 +13,21 @@ from streaming.hls.ladder import Rendition
 AUDIO_RATE = 48_000
 
 
+def hls_muxer_options(folder: Path, segment: Fraction, file_prefix: str = "") -> dict[str, str]:
+    """FFmpeg's ``hls`` muxer options for one rendition in ``folder``: fMP4 segments of
+    ``segment`` seconds, one growing playlist (ENDLIST once closed)."""
+    return {
+        "hls_time": str(float(segment)),
+        "hls_list_size": "0",
+        "hls_playlist_type": "event",
+        "hls_segment_type": "fmp4",
+        "hls_fmp4_init_filename": f"{file_prefix}init.mp4",
+        "hls_segment_filename": str(folder / f"{file_prefix}seg_%05d.m4s"),
+        "hls_flags": "independent_segments+temp_file",
+        "start_number": "1",
+    }
+
+
 def open_output(
     folder: Path,
     rendition: Rendition,
@@ -32,16 +47,7 @@ def open_output(
         str(folder / "index.m3u8"),
         mode="w",
         format="hls",
-        options={
-            "hls_time": str(float(segment)),
-            "hls_list_size": "0",
-            "hls_playlist_type": "event",
-            "hls_segment_type": "fmp4",
-            "hls_fmp4_init_filename": f"{file_prefix}init.mp4",
-            "hls_segment_filename": str(folder / f"{file_prefix}seg_%05d.m4s"),
-            "hls_flags": "independent_segments+temp_file",
-            "start_number": "1",
-        },
+        options=hls_muxer_options(folder, segment, file_prefix),
     )
     video = container.add_stream("libx264", rate=fps)
     video.width, video.height, video.pix_fmt = rendition.width, rendition.height, "yuv420p"

@@ -20,6 +20,8 @@ from conference.files import write_atomically
 # Demuxer names (FFmpeg's, from the content) of the containers we accept: mp4/mov and
 # Matroska/WebM. A file named .mp4 that is anything else is refused.
 ACCEPTED_FORMATS = ("mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm")
+# And, where sound alone is enough (a narration): Ogg, MP3 and WAV.
+AUDIO_FORMATS = ("ogg", "mp3", "wav")
 # Still-image codecs: a picture is not a talk, whatever its container.
 _IMAGE_CODECS = frozenset({"png", "mjpeg", "gif", "bmp", "webp", "tiff", "jpeg2000"})
 # How many packets to read looking for the first decodable picture.
@@ -53,26 +55,35 @@ class MediaInfo:
     duration_seconds: float
 
 
-def probe_media(path: Path) -> MediaInfo:
+def probe_media(path: Path, *, audio_only: bool = False) -> MediaInfo:
     """Open ``path`` with PyAV and check it is a usable video by decoding its first picture.
 
     Raises :class:`NotAVideo` for anything else (text, images, truncated files, audio only,
-    containers other than mp4/mov/webm/mkv).
+    containers other than mp4/mov/webm/mkv). With ``audio_only``, sound without a picture
+    is accepted too (also as m4a, mp3, Ogg or WAV), checked by decoding its first frame.
     """
     try:
         container = av.open(str(path), mode="r")
     except (av.FFmpegError, UnicodeDecodeError, ValueError) as exc:
-        raise NotAVideo("The file is not a video we can read.") from exc
+        what = "audio or video" if audio_only else "a video"
+        raise NotAVideo(f"The file is not {what} we can read.") from exc
     with container:
-        if container.format.name not in ACCEPTED_FORMATS:
+        accepted = ACCEPTED_FORMATS + (AUDIO_FORMATS if audio_only else ())
+        if container.format.name not in accepted:
+            if audio_only:
+                raise NotAVideo("Upload an MP4, MOV or WebM video, or M4A, MP3, Ogg or WAV audio.")
             raise NotAVideo("Upload an MP4, MOV or WebM video.")
+        audio = container.streams.audio[0] if container.streams.audio else None
+        # Cover art in a music file is a one-picture "video" stream: not a picture track.
+        moving = [v for v in container.streams.video if v.codec_context.name not in _IMAGE_CODECS]
+        if audio_only and not moving and audio is not None:
+            return _probe_sound(container, audio)
         if not container.streams.video:
             raise NotAVideo("The file has no video.")
         video = container.streams.video[0]
         codec = video.codec_context.name
         if codec in _IMAGE_CODECS:
             raise NotAVideo("The file is a picture, not a video.")
-        audio = container.streams.audio[0] if container.streams.audio else None
         try:
             frame = _first_frame(container, video)
         except (av.FFmpegError, ValueError) as exc:
@@ -97,6 +108,43 @@ def probe_media(path: Path) -> MediaInfo:
         )
 
 
+def _probe_sound(container: av.container.InputContainer, audio: av.AudioStream) -> MediaInfo:
+    """The facts of a file whose only usable track is sound (its first frame decoded)."""
+    try:
+        decoded = next(
+            (f for p in container.demux(audio) for f in p.decode() if isinstance(f, av.AudioFrame)),
+            None,
+        )
+    except (av.FFmpegError, ValueError) as exc:
+        raise NotAVideo("The sound cannot be decoded.") from exc
+    if decoded is None:
+        raise NotAVideo("The file has no sound.")
+    duration = _duration(container, audio)
+    if duration <= 0:
+        raise NotAVideo("The recording has no duration.")
+    return MediaInfo(
+        format_name=container.format.name,
+        container=_audio_container_kind(container, audio.codec_context.name),
+        has_video=False,
+        has_audio=True,
+        video_codec="",
+        audio_codec=audio.codec_context.name,
+        width=0,
+        height=0,
+        fps=None,
+        duration_seconds=round(duration, 3),
+    )
+
+
+def _audio_container_kind(container: av.container.InputContainer, codec: str) -> str:
+    name = container.format.name
+    if name.startswith("matroska"):
+        return "webm" if codec in ("opus", "vorbis") else "mka"
+    if name in AUDIO_FORMATS:
+        return {"ogg": "ogg", "mp3": "mp3", "wav": "wav"}[name]
+    return "m4a"
+
+
 def _first_frame(
     container: av.container.InputContainer, video: av.VideoStream
 ) -> av.VideoFrame | None:
@@ -109,11 +157,13 @@ def _first_frame(
     return None
 
 
-def _duration(container: av.container.InputContainer, video: av.VideoStream) -> float:
+def _duration(
+    container: av.container.InputContainer, stream: av.VideoStream | av.AudioStream
+) -> float:
     if container.duration is not None and container.duration > 0:
         return container.duration / av.time_base
-    if video.duration is not None and video.time_base is not None:
-        return float(video.duration * video.time_base)
+    if stream.duration is not None and stream.time_base is not None:
+        return float(stream.duration * stream.time_base)
     return 0.0
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from conference.accounts.models import Role, User
 from conference.errors import Conflict, InvalidInput, NotFound
+from conference.extensions import RecordingOwner, parse_owner_key
 from conference.files import write_atomically
 from conference.jobs import service as jobs
 from conference.program.models import Stage
@@ -94,12 +95,31 @@ async def captions_of(db: AsyncSession, *, recording_id: int) -> list[Caption]:
     )
 
 
+async def owner_may_watch(
+    db: AsyncSession, owners: Mapping[str, RecordingOwner], key: str, viewer: User | None
+) -> bool:
+    """Whether ``viewer`` may play what the owner key ``key`` owns, as its domain's hook
+    answers (an unknown kind: nobody)."""
+    parsed = parse_owner_key(key)
+    owner = owners.get(parsed[0]) if parsed else None
+    return parsed is not None and owner is not None and await owner.watch(db, viewer, parsed[1])
+
+
 async def playable(
-    db: AsyncSession, *, meeting_id: int, recording_id: int, user: User
+    db: AsyncSession,
+    *,
+    meeting_id: int,
+    recording_id: int,
+    user: User,
+    owners: Mapping[str, RecordingOwner],
 ) -> Recording:
     """A recording ``user`` may play: attendees get 404 unless it is published and ready;
-    organizers may play any ready one (409 while it is still being made)."""
+    organizers may play any ready one (409 while it is still being made). One that belongs
+    to something else (a poster's narration) also needs its owner's consent, organizers'
+    included: a 404 without it."""
     recording = await get_recording(db, meeting_id=meeting_id, recording_id=recording_id)
+    if recording.owner is not None and not await owner_may_watch(db, owners, recording.owner, user):
+        raise NotFound("There is no such recording.")
     if user.has_role(Role.organizer):
         if recording.status != RecordingStatus.ready.value:
             raise Conflict("This recording is not ready to play yet.")
@@ -171,6 +191,13 @@ async def update_recording(
     unknown = set(changes) - EDITABLE
     if unknown:
         raise InvalidInput(f"Cannot change {', '.join(sorted(unknown))}.")
+    placed = [k for k in ("session_guid", "talk_guid", "premiere_at") if changes.get(k)]
+    if recording.owner is not None and placed:
+        # Its owner (a poster, say) decides who watches it: it has no place in the program.
+        held_by = recording.owner.replace(":", " ")
+        raise InvalidInput(
+            f"This recording belongs to {held_by}, not to the program.", field=placed[0]
+        )
     if "title" in changes:
         title = str(changes["title"] or "").strip()
         if not title:

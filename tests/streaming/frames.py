@@ -200,3 +200,34 @@ def write_sample_video(
         if sound is not None:
             output.mux(sound.encode(None))
     return path
+
+
+SoundContainer = Literal["m4a", "ogg", "mp3", "wav"]
+# FFmpeg's muxer and encoder for each kind of sound file.
+_SOUND_FORMATS: dict[SoundContainer, tuple[str, str]] = {
+    "m4a": ("ipod", "aac"),
+    "ogg": ("ogg", "libopus"),
+    "mp3": ("mp3", "libmp3lame"),
+    "wav": ("wav", "pcm_s16le"),
+}
+
+
+def write_sample_sound(path: Path, seconds: float, container: SoundContainer = "m4a") -> Path:
+    """Write a small real sound-only file (a 440 Hz sine: AAC in m4a, Opus in Ogg, MP3 or
+    PCM in WAV), as a narration recorded without a camera."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    muxer, codec = _SOUND_FORMATS[container]
+    with av.open(str(path), mode="w", format=muxer) as output:
+        sound = output.add_stream(codec, rate=48_000)
+        assert isinstance(sound, av.AudioStream)
+        sound.layout = "stereo"
+        resampler = av.AudioResampler(format=sound.format, layout="stereo", rate=48_000)
+        written = 0
+        while written < seconds * 48_000:
+            for chunk in resampler.resample(audio_frame(written)):
+                output.mux(sound.encode(chunk))
+            written += 960
+        for chunk in resampler.resample(None):
+            output.mux(sound.encode(chunk))
+        output.mux(sound.encode(None))
+    return path

@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from conference.settings import Settings
 from streaming.models import Recording
 from tests.factories import UserFactory, csrf, sign_in
-from tests.streaming.frames import Container, write_sample_video
+from tests.streaming.frames import Container, write_sample_sound, write_sample_video
 from tests.streaming.uploading import (
     ATTENDEE,
     CHAIR,
@@ -211,7 +211,7 @@ async def test_bad_program_references_are_refused(
 
 
 async def test_a_file_that_is_not_a_video_is_refused(
-    app: FastAPI, client: httpx.AsyncClient, settings: Settings, program: Program
+    app: FastAPI, client: httpx.AsyncClient, settings: Settings, program: Program, tmp_path: Path
 ) -> None:
     await sign_in(client, ORGANIZER)
     text = b"Slides for the talk, not a video at all.\n" * 200
@@ -220,6 +220,10 @@ async def test_a_file_that_is_not_a_video_is_refused(
     assert response.json()["field"] == "file"
     empty = await upload(client, b"", talk=program.talk)
     assert empty.status_code == 422
+    # A talk is a video: sound alone (which a poster's narration may be) is refused here.
+    sound = write_sample_sound(tmp_path / "voice.m4a", 1.0).read_bytes()
+    voice = await upload(client, sound, talk=program.talk)
+    assert (voice.status_code, voice.json()["detail"]) == (422, "The file has no video.")
     await _assert_nothing_left(app, settings)
 
 

@@ -20,9 +20,11 @@ from streaming.library.probe import (
     remux_to_mp4,
 )
 from tests.streaming.frames import (
+    SoundContainer,
     audio_frame,
     read_capture_ms,
     video_frame,
+    write_sample_sound,
     write_sample_video,
 )
 
@@ -205,3 +207,30 @@ def test_frames_helpers_carry_time() -> None:
         960,
         "s16",
     )
+
+
+@pytest.mark.parametrize(
+    ("container", "codec"),
+    [("m4a", "aac"), ("ogg", "opus"), ("mp3", "mp3float"), ("wav", "pcm_s16le")],
+)
+def test_sound_alone_is_accepted_only_where_asked(
+    tmp_path: Path, container: SoundContainer, codec: str
+) -> None:
+    path = write_sample_sound(tmp_path / "narration.bin", 2, container)
+    info = probe_media(path, audio_only=True)
+    assert (info.container, info.audio_codec) == (container, codec)
+    assert (info.has_video, info.has_audio, info.width, info.fps) == (False, True, 0, None)
+    assert info.duration_seconds == pytest.approx(2.0, rel=0.1)
+    # A talk is a video: the same file is refused where sound alone is not enough.
+    with pytest.raises(NotAVideo):
+        probe_media(path)
+
+
+def test_what_is_neither_sound_nor_video_is_refused_naming_both(tmp_path: Path) -> None:
+    path = tmp_path / "notes.m4a"
+    path.write_text("Slide 1: IL-6\n" * 50)
+    with pytest.raises(NotAVideo, match=r"^The file is not audio or video we can read\.$"):
+        probe_media(path, audio_only=True)
+    png = write_png(tmp_path / "still.png")
+    with pytest.raises(NotAVideo, match=r"M4A, MP3, Ogg or WAV audio\."):
+        probe_media(png, audio_only=True)
