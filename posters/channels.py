@@ -16,6 +16,7 @@ from conference.accounts.models import User
 from conference.program.service import current_meeting
 from posters import service
 from posters.talk import realtime as talk
+from posters.tiles import grants as tile_grants
 
 if TYPE_CHECKING:
     from conference.context import AppContext
@@ -32,6 +33,8 @@ async def poster_policy(ctx: AppContext, db: AsyncSession, user: User, argument:
 
 
 def register(realtime: Realtime) -> None:
-    """The ``poster:<id>`` channel kind (its viewers are counted), and its comments."""
+    """The ``poster:<id>`` channel kind (its viewers are counted), its comments, and the
+    app's grants to posters' rendered files."""
     realtime.channel("poster", argument=limits.ID_PATTERN, policy=poster_policy, presence=True)
     talk.register(realtime)
+    tile_grants.register(realtime)

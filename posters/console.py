@@ -33,6 +33,7 @@ from posters.imports.schemas import ImportReport
 from posters.imports.service import apply_poster_import, read_posters
 from posters.imports.sheet import COLUMNS
 from posters.models import POSTER_STATE_LABELS, Poster, PosterState
+from posters.tiles.grants import tile_grants
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 
@@ -107,7 +108,10 @@ async def _sheet(
         raise ImportRefused([Problem("file", "the file is empty")])
     program = await ctx.programs.latest(db, meeting_id=meeting.id)
     sheet = await read_posters(content, program=program)
-    return await apply_poster_import(db, meeting_id=meeting.id, sheet=sheet, dry_run=dry_run)
+    report = await apply_poster_import(db, meeting_id=meeting.id, sheet=sheet, dry_run=dry_run)
+    if not dry_run and report.change_count:
+        tile_grants(ctx).forget_all()  # states may have changed who sees which poster
+    return report
 
 
 async def _zip(

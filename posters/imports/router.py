@@ -23,6 +23,7 @@ from conference.program.interop.router import refused
 from posters.imports.pdfs import apply_pdf_import
 from posters.imports.schemas import ImportReport
 from posters.imports.service import apply_poster_import, read_posters
+from posters.tiles.grants import tile_grants
 
 router = APIRouter(prefix="/api/v1/posters", tags=["posters: import"])
 
@@ -90,7 +91,12 @@ async def import_posters(
             raise ImportRefused([Problem("file", "the file is empty")])
         program = await ctx.programs.latest(db, meeting_id=meeting.id)
         sheet = await read_posters(content, program=program)
-        return await apply_poster_import(db, meeting_id=meeting.id, sheet=sheet, dry_run=not apply)
+        report = await apply_poster_import(
+            db, meeting_id=meeting.id, sheet=sheet, dry_run=not apply
+        )
+        if apply and report.change_count:
+            tile_grants(ctx).forget_all()  # states may have changed who sees which poster
+        return report
     except ImportRefused as exc:
         return refused(exc)
 
