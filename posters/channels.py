@@ -17,6 +17,7 @@ from conference.program.service import current_meeting
 from posters import service
 from posters.slots import realtime as slot_chat
 from posters.talk import realtime as talk
+from posters.tiles import grants as tile_grants
 
 if TYPE_CHECKING:
     from conference.context import AppContext
@@ -33,8 +34,9 @@ async def poster_policy(ctx: AppContext, db: AsyncSession, user: User, argument:
 
 
 def register(realtime: Realtime) -> None:
-    """The ``poster:<id>`` channel kind (its viewers are counted), its comments and its live
-    slot's chat."""
+    """The ``poster:<id>`` channel kind (its viewers are counted), its comments, its live
+    slot's chat, and the app's grants to posters' rendered files."""
     realtime.channel("poster", argument=limits.ID_PATTERN, policy=poster_policy, presence=True)
     talk.register(realtime)
     slot_chat.register(realtime)
+    tile_grants.register(realtime)

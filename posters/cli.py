@@ -22,8 +22,8 @@ from conference.errors import ServiceError
 from conference.program.interop.plan import ImportRefused
 from conference.program.models import Meeting
 from conference.program.service import current_meeting
-from posters.imports.pdfs import apply_pdf_import
-from posters.imports.service import apply_poster_import, read_posters
+from posters.imports.pdfs import import_pdf_zip
+from posters.imports.service import import_abstracts_file
 
 OpenContext = Callable[[], AbstractAsyncContextManager[AppContext]]
 T = TypeVar("T")
@@ -71,10 +71,8 @@ def build_app(open_context: OpenContext) -> typer.Typer:
         async def work(ctx: AppContext, db: AsyncSession, meeting: Meeting) -> list[str]:
             _check_size(file, ctx.settings.max_import_bytes)
             content = await asyncio.to_thread(file.read_bytes)
-            program = await ctx.programs.latest(db, meeting_id=meeting.id)
-            sheet = await read_posters(content, program=program)
-            report = await apply_poster_import(
-                db, meeting_id=meeting.id, sheet=sheet, dry_run=not apply
+            report = await import_abstracts_file(
+                db, ctx=ctx, meeting_id=meeting.id, content=content, dry_run=not apply
             )
             return report.lines()
 
@@ -90,13 +88,8 @@ def build_app(open_context: OpenContext) -> typer.Typer:
         async def work(ctx: AppContext, db: AsyncSession, meeting: Meeting) -> list[str]:
             _check_size(file, ctx.settings.max_poster_zip_bytes)
             with file.open("rb") as source:
-                report = await apply_pdf_import(
-                    db,
-                    meeting_id=meeting.id,
-                    var_dir=ctx.settings.var_dir,
-                    source=source,
-                    dry_run=not apply,
-                    jobs=ctx.jobs,
+                report = await import_pdf_zip(
+                    db, ctx=ctx, meeting_id=meeting.id, source=source, dry_run=not apply
                 )
             return report.lines()
 

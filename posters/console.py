@@ -25,12 +25,12 @@ from conference.context import AppContext
 from conference.deps import Context, CurrentMeeting, DbSession
 from conference.errors import ServiceError
 from conference.extensions import ConsoleSection
-from conference.program.interop.plan import ImportRefused, Problem
+from conference.program.interop.plan import ImportRefused
 from conference.program.models import Meeting
 from posters.imports import staging as import_staging
-from posters.imports.pdfs import apply_pdf_import
+from posters.imports.pdfs import import_pdf_zip
 from posters.imports.schemas import ImportReport
-from posters.imports.service import apply_poster_import, read_posters
+from posters.imports.service import import_abstracts_file
 from posters.imports.sheet import COLUMNS
 from posters.models import POSTER_STATE_LABELS, Poster, PosterState
 
@@ -103,27 +103,15 @@ async def _sheet(
     ctx: AppContext, db: AsyncSession, meeting: Meeting, source: IO[bytes], *, dry_run: bool
 ) -> ImportReport:
     content = await asyncio.to_thread(source.read)
-    if not content:
-        raise ImportRefused([Problem("file", "the file is empty")])
-    program = await ctx.programs.latest(db, meeting_id=meeting.id)
-    sheet = await read_posters(content, program=program)
-    return await apply_poster_import(db, meeting_id=meeting.id, sheet=sheet, dry_run=dry_run)
+    return await import_abstracts_file(
+        db, ctx=ctx, meeting_id=meeting.id, content=content, dry_run=dry_run
+    )
 
 
 async def _zip(
     ctx: AppContext, db: AsyncSession, meeting: Meeting, source: IO[bytes], *, dry_run: bool
 ) -> ImportReport:
-    report = await apply_pdf_import(
-        db,
-        meeting_id=meeting.id,
-        var_dir=ctx.settings.var_dir,
-        source=source,
-        dry_run=dry_run,
-        jobs=ctx.jobs,
-    )
-    if not dry_run:
-        ctx.job_runner.wake()  # the tiles of the new PDFs
-    return report
+    return await import_pdf_zip(db, ctx=ctx, meeting_id=meeting.id, source=source, dry_run=dry_run)
 
 
 class _Run(Protocol):

@@ -29,6 +29,7 @@ from posters.schemas import (
     PosterSettingsIn,
     PosterSettingsOut,
 )
+from posters.tiles.grants import forget_poster
 
 router = APIRouter(prefix="/api/v1/posters", tags=["posters"])
 
@@ -150,4 +151,5 @@ async def change_poster(
     program = await ctx.programs.latest(db, meeting_id=meeting.id)
     await service.update_poster(db, poster=poster, actor=user, changes=body, program=program)
     await db.commit()
+    forget_poster(ctx, poster.id)  # its state or presenter may have changed who sees it
     return service.poster_out(poster)

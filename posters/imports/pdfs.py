@@ -22,6 +22,7 @@ from typing import IO
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from conference.context import AppContext
 from conference.jobs.kinds import JobKinds
 from conference.jobs.models import JobPriority
 from conference.program.interop.plan import ImportRefused, Problem
@@ -230,6 +231,25 @@ async def apply_pdf_import(
         # go with them.
         await asyncio.to_thread(_remove, written)
         raise
+    return report
+
+
+async def import_pdf_zip(
+    db: AsyncSession, *, ctx: AppContext, meeting_id: int, source: IO[bytes], dry_run: bool
+) -> ImportReport:
+    """The one way the console, the API and the command line import a zip of PDFs:
+    :func:`apply_pdf_import` with the app's settings and job kinds, then the job runner
+    woken for the new PDFs' tiles."""
+    report = await apply_pdf_import(
+        db,
+        meeting_id=meeting_id,
+        var_dir=ctx.settings.var_dir,
+        source=source,
+        dry_run=dry_run,
+        jobs=ctx.jobs,
+    )
+    if not dry_run:
+        ctx.job_runner.wake()
     return report
 
 

@@ -9,20 +9,18 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
-from typing import IO, Annotated, Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import UploadFile
 
-from conference.context import AppContext
 from conference.deps import Context, CurrentMeeting, DbSession, Organizer
 from conference.program.interop.plan import ImportRefused, Problem
 from conference.program.interop.router import refused
-from posters.imports.pdfs import apply_pdf_import
+from posters.imports.pdfs import import_pdf_zip
 from posters.imports.schemas import ImportReport
-from posters.imports.service import apply_poster_import, read_posters
+from posters.imports.service import import_abstracts_file
 
 router = APIRouter(prefix="/api/v1/posters", tags=["posters: import"])
 
@@ -86,11 +84,9 @@ async def import_posters(
             content = await (await _form_file(request)).read()
         else:
             content = await request.body()
-        if not content:
-            raise ImportRefused([Problem("file", "the file is empty")])
-        program = await ctx.programs.latest(db, meeting_id=meeting.id)
-        sheet = await read_posters(content, program=program)
-        return await apply_poster_import(db, meeting_id=meeting.id, sheet=sheet, dry_run=not apply)
+        return await import_abstracts_file(
+            db, ctx=ctx, meeting_id=meeting.id, content=content, dry_run=not apply
+        )
     except ImportRefused as exc:
         return refused(exc)
 
@@ -113,7 +109,9 @@ async def import_pdfs(
     try:
         if _is_multipart(request):
             upload = await _form_file(request)
-            return await _import_zip(ctx, db, meeting.id, upload.file, apply)
+            return await import_pdf_zip(
+                db, ctx=ctx, meeting_id=meeting.id, source=upload.file, dry_run=not apply
+            )
         # Kept on disk (in the var directory: /tmp may be memory), written a MiB at a time
         # from a worker thread: a zip of hundreds of posters is never held in memory.
         directory = ctx.settings.var_dir / "imports"
@@ -129,22 +127,8 @@ async def import_pdfs(
                     pending, size = [], 0
             await asyncio.to_thread(spool.write, b"".join(pending))
             spool.seek(0)
-            return await _import_zip(ctx, db, meeting.id, spool, apply)
+            return await import_pdf_zip(
+                db, ctx=ctx, meeting_id=meeting.id, source=spool, dry_run=not apply
+            )
     except ImportRefused as exc:
         return refused(exc)
-
-
-async def _import_zip(
-    ctx: AppContext, db: AsyncSession, meeting_id: int, source: IO[bytes], apply: bool
-) -> ImportReport:
-    report = await apply_pdf_import(
-        db,
-        meeting_id=meeting_id,
-        var_dir=ctx.settings.var_dir,
-        source=source,
-        dry_run=not apply,
-        jobs=ctx.jobs,
-    )
-    if apply:
-        ctx.job_runner.wake()  # the tiles of the new PDFs
-    return report

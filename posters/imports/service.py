@@ -19,7 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from conference.accounts.models import User
+from conference.context import AppContext
 from conference.errors import Conflict
+from conference.program.interop.plan import ImportRefused, Problem
 from conference.program.models import SessionType
 from conference.program.published.program import PublishedProgram
 from posters import content
@@ -28,6 +30,7 @@ from posters.imports.sheet import PosterRow, PosterSheet, SessionChoice, read_sh
 from posters.models import Poster
 from posters.schemas import PosterIn
 from posters.service import write_poster
+from posters.tiles.grants import tile_grants
 
 # Columns compared one by one to tell an updated poster from an unchanged one.
 _PLAIN = ("title", "abstract", "topic", "doi", "state", "session_guid")
@@ -93,6 +96,22 @@ async def apply_poster_import(
         raise Conflict(
             "The import clashes with a change made meanwhile; nothing was imported. Try again."
         ) from exc
+    return report
+
+
+async def import_abstracts_file(
+    db: AsyncSession, *, ctx: AppContext, meeting_id: int, content: bytes, dry_run: bool
+) -> ImportReport:
+    """The one way the console, the API and the command line import a CSV or XLSX file:
+    read against the published program, applied (or a dry run), and, once posters changed,
+    this process's grants to their tiles forgotten (a state may have changed who sees one)."""
+    if not content:
+        raise ImportRefused([Problem("file", "the file is empty")])
+    program = await ctx.programs.latest(db, meeting_id=meeting_id)
+    sheet = await read_posters(content, program=program)
+    report = await apply_poster_import(db, meeting_id=meeting_id, sheet=sheet, dry_run=dry_run)
+    if not dry_run and report.change_count:
+        tile_grants(ctx).forget_all()
     return report
 
 

@@ -10,14 +10,13 @@ Rendered files are served at ``/posters/<id>/tiles/<version>/`` (``poster.dzi``,
 ``poster_files/<level>/<column>_<row>.jpg``, ``thumbnail.jpg``) to whoever may see the
 poster (404 otherwise, 401 to visitors). The version is in the address, so each file is
 cached for a year, privately (access is checked). A viewer zooming fetches dozens of tiles a
-second: once a viewer has been let in to a render, further tiles of it are served for
-:data:`GRANT_SECONDS` without asking the database (a small per-process cache), so serving a
-tile costs a file read.
+second: once a viewer has been let in to a render, further tiles of it are served for a
+while without asking the database (the app's ``posters.tiles.grants``), so serving a tile
+costs a file read.
 """
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Annotated
 
@@ -36,14 +35,11 @@ from posters.models import Poster, RenderState
 from posters.schemas import PosterOut
 from posters.tiles import pdfs
 from posters.tiles.files import DZI_NAME, THUMBNAIL_NAME, TILES_FOLDER, render_folder
+from posters.tiles.grants import tile_grants
 
 api = APIRouter(prefix="/api/v1/posters", tags=["posters"])
 files = APIRouter(include_in_schema=False)
 
-# How long a viewer let in to a poster's render is served its files without a new check:
-# a poster withdrawn (or a session ended) stops its tiles within this time.
-GRANT_SECONDS = 30.0
-MAX_GRANTS = 20_000
 RENDER_PATH = "/posters/{poster_id}/tiles/{version}"
 CACHE_CONTROL = "private, max-age=31536000, immutable"
 # A Deep Zoom level of a 16k image is at most 15; columns and rows at most 65.
@@ -106,32 +102,13 @@ async def upload_pdf(
     return service.poster_out(poster)
 
 
-class Grants:
-    """Who was let in to which render lately: (session cookie, poster, version) → until."""
-
-    def __init__(self) -> None:
-        self._until: dict[tuple[str, int, int], float] = {}
-
-    def allows(self, key: tuple[str, int, int]) -> bool:
-        until = self._until.get(key)
-        return until is not None and until > time.monotonic()
-
-    def grant(self, key: tuple[str, int, int]) -> None:
-        if len(self._until) >= MAX_GRANTS:
-            # Crude but bounded: everyone asks the database once more.
-            self._until.clear()
-        self._until[key] = time.monotonic() + GRANT_SECONDS
-
-
-grants = Grants()
-
-
 async def _render_path(
     request: Request, ctx: Context, db: DbSession, poster_id: int, version: int
 ) -> Path:
     """The folder of a render the viewer may see; 401 for visitors, 404 otherwise."""
     cookie = request.cookies.get(SESSION_COOKIE, "")
     key = (cookie, poster_id, version)
+    grants = tile_grants(ctx)
     if not (cookie and grants.allows(key)):
         user = await viewer(request, ctx, db)
         if user is None:

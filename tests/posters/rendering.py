@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,14 @@ def render_settings(database_url: str, var_dir: Path, **overrides: Any) -> Setti
     }
     values.update(overrides)
     return app_settings(database_url, var_dir, **values)
+
+
+@asynccontextmanager
+async def second_client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """Another browser on the same app (its own cookies), beside the ``client`` fixture."""
+    transport = httpx.ASGITransport(app=app, client=("203.0.113.8", 50000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
 
 
 async def upload_pdf(client: httpx.AsyncClient, poster_id: int, body: Any) -> httpx.Response:

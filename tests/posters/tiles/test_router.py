@@ -13,12 +13,18 @@ from sqlalchemy import update
 from conference.accounts.models import Role
 from conference.settings import Settings
 from posters.models import Poster, PosterState
-from posters.tiles import router as pdf_routes
 from posters.tiles.files import dzi_url, thumbnail_url
+from posters.tiles.grants import GRANT_SECONDS, tile_grants
 from tests.bench.measure import counting
 from tests.factories import UserFactory, sign_in
 from tests.posters.factories import PosterFactory
-from tests.posters.rendering import poster_row, render_settings, run_worker, upload_pdf
+from tests.posters.rendering import (
+    poster_row,
+    render_settings,
+    run_worker,
+    second_client,
+    upload_pdf,
+)
 from tests.posters.sample_pdfs import small_pdf
 
 IMMUTABLE = "private, max-age=31536000, immutable"
@@ -27,12 +33,6 @@ IMMUTABLE = "private, max-age=31536000, immutable"
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
     return render_settings(database_url, tmp_path / "var")
-
-
-@pytest.fixture(autouse=True)
-def fresh_grants(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each test starts with nobody let in (the cache is per process)."""
-    monkeypatch.setattr(pdf_routes, "grants", pdf_routes.Grants())
 
 
 async def _rendered(
@@ -51,12 +51,23 @@ async def _rendered(
     return await poster_row(app, poster.id)
 
 
+async def _seen_by_an_attendee(
+    app: FastAPI, client: httpx.AsyncClient, users: UserFactory, posters: PosterFactory
+) -> tuple[Poster, str]:
+    """A rendered poster whose descriptor an attendee (signed in on ``client``) was just
+    let in to; its address."""
+    poster = await _rendered(app, client, users, posters)
+    await sign_in(client, (await users.create()).email)
+    url = str(dzi_url(poster))
+    assert (await client.get(url)).status_code == 200
+    return poster, url
+
+
 async def test_an_attendee_gets_the_descriptor_tiles_and_thumbnail(
     app: FastAPI, client: httpx.AsyncClient, users: UserFactory, posters: PosterFactory
 ) -> None:
     poster = await _rendered(app, client, users, posters)
-    attendee = await users.create()
-    await sign_in(client, attendee.email)
+    await sign_in(client, (await users.create()).email)
     dzi = await client.get(str(dzi_url(poster)))
     assert dzi.status_code == 200, dzi.text
     assert dzi.headers["content-type"] == "application/xml"
@@ -101,21 +112,33 @@ async def test_a_visitor_must_sign_in(
     assert (await client.get(str(dzi_url(poster)))).status_code == 401
 
 
-async def test_a_withdrawn_poster_stops_its_tiles(
+async def test_a_poster_withdrawn_elsewhere_stops_its_tiles_once_the_grant_lapses(
     app: FastAPI, client: httpx.AsyncClient, users: UserFactory, posters: PosterFactory
 ) -> None:
-    poster = await _rendered(app, client, users, posters)
-    attendee = await users.create()
-    await sign_in(client, attendee.email)
-    url = str(dzi_url(poster))
-    assert (await client.get(url)).status_code == 200
+    poster, url = await _seen_by_an_attendee(app, client, users, posters)
+    # Withdrawn behind this process's back (another process, or by hand).
     async with app.state.ctx.db.session() as db:
         await db.execute(
             update(Poster).where(Poster.id == poster.id).values(state=PosterState.withdrawn)
         )
         await db.commit()
-    # Within the grant, served from the cache; once it lapses, asked again and refused.
-    pdf_routes.grants = pdf_routes.Grants()
+    # Within the grant, served from the app's grants; once it lapses, asked again, refused.
+    assert (await client.get(url)).status_code == 200
+    grants = tile_grants(app.state.ctx)
+    started = grants.clock()
+    grants.clock = lambda: started + GRANT_SECONDS + 1
+    assert (await client.get(url)).status_code == 404
+
+
+async def test_withdrawing_a_poster_stops_its_tiles_at_once(
+    app: FastAPI, client: httpx.AsyncClient, users: UserFactory, posters: PosterFactory
+) -> None:
+    poster, url = await _seen_by_an_attendee(app, client, users, posters)
+    async with second_client(app) as other:
+        await sign_in(other, (await users.create(Role.organizer)).email)
+        withdrawn = await other.patch(f"/api/v1/posters/{poster.id}", json={"state": "withdrawn"})
+        assert withdrawn.status_code == 200, withdrawn.text
+    # The attendee's grant went with the change: refused well within the grant's time.
     assert (await client.get(url)).status_code == 404
 
 
@@ -123,8 +146,7 @@ async def test_old_versions_and_bad_addresses_are_refused(
     app: FastAPI, client: httpx.AsyncClient, users: UserFactory, posters: PosterFactory
 ) -> None:
     poster = await _rendered(app, client, users, posters)
-    attendee = await users.create()
-    await sign_in(client, attendee.email)
+    await sign_in(client, (await users.create()).email)
     version = poster.render_version
     base = f"/posters/{poster.id}/tiles"
     not_found = [
@@ -164,8 +186,7 @@ async def test_a_tile_once_let_in_needs_no_database(
     posters: PosterFactory,
 ) -> None:
     poster = await _rendered(app, client, users, posters)
-    attendee = await users.create()
-    await sign_in(client, attendee.email)
+    await sign_in(client, (await users.create()).email)
     base = f"/posters/{poster.id}/tiles/{poster.render_version}"
     assert (await client.get(f"{base}/poster.dzi")).status_code == 200
     # Only the requests' own statements: the app's background loops (the announcement
