@@ -67,6 +67,7 @@ from posters import console as posters_console
 from posters import pages as posters_pages
 from posters import router as posters_api
 from posters.demo import seed as posters_demo
+from posters.editing import pages as posters_editing_pages
 from posters.gallery import bookmarks as posters_bookmarks
 from posters.imports import router as posters_imports_api
 from posters.judging import console as posters_judging_console
@@ -340,6 +341,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         posters_console.router,
         posters_api.router,
         posters_pages.router,
+        posters_editing_pages.router,
         posters_slots_api.router,
         posters_slots_pages.router,
         posters_talk_pages.router,

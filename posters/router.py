@@ -7,6 +7,7 @@ settings (the edit deadline) are at ``/api/v1/posters/settings``.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
@@ -29,6 +30,7 @@ from posters.schemas import (
     PosterSettingsIn,
     PosterSettingsOut,
 )
+from posters.tiles.pdfs import remove_poster_files
 
 router = APIRouter(prefix="/api/v1/posters", tags=["posters"])
 
@@ -151,3 +153,21 @@ async def change_poster(
     await service.update_poster(db, poster=poster, actor=user, changes=body, program=program)
     await db.commit()
     return service.poster_out(poster)
+
+
+@router.delete("/{poster_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_poster(
+    poster_id: PathId, ctx: Context, db: DbSession, meeting: CurrentMeeting, user: Organizer
+) -> Response:
+    """Delete a poster with its authors, comments, votes, slots, scores and files
+    (organizers)."""
+    await service.delete_poster(db, meeting_id=meeting.id, poster_id=poster_id, actor=user)
+    await db.commit()
+    settings = ctx.settings
+    await asyncio.to_thread(
+        remove_poster_files,
+        var_dir=settings.var_dir,
+        media_root=settings.media_root,
+        poster_id=poster_id,
+    )
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -45,7 +45,8 @@
     }
   }
 
-  form.addEventListener("submit", async (event) => {
+  // No form once the deadline has passed: the render is still followed.
+  form?.addEventListener("submit", async (event) => {
     event.preventDefault();
     const file = form.querySelector("[data-pdf-file]").files[0];
     if (!file) {
