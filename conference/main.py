@@ -66,6 +66,7 @@ from posters import channels as posters_channels
 from posters import console as posters_console
 from posters import pages as posters_pages
 from posters import router as posters_api
+from posters.demo import judging as posters_demo_judging
 from posters.demo import seed as posters_demo
 from posters.editing import pages as posters_editing_pages
 from posters.gallery import bookmarks as posters_bookmarks
@@ -140,6 +141,7 @@ def build_extensions(settings: Settings, jobs: JobKinds) -> Extensions:
     extensions.demo_seeders.append(exhibitors_demo.seed_sponsors)
     extensions.demo_seeders.append(streaming_demo.seed_stream_key)
     extensions.demo_seeders.append(posters_demo.poster_seeder(settings.var_dir, jobs))
+    extensions.demo_seeders.append(posters_demo_judging.seed_judging)
     extensions.home_sections.append(exhibitors_router.sponsors_home_section)
     extensions.home_sections.append(posters_judging_pages.judging_home_section)
     extensions.user_data_exporters["agenda"] = agenda.export_user_agenda
