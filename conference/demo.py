@@ -13,6 +13,8 @@ from conference.program.demo.meeting import seed_meeting
 from conference.program.demo.program import seed_program
 
 DEMO_PASSWORD = "cytokines2021"  # noqa: S105 - the published demo password
+# Judges no posters of their own: the posters' demo assigns it a few, some already scored.
+JUDGE_EMAIL = "judge@demo.test"
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,8 @@ class DemoAccount:
     country: str
     time_zone: str
     is_healthcare_professional: bool = False
+    # What the account is for beyond its roles, for the operator (judging is no role).
+    note: str = ""
 
 
 DEMO_ACCOUNTS = (
@@ -59,6 +63,15 @@ DEMO_ACCOUNTS = (
         "PBL Assay Science",
         "US",
         "America/New_York",
+    ),
+    DemoAccount(
+        JUDGE_EMAIL,
+        "Jo Judge",
+        (Role.attendee,),
+        "University of Auckland",
+        "NZ",
+        "Pacific/Auckland",
+        note="poster judge",
     ),
     DemoAccount(
         "admin@demo.test",
@@ -106,5 +119,6 @@ def demo_accounts_text(base_url: str) -> str:
     rows = [f"Demo accounts (password for all: {DEMO_PASSWORD}), sign in at {base_url}/signin"]
     for account in DEMO_ACCOUNTS:
         roles = ", ".join(role.value for role in account.roles)
-        rows.append(f"  {account.email:<22} {roles:<20} zone {account.time_zone}")
+        note = f" ({account.note})" if account.note else ""
+        rows.append(f"  {account.email:<22} {roles:<20} zone {account.time_zone}{note}")
     return "\n".join(rows)

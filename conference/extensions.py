@@ -48,6 +48,11 @@ SessionSection = Callable[
 # Renders the player of what an owner key names (a poster's narration) for a viewer; None
 # when there is nothing ready they may watch. Same rules as SessionWatchLink.
 RecordingPlayer = Callable[[Request, AsyncSession, str, User | None], Awaitable[Markup | None]]
+# Forgets what a package holds for an owner key whose thing is being deleted (a deleted
+# poster's narration), in the deletion's transaction; returns what to do once that has
+# committed (remove its files): a rollback must not leave rows without their files.
+AfterCommit = Callable[[], Awaitable[None]]
+OwnerEraser = Callable[[AsyncSession, str], Awaitable[AfterCommit]]
 
 # An owner key: "<kind>:<id>", the kind one of Extensions.recording_owners.
 _OWNER_KEY = re.compile(r"^([a-z][a-z_]{0,30}):([1-9][0-9]{0,17})$")
@@ -166,6 +171,7 @@ class Extensions:
     # their players (the streaming domain).
     recording_owners: dict[str, RecordingOwner] = field(default_factory=dict)
     recording_players: list[RecordingPlayer] = field(default_factory=list)
+    owner_erasers: list[OwnerEraser] = field(default_factory=list)
     console_sections: list[ConsoleSection] = field(default_factory=list)
     video_rooms: VideoRooms = field(default_factory=VideoRooms)
 

@@ -28,6 +28,9 @@ MAX_KEYWORDS = 12
 MAX_KEYWORD_LENGTH = 80
 
 _BOARD_DIGITS = re.compile(r"\d+")
+# A DOI: "10.", a registrant code, "/", a suffix without spaces (ISO 26324, DOI Handbook 2).
+DOI_PATTERN = r"^10\.\d{4,9}(\.\d+)*/\S+$"
+_DOI_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:")
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -101,6 +104,17 @@ def clean_keywords(labels: Iterable[str]) -> list[tuple[str, str]]:
             seen.add(key)
             cleaned.append((key, label))
     return cleaned
+
+
+def clean_doi(value: object) -> object:
+    """A DOI as written, without the resolver address or ``doi:`` people often paste."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    for prefix in _DOI_PREFIXES:
+        if text[: len(prefix)].casefold() == prefix:
+            return text[len(prefix) :].strip()
+    return text
 
 
 def board_order(board: str) -> int:

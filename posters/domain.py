@@ -13,7 +13,9 @@ from conference.jobs.kinds import JobKind, JobKinds
 from conference.realtime.registry import Realtime
 from conference.settings import Settings
 from posters import channels, console, narration, pages, router
+from posters.demo import judging as demo_judging
 from posters.demo import seed as demo
+from posters.editing import pages as editing_pages
 from posters.gallery import bookmarks
 from posters.imports import router as imports_router
 from posters.judging import console as judging_console
@@ -40,6 +42,7 @@ def register_realtime(realtime: Realtime) -> None:
 
 def extend(extensions: Extensions, settings: Settings, jobs: JobKinds) -> None:
     extensions.demo_seeders.append(demo.poster_seeder(settings.var_dir, jobs))
+    extensions.demo_seeders.append(demo_judging.seed_judging)
     extensions.home_sections.append(judging_pages.judging_home_section)
     extensions.user_data_exporters["posters"] = talk_privacy.export_user
     extensions.account_erasers.append(talk_privacy.erase_user)
@@ -96,6 +99,7 @@ def domain() -> Domain:
             console.router,
             router.router,
             pages.router,
+            editing_pages.router,
             slots_router.router,
             slots_pages.router,
             talk_pages.router,

@@ -96,6 +96,9 @@ async def poster_page(
         "thumbnail_url": tiles.thumbnail_url,
         "here": f"/posters/{poster.id}",
         "poster_awards": await awards.published_awards(db, [poster]),
+        # Only its presenter and organizers may: attendees' pages ask nothing more.
+        "may_edit": (service.is_presenter(poster, user) or service.is_organizer(user))
+        and await service.edit_refusal(db, poster=poster, actor=user, now=utcnow()) is None,
     }
     context.update(
         await slots_pages.page_context(

@@ -16,6 +16,7 @@ from conference.deps import Context, CurrentMeeting, CurrentUser, DbSession, Org
 from conference.errors import InvalidInput
 from posters import service
 from posters.content import MAX_KEYWORD_LENGTH
+from posters.editing import service as editing
 from posters.gallery import bookmarks, listing
 from posters.gallery import service as gallery
 from posters.gallery.service import MAX_PAGE, Sort
@@ -153,3 +154,13 @@ async def change_poster(
     await db.commit()
     forget_poster(ctx, poster.id)  # its state or presenter may have changed who sees it
     return service.poster_out(poster)
+
+
+@router.delete("/{poster_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_poster(
+    poster_id: PathId, ctx: Context, db: DbSession, meeting: CurrentMeeting, user: Organizer
+) -> Response:
+    """Delete a poster with its authors, comments, votes, slots, scores, narration and
+    files (organizers)."""
+    await editing.remove_poster(ctx, db, meeting_id=meeting.id, poster_id=poster_id, actor=user)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -2,19 +2,36 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AnyHttpUrl,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
 from conference import limits
 from conference.limits import NoControlCharacters
+from posters import content
 from posters.content import MAX_KEYWORD_LENGTH, MAX_KEYWORDS
 from posters.models import PosterState
 
 MAX_AUTHORS = 60
 MAX_LINKS = 10
 MAX_ABSTRACT = 20_000
+
+
+def _doi(value: str) -> str:
+    if value and not re.fullmatch(content.DOI_PATTERN, value):
+        raise ValueError("a DOI looks like 10.1234/abc.5678 (10., a number, /, the rest)")
+    return value
+
 
 Board = Annotated[
     str,
@@ -36,7 +53,14 @@ Line = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300), 
 Topic = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=100), NoControlCharacters
 ]
-Doi = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), NoControlCharacters]
+# Empty (no DOI) or a DOI; a pasted resolver address or "doi:" is taken off first.
+Doi = Annotated[
+    str,
+    BeforeValidator(content.clean_doi),
+    NoControlCharacters,
+    StringConstraints(max_length=200),
+    AfterValidator(_doi),
+]
 Email = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=254), NoControlCharacters
 ]

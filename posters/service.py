@@ -26,6 +26,7 @@ from conference.realtime.protocol import channel_kind
 from posters import content
 from posters.models import Poster, PosterAuthor, PosterKeyword, PosterSettings, PosterState
 from posters.schemas import AuthorIn, AuthorOut, LinkOut, PosterChanges, PosterIn, PosterOut
+from posters.tiles import jobs as render_jobs
 
 # States a presenter may put their own poster in.
 PRESENTER_STATES = {PosterState.draft, PosterState.submitted, PosterState.withdrawn}
@@ -81,12 +82,16 @@ def may_see(poster: Poster, user: User | None) -> bool:
     return poster.state != PosterState.withdrawn and is_presenter(poster, user)
 
 
-async def load_poster(db: AsyncSession, *, meeting_id: int, poster_id: int) -> Poster | None:
-    """The poster with its authors and keywords, or None."""
+async def load_poster(
+    db: AsyncSession, *, meeting_id: int, poster_id: int, fresh: bool = False
+) -> Poster | None:
+    """The poster with its authors and keywords, or None; ``fresh`` reads it again over
+    what the session holds (after a rollback)."""
     return await db.scalar(
         select(Poster)
         .where(Poster.id == poster_id, Poster.meeting_id == meeting_id)
         .options(selectinload(Poster.authors), selectinload(Poster.keywords))
+        .execution_options(populate_existing=fresh)
     )
 
 
@@ -120,11 +125,49 @@ async def editable_poster(
     """The poster if ``actor`` may edit it now: NotFound if they may not see it, Forbidden
     if they see it but may not edit it (an attendee, or a presenter past the deadline)."""
     poster = await visible_poster(db, meeting_id=meeting_id, poster_id=poster_id, viewer=actor)
-    deadline = (await poster_settings(db, meeting_id=meeting_id)).edit_deadline
-    if not may_edit(poster, actor, deadline=deadline, now=now):
-        if is_presenter(poster, actor):
-            raise Forbidden("The deadline for editing posters has passed.")
-        raise Forbidden("Only the poster's presenter and organizers edit it.")
+    refusal = await edit_refusal(db, poster=poster, actor=actor, now=now)
+    if refusal is not None:
+        raise refusal
+    return poster
+
+
+async def edit_refusal(
+    db: AsyncSession, *, poster: Poster, actor: User, now: datetime
+) -> Forbidden | None:
+    """Why ``actor`` may not edit ``poster`` now (the error to raise), or None if they may."""
+    deadline = (await poster_settings(db, meeting_id=poster.meeting_id)).edit_deadline
+    if may_edit(poster, actor, deadline=deadline, now=now):
+        return None
+    if is_presenter(poster, actor):
+        return Forbidden("The deadline for editing posters has passed.")
+    return Forbidden("Only the poster's presenter and organizers edit it.")
+
+
+def settable_states(poster: Poster, actor: User) -> list[PosterState]:
+    """The states ``actor`` may give ``poster`` (its current one included), in the
+    lifecycle's order; empty when they may not change it (a presenter's published poster)."""
+    if is_organizer(actor):
+        return list(PosterState)
+    if poster.state == PosterState.published:
+        return []
+    return [s for s in PosterState if s in PRESENTER_STATES]
+
+
+async def delete_poster(
+    db: AsyncSession, *, meeting_id: int, poster_id: int, actor: User
+) -> Poster:
+    """Delete a poster with everything hanging off it (organizers); flushed, not committed.
+    Its renders still queued are dropped with it. Its files stay until the caller has
+    committed and removes them (``posters.tiles.pdfs.remove_poster_files``): a rollback
+    must not leave a poster without its PDF."""
+    if not is_organizer(actor):
+        raise Forbidden("Only organizers delete posters.")
+    poster = await load_poster(db, meeting_id=meeting_id, poster_id=poster_id)
+    if poster is None:
+        raise NotFound("There is no poster at this address.")
+    await render_jobs.drop_queued(db, poster_id=poster.id)
+    await db.delete(poster)
+    await db.flush()
     return poster
 
 

@@ -25,6 +25,7 @@ def extend(extensions: Extensions, settings: Settings, kinds: JobKinds) -> None:
     extensions.video_rooms.address = panel.room_address
     # Recordings other domains' objects own (a poster's narration): their players.
     extensions.recording_players.append(owned.owned_player)
+    extensions.owner_erasers.append(owned.owner_eraser(settings.media_root))
 
 
 def job_kinds(settings: Settings) -> list[JobKind]:

@@ -35,7 +35,13 @@ from conference.accounts.models import Role, User
 from conference.context import AppContext
 from conference.deps import Context, CurrentUser, DbSession, PathId
 from conference.errors import Conflict, InvalidInput, NotFound
-from conference.extensions import OwnerGrant, RecordingOwner, owner_key
+from conference.extensions import (
+    AfterCommit,
+    OwnerEraser,
+    OwnerGrant,
+    RecordingOwner,
+    owner_key,
+)
 from conference.jobs import service as jobs
 from conference.jobs.models import Job
 from conference.settings import Settings
@@ -188,6 +194,21 @@ async def remove_owned(db: AsyncSession, *, settings: Settings, key: str) -> Non
     ids = await _delete_rows(db, found)
     await db.commit()
     await asyncio.to_thread(_remove_folders, settings.media_root, ids)
+
+
+def owner_eraser(media_root: Path) -> OwnerEraser:
+    """``Extensions.owner_erasers``' hook: a deleted thing's recordings go with it (rows now,
+    in the deletion's transaction, even while one is being made; folders once committed)."""
+
+    async def erase(db: AsyncSession, key: str) -> AfterCommit:
+        ids = await _delete_rows(db, await owned_recordings(db, key=key))
+
+        async def remove_folders() -> None:
+            await asyncio.to_thread(_remove_folders, media_root, ids)
+
+        return remove_folders
+
+    return erase
 
 
 async def playable_owned(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import shutil
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from conference.jobs.service import enqueue
 from conference.web.limits import BodyTooLarge
 from posters.models import Poster, RenderState
 from posters.tiles import jobs as render_jobs
+from posters.tiles.files import poster_media
 
 # Every PDF starts with this within its first 1,024 bytes (ISO 32000-1, 7.5.2).
 PDF_MAGIC = b"%PDF-"
@@ -175,3 +177,11 @@ def forget_pdf(var_dir: Path, *, previous: str, current: str) -> None:
     it still running keeps reading it: an open file outlives its name)."""
     if previous and previous != current:
         (var_dir / previous).unlink(missing_ok=True)
+
+
+def remove_poster_files(*, var_dir: Path, media_root: Path, poster_id: int) -> None:
+    """Remove a deleted poster's files: its PDFs (``VAR_DIR/posters/<id>/``) and its renders
+    (``MEDIA_DIR/posters/<id>/``). Call once the deletion is committed. A render still
+    running for it removes its own folder when it ends (its poster is gone: never applied)."""
+    shutil.rmtree(posters_root(var_dir) / str(poster_id), ignore_errors=True)
+    shutil.rmtree(poster_media(media_root, poster_id), ignore_errors=True)

@@ -38,14 +38,16 @@
     const poster = await response.json();
     show(poster);
     if (poster.render_state === "ready") {
-      // The thumbnail's address carries the new render's version: the page has it.
-      window.location.reload();
+      // The thumbnail's address carries the new render's version: the page has it. Read
+      // the page again with GET (the edit page may be the answer to a refused save).
+      window.location.replace(window.location.href.split("#")[0]);
     } else if (poster.render_state === "queued" || poster.render_state === "rendering") {
       window.setTimeout(follow, POLL_MS);
     }
   }
 
-  form.addEventListener("submit", async (event) => {
+  // No form once the deadline has passed: the render is still followed.
+  form?.addEventListener("submit", async (event) => {
     event.preventDefault();
     const file = form.querySelector("[data-pdf-file]").files[0];
     if (!file) {
