@@ -107,8 +107,6 @@ class Poster(Base):
     # Size of the full-resolution image the tiles are cut from (the DZI's Size).
     image_width: Mapped[int] = mapped_column(Integer, default=0)
     image_height: Mapped[int] = mapped_column(Integer, default=0)
-    # An on-demand recording (the narration) played through the streaming player, by id.
-    narration_recording_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     search_text: Mapped[str] = mapped_column(Text, default="")
     # Counted as votes and comments are written, so the gallery sorts and shows them
     # without counting rows per poster.

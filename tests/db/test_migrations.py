@@ -47,9 +47,11 @@ def _shape(connection: Connection) -> dict[str, TableShape]:
         if table == VERSION_TABLE:
             continue
         shape[table] = {
-            "columns": [
+            # By name, not position: a column dropped and added back (downgrading a
+            # column drop) comes back last, which no query can tell.
+            "columns": sorted(
                 (c["name"], str(c["type"]), c["nullable"]) for c in inspector.get_columns(table)
-            ],
+            ),
             "primary_key": inspector.get_pk_constraint(table)["constrained_columns"],
             "foreign_keys": sorted(
                 (

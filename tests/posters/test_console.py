@@ -6,10 +6,10 @@ import re
 
 import httpx
 from fastapi import FastAPI
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from conference.accounts.models import Role
-from posters.models import Poster
+from posters.models import Poster, PosterState, RenderState
 from tests.console.pages import text_of
 from tests.factories import UserFactory, sign_in
 from tests.posters.factories import PosterFactory
@@ -30,10 +30,18 @@ def _token(html: str) -> str:
 
 
 async def test_organizers_see_the_posters_others_are_refused(
-    client: httpx.AsyncClient, users: UserFactory, posters: PosterFactory
+    app: FastAPI, client: httpx.AsyncClient, users: UserFactory, posters: PosterFactory
 ) -> None:
     await posters.create(board="P2", title="Second")
-    await posters.create(board="P10", title="Tenth")
+    tenth = await posters.create(board="P10", title="Tenth", state=PosterState.withdrawn)
+    async with app.state.ctx.db.session() as db:
+        # Half rendered: the job reports progress in percent.
+        await db.execute(
+            update(Poster)
+            .where(Poster.id == tenth.id)
+            .values(pdf_path="x.pdf", render_state=RenderState.rendering, render_progress=42.4)
+        )
+        await db.commit()
     anonymous = await client.get(PAGE)
     assert anonymous.status_code == 303
     attendee = await users.create()
@@ -47,8 +55,9 @@ async def test_organizers_see_the_posters_others_are_refused(
     assert text_of(page.text, "posters") == (
         "2 posters Posters by board number Board Title Presenting author State PDF "
         "P2 Second Ken Tanaka (Osaka University) Published No PDF "
-        "P10 Tenth Ken Tanaka (Osaka University) Published No PDF"
+        "P10 Tenth Ken Tanaka (Osaka University) Withdrawn Rendering (42%)"
     )
+    assert f'<a href="/posters/{tenth.id}/edit">Tenth</a>' in page.text
     assert '<a href="/console/posters" aria-current="page">Posters</a>' in page.text
 
 
