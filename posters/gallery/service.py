@@ -246,22 +246,25 @@ async def related_posters(
     loaded): 2 points per shared keyword, 1 for the same topic; best first, then by board.
     Two statements, whatever the size of the gallery."""
     keys = [k.keyword for k in poster.keywords]
-    shared = func.count(PosterKeyword.id)
+    # Counted per poster by a subquery rather than a join and GROUP BY: SQLite then reads
+    # the posters' covering gallery index instead of each poster's (long) row.
+    shared = (
+        select(func.count())
+        .select_from(PosterKeyword)
+        .where(PosterKeyword.poster_id == Poster.id, PosterKeyword.keyword.in_(keys))
+        .correlate(Poster)
+        .scalar_subquery()
+    )
     same_topic = case((Poster.topic == poster.topic, 1), else_=0) if poster.topic else literal(0)
-    score = (2 * shared + same_topic).label("score")
+    score = 2 * shared + same_topic
     ranked = (
-        select(Poster.id, score)
-        .outerjoin(
-            PosterKeyword,
-            (PosterKeyword.poster_id == Poster.id) & PosterKeyword.keyword.in_(keys),
-        )
+        select(Poster.id)
         .where(
             Poster.meeting_id == poster.meeting_id,
             Poster.state == PosterState.published,
             Poster.id != poster.id,
+            score > 0,
         )
-        .group_by(Poster.id, Poster.topic, Poster.board_order, Poster.board)
-        .having(score > 0)
         .order_by(score.desc(), Poster.board_order, Poster.board, Poster.id)
         .limit(limit)
     )
