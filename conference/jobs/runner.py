@@ -192,7 +192,16 @@ class JobRunner:
         return len(stale)
 
     async def _heartbeat(self, database: Database, job: ClaimedJob, progress: float) -> bool:
-        """Record progress and that we are alive; False if the job is no longer ours."""
+        """Record progress and that we are alive; False if the job is no longer ours.
+
+        Shielded: stopping the runner cancels the beat, and a cancel landing inside the
+        beat's transaction could leave the job's row locked by a connection nobody finishes,
+        so that giving the job back (the next statement on that row) waited forever. The
+        beat's own transaction always ends, committed, before the row is touched again.
+        """
+        return await asyncio.shield(self._beat_once(database, job, progress))
+
+    async def _beat_once(self, database: Database, job: ClaimedJob, progress: float) -> bool:
         async with database.session() as db:
             result: CursorResult[Any] = await db.execute(  # type: ignore[assignment]
                 update(Job)

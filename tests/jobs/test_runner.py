@@ -4,6 +4,7 @@ child, retry after a crash, fail for good, stale heartbeats, and no job claimed 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -27,6 +28,7 @@ from tests.jobs.sample import (
     sample_kind,
     wait_for,
 )
+from tests.waiting import wait_until_awaited
 
 
 async def _set_job(app: FastAPI, job_id: int, **values: object) -> None:
@@ -189,6 +191,48 @@ async def test_stopping_the_runner_gives_the_job_back_uncounted(
     assert (job.state, job.attempts, job.worker, job.error) == ("queued", 0, "", "")
     assert mine.child_pid is None
     assert (outcomes.succeeded, outcomes.failed) == ([], [])
+
+
+async def test_a_heartbeat_in_flight_when_the_runner_stops_still_ends(
+    app: FastAPI, outcomes: Outcomes, settings: Settings
+) -> None:
+    """Stopping cancels the runner while a heartbeat is inside its transaction (the kind's
+    progress hook is waiting): the beat finishes and commits, then the job goes back."""
+    in_hook = asyncio.Event()
+    go_on = asyncio.Event()
+    finished: list[float] = []
+
+    async def progressed(_db: object, _job: object, progress: float) -> None:
+        in_hook.set()
+        await go_on.wait()
+        finished.append(progress)
+
+    kinds = JobKinds()
+    kinds.register(replace(sample_kind(outcomes), progressed=progressed))
+    mine = JobRunner(kinds)
+    mine.heartbeat_seconds = 0.05
+    job_id = await enqueue(app, numbers=[7], hold=str(settings.var_dir / "never"))
+    await mine.start(ctx_of(app).db)
+    await wait_until_awaited(lambda: _set(in_hook), "a heartbeat to reach the progress hook")
+    stopping = asyncio.create_task(mine.stop())
+    # The child is killed once the beat has been cancelled: only then may the hook go on.
+    await wait_until_awaited(
+        lambda: _true(mine.child_pid is None), "the stop to kill the job's child"
+    )
+    go_on.set()
+    await stopping
+    assert finished == [50.0]
+    job = await job_row(app, job_id)
+    assert (job.state, job.attempts, job.worker) == ("queued", 0, "")
+    assert mine.child_pid is None
+
+
+async def _set(event: asyncio.Event) -> bool | None:
+    return True if event.is_set() else None
+
+
+async def _true(condition: bool) -> bool | None:
+    return True if condition else None
 
 
 async def test_two_runners_never_claim_one_job_twice(
