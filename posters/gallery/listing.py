@@ -101,7 +101,15 @@ class FacetLink:
     label: str
     count: int
     selected: bool
-    href: str  # choosing it, or (selected) clearing it
+    # The gallery's query and this filter's name, for ``href``.
+    query: GalleryQuery
+    name: str
+
+    @property
+    def href(self) -> str:
+        """Choosing it, or (selected) clearing it. Made when a page asks: the JSON API
+        answers the values alone, and ~50 addresses cost a search request about 1 ms."""
+        return query_string(self.query, **{self.name: None if self.selected else self.value})
 
 
 def facet_links(
@@ -117,7 +125,8 @@ def facet_links(
                 label=label,
                 count=count,
                 selected=value == chosen,
-                href=query_string(query, **{name: None if value == chosen else value}),
+                query=query,
+                name=name,
             )
             for value, label, count in values
         ]
