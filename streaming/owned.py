@@ -49,9 +49,9 @@ from streaming import jobs as transcodes
 from streaming.deps import Runtime
 from streaming.library.probe import probe_media
 from streaming.library.service import captions_of, owner_may_watch, put_caption, recording_dir
-from streaming.models import Caption, Recording, RecordingSource, RecordingStatus
+from streaming.models import Caption, Recording, RecordingStatus
 from streaming.runtime import StreamingRuntime
-from streaming.uploads import UPLOADS_DIR, discard, receive_file
+from streaming.uploads import UPLOADS_DIR, add_processing, discard, receive_file
 
 router = APIRouter(prefix="/api/v1/streaming/owned", tags=["streaming: owned recordings"])
 
@@ -166,21 +166,10 @@ async def _replace(
         talk_guid=None,
         stage_id=None,
         title=" ".join(grant.title.split())[:MAX_TITLE],
-        source=RecordingSource.upload.value,
-        status=RecordingStatus.processing.value,
         published=grant.published,
-        media_path="",
         uploaded_by_id=user.id,
     )
-    db.add(recording)
-    await db.flush()
-    recording.media_path = f"recordings/{recording.id}"
-    job = await jobs.enqueue(
-        db,
-        kind=ctx.jobs.get(transcodes.TRANSCODE),
-        payload=transcodes.payload(recording_id=recording.id, source_path=source_path),
-        subject=transcodes.subject(recording.id),
-    )
+    job = await add_processing(db, ctx=ctx, recording=recording, source_path=source_path)
     await db.commit()
     return recording, job, replaced
 

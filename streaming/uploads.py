@@ -201,23 +201,31 @@ async def create_upload(
         talk_guid=target.talk.guid if target.talk else None,
         stage_id=target.stage_id,
         title=target.title,
-        source=RecordingSource.upload.value,
-        status=RecordingStatus.processing.value,
         published=target.published,
-        media_path="",
         uploaded_by_id=user.id,
     )
+    job = await add_processing(db, ctx=ctx, recording=recording, source_path=source_path)
+    await db.commit()
+    return recording, job
+
+
+async def add_processing(
+    db: AsyncSession, *, ctx: AppContext, recording: Recording, source_path: str
+) -> Job:
+    """Add ``recording`` (an accepted upload at ``source_path`` under the media folder) as
+    processing, with its transcode job queued; flushed, not committed."""
+    recording.source = RecordingSource.upload.value
+    recording.status = RecordingStatus.processing.value
+    recording.media_path = ""
     db.add(recording)
     await db.flush()
     recording.media_path = f"recordings/{recording.id}"
-    job = await jobs.enqueue(
+    return await jobs.enqueue(
         db,
         kind=ctx.jobs.get(transcodes.TRANSCODE),
         payload=transcodes.payload(recording_id=recording.id, source_path=source_path),
         subject=transcodes.subject(recording.id),
     )
-    await db.commit()
-    return recording, job
 
 
 async def visible_job(db: AsyncSession, *, user: User, job_id: int) -> Job:
