@@ -238,9 +238,14 @@ async def end_without_media(db: AsyncSession, *, broadcast_id: int) -> None:
     broadcast.state = BroadcastState.no_media.value
     broadcast.ended_at = broadcast.ended_at or utcnow()
     broadcast.recording_id = None
-    await db.commit()
+    # One transaction: a reader never sees the broadcast ended with its empty recording
+    # still listed.
+    await db.flush()
     if recording_id is not None:
-        await forget_recording(db, recording_id=recording_id)
+        recording = await db.get(Recording, recording_id)
+        if recording is not None:
+            await db.delete(recording)
+    await db.commit()
 
 
 def _stale() -> Any:
@@ -307,11 +312,3 @@ async def finish_recording(
     recording.has_thumbnail = has_thumbnail
     await db.commit()
     return recording
-
-
-async def forget_recording(db: AsyncSession, *, recording_id: int) -> None:
-    """Drop the row of a recording whose files are gone (nothing was captured)."""
-    recording = await db.get(Recording, recording_id)
-    if recording is not None:
-        await db.delete(recording)
-        await db.commit()

