@@ -87,19 +87,25 @@
 
   function start(history) {
     history.messages.forEach(show);
+    let closed = !history.live;
     window.LiveSocket.subscribe(CHANNEL, {
       since: history.last_event_id,
       on: { "chat.message": show, "chat.deleted": drop },
+      // The form appears once the socket can carry a message (as the session chat's
+      // controls do): sent earlier, it would be refused as offline.
       subscribed() {
         root.dataset.live = "on";
+        if (!closed) form.hidden = false;
       },
     });
-    if (!history.live) {
+    if (closed) {
       close("The chat is not open: it opens during the presenter's live slots.");
       return;
     }
-    form.hidden = false;
-    setTimeout(() => close(), Math.max(0, ENDS - Date.now()));
+    setTimeout(() => {
+      closed = true;
+      close();
+    }, Math.max(0, ENDS - Date.now()));
   }
 
   fetch(`/api/v1/posters/${POSTER}/chat`, { credentials: "same-origin", headers: { Accept: "application/json" } })
