@@ -25,7 +25,6 @@ from tests.posters.rendering import (
     media_entries,
     poster_row,
     render_jobs,
-    render_settings,
     run_worker,
     upload_pdf,
 )
@@ -34,11 +33,6 @@ from tests.posters.sample_pdfs import broken_pdf, empty_pdf, encrypted_pdf, smal
 DZ = "{http://schemas.microsoft.com/deepzoom/2008}"
 # 200 x 300 mm at 300 dpi.
 WIDTH, HEIGHT = 2362, 3543
-
-
-@pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:
-    return render_settings(database_url, tmp_path / "var")
 
 
 @pytest.fixture

@@ -23,15 +23,9 @@ from tests.posters.rendering import (
     pdf_files,
     poster_row,
     render_jobs,
-    render_settings,
     upload_pdf,
 )
 from tests.posters.sample_pdfs import small_pdf
-
-
-@pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:
-    return render_settings(database_url, tmp_path / "var")
 
 
 async def _nothing_written(app: FastAPI, settings: Settings, poster_id: int) -> None:

@@ -3,15 +3,11 @@ privately, with their content types; refusals for everyone else and for bad addr
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import httpx
-import pytest
 from fastapi import FastAPI
 from sqlalchemy import update
 
 from conference.accounts.models import Role
-from conference.settings import Settings
 from posters.models import Poster, PosterState
 from posters.tiles.files import dzi_url, thumbnail_url
 from posters.tiles.grants import GRANT_SECONDS, tile_grants
@@ -20,7 +16,6 @@ from tests.factories import UserFactory, sign_in
 from tests.posters.factories import PosterFactory
 from tests.posters.rendering import (
     poster_row,
-    render_settings,
     run_worker,
     second_client,
     upload_pdf,
@@ -28,11 +23,6 @@ from tests.posters.rendering import (
 from tests.posters.sample_pdfs import small_pdf
 
 IMMUTABLE = "private, max-age=31536000, immutable"
-
-
-@pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:
-    return render_settings(database_url, tmp_path / "var")
 
 
 async def _rendered(
